@@ -1,0 +1,64 @@
+// The operation history that workload agents record, and the final state read
+// from the surviving nodes: the two inputs of the checker.
+
+export type ServiceName = 'mysql' | 'redis';
+
+/**
+ * ok: the server acknowledged the write.
+ * failed: the write was definitely not applied (refused before it was sent, or
+ *   rejected by the server, e.g. read-only).
+ * unknown: it may or may not have been applied (timeout, connection lost after
+ *   sending, or the agent died before it saw the outcome).
+ */
+export type Outcome = 'ok' | 'failed' | 'unknown';
+
+/**
+ * One line of an agent's history file (`history/<client>.jsonl`). An agent
+ * writes the invoke line before it sends the operation and the complete line
+ * after it sees the outcome, each with a synchronous write, so a killed agent
+ * leaves at worst an invoke without a completion (which reads as unknown).
+ */
+export type HistoryLine =
+  | { t: 'invoke'; id: string; service: ServiceName; kind: 'write'; client: string; idc: string; at: number }
+  | { t: 'complete'; id: string; at: number; outcome: Outcome; error?: string; node?: string }
+  | { t: 'paused'; client: string; at: number }
+  | { t: 'resumed'; client: string; at: number };
+
+/** One operation, invoke and completion merged. Times are epoch milliseconds (fractional allowed). */
+export interface OpRecord {
+  id: string;
+  service: ServiceName;
+  kind: 'write';
+  client: string;
+  idc: string;
+  invokeMs: number;
+  /** null when the agent never recorded a completion (it died): outcome is then unknown. */
+  completeMs: number | null;
+  outcome: Outcome;
+  error?: string;
+  /** The node address the operation was sent to, when known. */
+  node?: string;
+}
+
+export interface NodeState {
+  node: string;
+  idc: string;
+  /** Role at the time of the final read, e.g. primary, replica, master, fenced. */
+  role: string;
+  /** Write ids present on this node. */
+  ids: string[];
+}
+
+export interface ServiceFinalState {
+  service: ServiceName;
+  /** The node whose content is the service's final state (the primary/master after recovery). null if none survived. */
+  authoritativeNode: string | null;
+  nodes: NodeState[];
+  /** Nodes that could not be read (dead or unreachable), with the reason. */
+  unreadable: { node: string; reason: string }[];
+}
+
+export interface FinalState {
+  readAtMs: number;
+  services: ServiceFinalState[];
+}
