@@ -53,7 +53,14 @@ export interface ServiceFinalState {
   service: ServiceName;
   /** The node whose content is the service's final state (the primary/master after recovery). null if none survived. */
   authoritativeNode: string | null;
+  /** Nodes in service: the authoritative node and those replicating from it. Divergence is counted among these. */
   nodes: NodeState[];
+  /**
+   * Nodes that answered but are out of the service's replication topology (a
+   * fenced former primary, a replica that no longer replicates): their ids are
+   * listed for inspection, e.g. the lost writes still on an old primary.
+   */
+  outOfService?: NodeState[];
   /** Nodes that could not be read (dead or unreachable), with the reason. */
   unreadable: { node: string; reason: string }[];
 }

@@ -1,0 +1,59 @@
+// Errors that reach the user: each names the object, says what is wrong and
+// how to fix it, and maps to an exit code.
+
+export type ErrorCode = 'usage' | 'config' | 'environment' | 'setup' | 'interrupted' | 'internal';
+
+export const EXIT_CODES: Record<ErrorCode, number> = {
+  usage: 2,
+  config: 2,
+  environment: 2,
+  setup: 2,
+  interrupted: 130,
+  internal: 2,
+};
+
+export class HadrillError extends Error {
+  readonly code: ErrorCode;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HadrillError';
+    this.code = code;
+    this.hint = options.hint;
+  }
+}
+
+/** One problem in a scenario file, located for the reader. */
+export interface ScenarioProblem {
+  path: string;
+  line: number | null;
+  column: number | null;
+  message: string;
+}
+
+export class ScenarioError extends HadrillError {
+  readonly file: string;
+  readonly problems: ScenarioProblem[];
+
+  constructor(file: string, problems: ScenarioProblem[]) {
+    super('config', formatProblems(file, problems), {
+      hint: 'Fix the scenario file; `hadrill validate FILE` checks it without touching Docker. The schema is schema/scenario.schema.json.',
+    });
+    this.name = 'ScenarioError';
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+function formatProblems(file: string, problems: ScenarioProblem[]): string {
+  const lines = problems.map((p) => {
+    const where = p.line === null ? file : `${file}:${p.line}:${p.column ?? 1}`;
+    return `  ${where}  ${p.path ? `${p.path}: ` : ''}${p.message}`;
+  });
+  return `Invalid scenario ${file} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

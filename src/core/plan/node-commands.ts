@@ -1,0 +1,87 @@
+// The command lines and environments of the datastore containers, for
+// hadrill's image and for official images (mariadb, mysql).
+import type { MysqlService, RedisService } from '../scenario/scenario.js';
+
+/**
+ * Every MySQL node starts read-only: a former primary that comes back after a
+ * power loss must not take writes until someone decides it should (the
+ * manager makes only the primary writable).
+ */
+export function mysqlCommand(mysql: MysqlService, serverId: number, ownImage: boolean): string[] {
+  const common = [
+    `--server-id=${serverId}`,
+    '--log-bin=mysql-bin',
+    '--binlog-format=ROW',
+    '--read-only=1',
+    '--skip-name-resolve',
+    '--bind-address=0.0.0.0',
+    // Replicas notice a dead primary within seconds instead of the default minute.
+    '--slave-net-timeout=4',
+    '--max-connections=300',
+  ];
+  const semi = mysql.replication === 'semi-sync';
+  if (mysql.flavor === 'mysql') {
+    return [
+      ...common,
+      '--gtid-mode=ON',
+      '--enforce-gtid-consistency=ON',
+      '--log-replica-updates=ON',
+      ...(semi
+        ? [
+            '--plugin-load-add=semisync_source.so',
+            '--plugin-load-add=semisync_replica.so',
+            '--rpl-semi-sync-source-enabled=ON',
+            '--rpl-semi-sync-replica-enabled=ON',
+            `--rpl-semi-sync-source-timeout=${mysql.semiSyncTimeoutMs}`,
+            '--rpl-semi-sync-source-wait-point=AFTER_SYNC',
+          ]
+        : []),
+    ];
+  }
+  const args = [
+    ...common,
+    '--log-slave-updates=1',
+    '--gtid-strict-mode=1',
+    '--innodb-buffer-pool-size=64M',
+    '--performance-schema=OFF',
+    ...(semi
+      ? [
+          '--rpl-semi-sync-master-enabled=ON',
+          '--rpl-semi-sync-slave-enabled=ON',
+          `--rpl-semi-sync-master-timeout=${mysql.semiSyncTimeoutMs}`,
+          '--rpl-semi-sync-master-wait-point=AFTER_SYNC',
+        ]
+      : []),
+  ];
+  return ownImage ? ['hadrill-mariadb', ...args] : args;
+}
+
+export function mysqlEnv(mysql: MysqlService, rootPassword: string): Record<string, string> {
+  // Official images read their root password from these; hadrill's image from its own.
+  return mysql.flavor === 'mysql'
+    ? { MYSQL_ROOT_PASSWORD: rootPassword, MYSQL_ROOT_HOST: '%' }
+    : { HADRILL_DB_ROOT_PASSWORD: rootPassword, MARIADB_ROOT_PASSWORD: rootPassword, MARIADB_ROOT_HOST: '%' };
+}
+
+export function redisCommand(masterIp: string | null): string[] {
+  return [
+    'redis-server',
+    '--port', '6379',
+    '--bind', '0.0.0.0',
+    '--protected-mode', 'no',
+    '--save', '',
+    '--appendonly', 'no',
+    ...(masterIp ? ['--replicaof', masterIp, '6379'] : []),
+  ];
+}
+
+export function sentinelEnv(redis: RedisService, masterName: string, masterIp: string): Record<string, string> {
+  return {
+    HADRILL_SENTINEL_MASTER_NAME: masterName,
+    HADRILL_SENTINEL_MASTER_IP: masterIp,
+    HADRILL_SENTINEL_MASTER_PORT: '6379',
+    HADRILL_SENTINEL_QUORUM: String(redis.quorum),
+    HADRILL_SENTINEL_DOWN_AFTER_MS: String(redis.downAfterMs),
+    HADRILL_SENTINEL_FAILOVER_TIMEOUT_MS: String(redis.failoverTimeoutMs),
+  };
+}

@@ -1,0 +1,62 @@
+// What the processes hadrill runs inside the topology (workload agents and the
+// MySQL failover manager) are told at start, as JSON in an environment variable.
+
+export interface AgentConfig {
+  client: string;
+  idc: string;
+  historyFile: string;
+  opTimeoutMs: number;
+  mysql: {
+    /** The failover manager publishes the current primary here; clients follow it like they would a DNS name or a proxy. */
+    managerUrl: string;
+    initialPrimary: string;
+    port: number;
+    user: string;
+    password: string;
+    database: string;
+    writesPerSecond: number;
+  } | null;
+  redis: {
+    sentinels: { host: string; port: number }[];
+    masterName: string;
+    writesPerSecond: number;
+  } | null;
+}
+
+export interface ManagerConfig {
+  nodes: { name: string; host: string; port: number; idc: string }[];
+  initialPrimary: string;
+  adminUser: string;
+  adminPassword: string;
+  replUser: string;
+  replPassword: string;
+  checkIntervalMs: number;
+  failureThreshold: number;
+  connectTimeoutMs: number;
+  listenPort: number;
+  eventsFile: string;
+  flavor: 'mariadb' | 'mysql';
+  /** Semi-sync replication: a promoted primary keeps it only while a replica can acknowledge. */
+  semiSync: boolean;
+}
+
+/** What the manager answers at GET /primary. */
+export interface PrimaryAnnouncement {
+  name: string;
+  host: string;
+  port: number;
+  /** Increases with every failover, so a client can tell a newer answer from an older one. */
+  epoch: number;
+}
+
+/** One line of the manager's event log. */
+export type ManagerEvent =
+  | { t: 'started'; at: number; primary: string }
+  | { t: 'primary-unhealthy'; at: number; primary: string; failures: number; error: string }
+  | { t: 'failure-detected'; at: number; primary: string }
+  | { t: 'fenced'; at: number; node: string; ok: boolean; error?: string }
+  | { t: 'promoted'; at: number; node: string; epoch: number; gtid: string }
+  | { t: 'repointed'; at: number; node: string; ok: boolean; error?: string }
+  | { t: 'failover-failed'; at: number; error: string }
+  | { t: 'fenced-returning'; at: number; node: string }
+  | { t: 'semi-sync'; at: number; node: string; enabled: boolean; reason: string };

@@ -1,0 +1,213 @@
+// YAML text -> a validated, defaulted Scenario, or a ScenarioError that lists
+// every problem with its file:line:col and the fix.
+import { LineCounter, parseDocument } from 'yaml';
+import { ScenarioError, type ScenarioProblem } from '../errors.js';
+import { parseDuration } from '../duration.js';
+import type { FaultSpec } from '../faults.js';
+import { checkAgainstSchema } from './schema-check.js';
+import { formatPath, locate } from './yaml-locator.js';
+import { OWN_IMAGE, type DrillPlan, type MysqlService, type RedisService, type Scenario, type Workload } from './scenario.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- the raw document is checked by the schema first */
+type Raw = any;
+
+export function parseScenario(text: string, file: string): Scenario {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      file,
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return { path: '', line: pos?.line ?? null, column: pos?.col ?? null, message: `YAML syntax: ${e.message.split('\n')[0]}` };
+      }),
+    );
+  }
+  const raw: Raw = doc.toJS();
+  const at = (segments: (string | number)[], message: string, atKey = false): ScenarioProblem => {
+    const loc = locate(doc, counter, segments, atKey);
+    return { path: formatPath(segments), line: loc?.line ?? null, column: loc?.column ?? null, message };
+  };
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ScenarioError(file, [at([], 'a scenario is a YAML mapping with at least name, idcs and workload')]);
+  }
+  const schemaProblems = checkAgainstSchema(raw).map((p) => at(p.segments, p.message, p.atKey));
+  if (schemaProblems.length > 0) throw new ScenarioError(file, schemaProblems);
+
+  const problems: ScenarioProblem[] = [];
+  const scenario = build(raw, file, (segments, message) => problems.push(at(segments, message)));
+  if (problems.length > 0) throw new ScenarioError(file, problems);
+  return scenario;
+}
+
+type Report = (segments: (string | number)[], message: string) => void;
+
+function build(raw: Raw, file: string, report: Report): Scenario {
+  const idcNames: string[] = raw.idcs.map((i: Raw) => i.name);
+  reportDuplicates(idcNames, (i, n) => report(['idcs', i, 'name'], `IDC "${n}" is declared twice`));
+  const idcs = raw.idcs.map((i: Raw) => ({ name: i.name, city: i.city ?? i.name }));
+  const checkIdc = (segments: (string | number)[], idc: string): void => {
+    if (!idcNames.includes(idc)) report(segments, `unknown IDC "${idc}"; known: ${idcNames.join(', ')}`);
+  };
+
+  if (!raw.mysql && !raw.redis) report([], 'a scenario needs a "mysql" or a "redis" section (or both)');
+  const mysql = raw.mysql ? buildMysql(raw.mysql, idcNames, checkIdc, report) : null;
+  const redis = raw.redis ? buildRedis(raw.redis, checkIdc, report) : null;
+  const workload = buildWorkload(raw.workload, checkIdc);
+
+  const containerNames = [
+    ...(mysql ? [...mysql.nodes.map((n) => n.name), 'mysql-manager'] : []),
+    ...(redis ? [...redis.nodes.map((n) => n.name), ...redis.sentinels.map((s) => s.name)] : []),
+    ...workload.clients.map((c) => c.name),
+    'router',
+  ];
+  reportDuplicates(containerNames, (_, n) => report([], `the name "${n}" is used by two nodes, sentinels or clients; names must be unique`));
+
+  const drill = buildDrill(raw.drill ?? {}, mysql, redis, idcNames, checkIdc, report);
+  const slo = raw.slo ?? {};
+  return {
+    name: raw.name,
+    tier: raw.tier ?? raw.name,
+    description: raw.description ?? '',
+    file,
+    idcs,
+    mysql,
+    redis,
+    workload,
+    drill,
+    slo: {
+      ...sloBounds(slo),
+      ...(slo.mysql ? { mysql: sloBounds(slo.mysql) } : {}),
+      ...(slo.redis ? { redis: sloBounds(slo.redis) } : {}),
+    },
+  };
+}
+
+function buildMysql(raw: Raw, idcNames: string[], checkIdc: (s: (string | number)[], idc: string) => void, report: Report): MysqlService {
+  raw.nodes.forEach((n: Raw, i: number) => checkIdc(['mysql', 'nodes', i, 'idc'], n.idc));
+  const primaries = raw.nodes.filter((n: Raw) => n.role === 'primary').length;
+  if (primaries > 1) report(['mysql', 'nodes'], `${primaries} nodes have role primary; exactly one may (the others replicate from it)`);
+  const nodes = raw.nodes.map((n: Raw, i: number) => ({
+    name: n.name,
+    idc: n.idc,
+    role: n.role ?? (primaries === 0 && i === 0 ? 'primary' : 'replica'),
+  }));
+  const primaryIdc = nodes.find((n: Raw) => n.role === 'primary')?.idc;
+  const manager = raw.manager ?? {};
+  if (manager.idc) checkIdc(['mysql', 'manager', 'idc'], manager.idc);
+  const image = raw.image ?? OWN_IMAGE;
+  return {
+    image,
+    flavor: /(^|\/)mysql(:|$)/.test(image) ? 'mysql' : 'mariadb',
+    replication: raw.replication ?? 'async',
+    semiSyncTimeoutMs: ms(raw.semiSyncTimeout ?? '10s'),
+    nodes,
+    manager: {
+      // By default the manager lives away from the primary, so that losing the primary's IDC does not take it too.
+      idc: manager.idc ?? idcNames.find((n) => n !== primaryIdc) ?? idcNames[0],
+      checkIntervalMs: ms(manager.checkInterval ?? '500ms'),
+      failureThreshold: manager.failureThreshold ?? 3,
+      connectTimeoutMs: ms(manager.connectTimeout ?? '1s'),
+    },
+  };
+}
+
+function buildRedis(raw: Raw, checkIdc: (s: (string | number)[], idc: string) => void, report: Report): RedisService {
+  raw.nodes.forEach((n: Raw, i: number) => checkIdc(['redis', 'nodes', i, 'idc'], n.idc));
+  raw.sentinels.forEach((s: Raw, i: number) => checkIdc(['redis', 'sentinels', i, 'idc'], s.idc));
+  const masters = raw.nodes.filter((n: Raw) => n.role === 'master').length;
+  if (masters > 1) report(['redis', 'nodes'], `${masters} nodes have role master; exactly one may`);
+  const sentinelCount = raw.sentinels.length;
+  const quorum = raw.quorum ?? Math.floor(sentinelCount / 2) + 1;
+  if (quorum > sentinelCount) report(['redis', 'quorum'], `quorum ${quorum} is more than the ${sentinelCount} sentinels; no failover could ever be agreed`);
+  return {
+    image: raw.image ?? OWN_IMAGE,
+    nodes: raw.nodes.map((n: Raw, i: number) => ({ name: n.name, idc: n.idc, role: n.role ?? (masters === 0 && i === 0 ? 'master' : 'replica') })),
+    sentinels: uniqueNames(raw.sentinels, 'sentinel'),
+    quorum,
+    downAfterMs: ms(raw.downAfter ?? '2s'),
+    failoverTimeoutMs: ms(raw.failoverTimeout ?? '10s'),
+  };
+}
+
+function buildWorkload(raw: Raw, checkIdc: (s: (string | number)[], idc: string) => void): Workload {
+  raw.clients.forEach((c: Raw, i: number) => checkIdc(['workload', 'clients', i, 'idc'], c.idc));
+  return {
+    clients: uniqueNames(raw.clients, 'app'),
+    mysqlWritesPerSecond: raw.mysqlWritesPerSecond ?? 20,
+    redisWritesPerSecond: raw.redisWritesPerSecond ?? 20,
+    opTimeoutMs: ms(raw.opTimeout ?? '2s'),
+  };
+}
+
+function buildDrill(
+  raw: Raw,
+  mysql: MysqlService | null,
+  redis: RedisService | null,
+  idcNames: string[],
+  checkIdc: (s: (string | number)[], idc: string) => void,
+  report: Report,
+): DrillPlan {
+  const steadyMs = ms(raw.steady ?? '5s');
+  const timeline = (raw.timeline ?? []).map((f: Raw, i: number) => {
+    const where = ['drill', 'timeline', i];
+    let spec: FaultSpec | null = null;
+    if (f.fault === 'replication-stop') {
+      const names = mysql?.nodes.filter((n) => n.role === 'replica').map((n) => n.name) ?? [];
+      if (!f.node) report(where, 'replication-stop needs "node": the MySQL replica whose replication stops');
+      else if (!names.includes(f.node)) report([...where, 'node'], `"${f.node}" is not a MySQL replica; replicas: ${names.join(', ') || 'none'}`);
+      spec = { kind: 'replication-stop', node: f.node };
+    } else {
+      if (!f.idc) report(where, `${f.fault} needs "idc": the IDC it hits (one of ${idcNames.join(', ')})`);
+      else checkIdc([...where, 'idc'], f.idc);
+      spec = { kind: f.fault, idc: f.idc };
+    }
+    return { atMs: ms(f.at), spec };
+  });
+  if (timeline.length === 0) {
+    // The default drill: the primary's IDC loses power once the workload is steady.
+    const primaryIdc = mysql?.nodes.find((n) => n.role === 'primary')?.idc ?? redis?.nodes.find((n) => n.role === 'master')?.idc ?? idcNames[0];
+    timeline.push({ atMs: steadyMs, spec: { kind: 'power', idc: primaryIdc } });
+  }
+  return {
+    steadyMs,
+    timeline: timeline.sort((a: Raw, b: Raw) => a.atMs - b.atMs),
+    recoveryMs: ms(raw.recovery ?? '20s'),
+    settleMs: ms(raw.settle ?? '5s'),
+    rtoWindowMs: ms(raw.rtoWindow ?? '1s'),
+  };
+}
+
+function sloBounds(raw: Raw): { rtoMs?: number; lostWrites?: number } {
+  return {
+    ...(raw.rto !== undefined ? { rtoMs: ms(raw.rto) } : {}),
+    ...(raw.lostWrites !== undefined ? { lostWrites: raw.lostWrites } : {}),
+  };
+}
+
+function uniqueNames(items: Raw[], prefix: string): { name: string; idc: string }[] {
+  const used = new Map<string, number>();
+  return items.map((item: Raw) => {
+    if (item.name) return { name: item.name, idc: item.idc };
+    const base = `${prefix}-${item.idc}`;
+    const count = (used.get(base) ?? 0) + 1;
+    used.set(base, count);
+    return { name: count === 1 ? base : `${base}-${count}`, idc: item.idc };
+  });
+}
+
+function reportDuplicates(names: string[], onDuplicate: (index: number, name: string) => void): void {
+  const seen = new Set<string>();
+  names.forEach((name, i) => {
+    if (seen.has(name)) onDuplicate(i, name);
+    seen.add(name);
+  });
+}
+
+/** Durations were checked by the schema, so this cannot fail. */
+function ms(value: unknown): number {
+  const parsed = parseDuration(value);
+  if (parsed === null) throw new Error(`unvalidated duration ${String(value)}`);
+  return parsed;
+}
+
