@@ -1,0 +1,201 @@
+// The reference failover: detect a dead primary, fence it where reachable,
+// promote the most advanced replica by GTID once it has applied all it
+// received, repoint the others, and publish the new primary.
+import {
+  detachSql,
+  executedGtidSql,
+  replicaStatusSql,
+  replicateFromStatements,
+  semiSyncSourceSql,
+  setReadOnlySql,
+  statusFields,
+  waitForGtidSql,
+} from '../core/mysql/replication-sql.js';
+import { gtidProgress } from '../core/mysql/gtid.js';
+import type { ManagerConfig, ManagerEvent, PrimaryAnnouncement } from '../core/plan/runtime-configs.js';
+import { NodeAdmin, type ManagedNode } from './node-admin.js';
+
+/** How long a promoted replica may take to apply its relay log before it takes writes. */
+const APPLY_TIMEOUT_S = 30;
+
+export class FailoverManager {
+  private primary: ManagedNode;
+  private epoch = 1;
+  private failures = 0;
+  private busy = false;
+  /** Former primaries: kept read-only whenever they are reachable again, never re-admitted automatically. */
+  private readonly fenced = new Set<string>();
+  private readonly admin: NodeAdmin;
+
+  constructor(
+    private readonly config: ManagerConfig,
+    private readonly emit: (event: ManagerEvent) => void,
+  ) {
+    const initial = config.nodes.find((n) => n.name === config.initialPrimary);
+    if (!initial) throw new Error(`initial primary ${config.initialPrimary} is not among the nodes`);
+    this.primary = initial;
+    this.admin = new NodeAdmin(config);
+  }
+
+  announcement(): PrimaryAnnouncement {
+    return { name: this.primary.name, host: this.primary.host, port: this.primary.port, epoch: this.epoch };
+  }
+
+  state(): { primary: string; epoch: number; failures: number; fenced: string[] } {
+    return { primary: this.primary.name, epoch: this.epoch, failures: this.failures, fenced: [...this.fenced] };
+  }
+
+  /** Makes the initial primary writable (every node starts read-only); retried until it answers. */
+  async openPrimary(): Promise<void> {
+    for (;;) {
+      try {
+        for (const sql of setReadOnlySql(this.config.flavor, false)) await this.admin.run(this.primary, sql);
+        this.emit({ t: 'started', at: Date.now(), primary: this.primary.name });
+        return;
+      } catch {
+        await sleep(this.config.checkIntervalMs);
+      }
+    }
+  }
+
+  async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      await this.check();
+      await this.keepFencedReadOnly();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async check(): Promise<void> {
+    try {
+      await this.admin.run(this.primary, 'SELECT 1');
+      this.failures = 0;
+    } catch (error) {
+      this.failures += 1;
+      this.emit({ t: 'primary-unhealthy', at: Date.now(), primary: this.primary.name, failures: this.failures, error: (error as Error).message });
+      if (this.failures >= this.config.failureThreshold) await this.failover();
+    }
+  }
+
+  private async failover(): Promise<void> {
+    const old = this.primary;
+    if (this.failures === this.config.failureThreshold) this.emit({ t: 'failure-detected', at: Date.now(), primary: old.name });
+    // Fence before promoting (in parallel with choosing): if the old primary is only cut off from us, those who
+    // can still reach it stop writing to it before a second primary exists.
+    const [candidate] = await Promise.all([this.mostAdvancedReplica(old), this.fence(old)]);
+    if (!candidate) {
+      this.emit({ t: 'failover-failed', at: Date.now(), error: 'no replica is reachable' });
+      return;
+    }
+    const chosen = candidate.node;
+    try {
+      if (candidate.received) {
+        await this.admin.run(chosen, waitForGtidSql(this.config.flavor), [candidate.received, APPLY_TIMEOUT_S], (APPLY_TIMEOUT_S + 2) * 1000);
+      }
+      for (const sql of detachSql(this.config.flavor)) await this.admin.run(chosen, sql);
+    } catch (error) {
+      this.emit({ t: 'failover-failed', at: Date.now(), error: `promoting ${chosen.name}: ${(error as Error).message}` });
+      return;
+    }
+    // Replicas are repointed and semi-sync settled while the new primary is still read-only, so its first
+    // writes neither stall on a semi-sync wait nor race the topology change.
+    const repointed = await this.repointOthers(chosen);
+    if (this.config.semiSync) await this.adjustSemiSync(chosen, repointed);
+    try {
+      for (const sql of setReadOnlySql(this.config.flavor, false)) await this.admin.run(chosen, sql);
+      const [row] = await this.admin.run<{ gtid: string }[]>(chosen, executedGtidSql(this.config.flavor));
+      this.primary = chosen;
+      this.epoch += 1;
+      this.failures = 0;
+      this.emit({ t: 'promoted', at: Date.now(), node: chosen.name, epoch: this.epoch, gtid: row?.gtid ?? '' });
+    } catch (error) {
+      this.emit({ t: 'failover-failed', at: Date.now(), error: `opening ${chosen.name} for writes: ${(error as Error).message}` });
+    }
+  }
+
+  private async repointOthers(primary: ManagedNode): Promise<number> {
+    let repointed = 0;
+    for (const node of this.config.nodes) {
+      if (node.name === primary.name || this.fenced.has(node.name)) continue;
+      try {
+        for (const s of replicateFromStatements(this.config.flavor, { host: primary.host, port: primary.port, user: this.config.replUser, password: this.config.replPassword })) {
+          await this.admin.run(node, s.sql, s.values);
+        }
+        repointed += 1;
+        this.emit({ t: 'repointed', at: Date.now(), node: node.name, ok: true });
+      } catch (error) {
+        this.emit({ t: 'repointed', at: Date.now(), node: node.name, ok: false, error: (error as Error).message });
+      }
+    }
+    return repointed;
+  }
+
+  /**
+   * A semi-sync primary with no replica left would hold every commit for the
+   * whole semi-sync timeout; like production orchestrators, the manager runs
+   * the new primary asynchronously until a replica can acknowledge again.
+   */
+  private async adjustSemiSync(primary: ManagedNode, replicas: number): Promise<void> {
+    const enabled = replicas > 0;
+    try {
+      await this.admin.run(primary, semiSyncSourceSql(this.config.flavor, enabled));
+      this.emit({ t: 'semi-sync', at: Date.now(), node: primary.name, enabled, reason: enabled ? `${replicas} replicas repointed` : 'no replica left to acknowledge' });
+    } catch (error) {
+      this.emit({ t: 'failover-failed', at: Date.now(), error: `semi-sync on ${primary.name}: ${(error as Error).message}` });
+    }
+  }
+
+  private async mostAdvancedReplica(old: ManagedNode): Promise<{ node: ManagedNode; received: string; progress: number } | null> {
+    const fields = statusFields(this.config.flavor);
+    const candidates = this.config.nodes.filter((n) => n.name !== old.name && !this.fenced.has(n.name));
+    const probed = await Promise.all(
+      candidates.map(async (node) => {
+        try {
+          const rows = await this.admin.run<Record<string, unknown>[]>(node, replicaStatusSql(this.config.flavor));
+          const received = String(rows[0]?.[fields.received] ?? '');
+          const [executed] = await this.admin.run<{ gtid: string }[]>(node, executedGtidSql(this.config.flavor));
+          const progress = Math.max(gtidProgress(this.config.flavor, received), gtidProgress(this.config.flavor, executed?.gtid));
+          return { node, received, progress };
+        } catch {
+          return null;
+        }
+      }),
+    );
+    const reachable = probed.filter((p): p is NonNullable<typeof p> => p !== null);
+    reachable.sort((a, b) => b.progress - a.progress);
+    return reachable[0] ?? null;
+  }
+
+  private async fence(node: ManagedNode): Promise<void> {
+    this.fenced.add(node.name);
+    try {
+      for (const sql of setReadOnlySql(this.config.flavor, true)) await this.admin.run(node, sql);
+      this.emit({ t: 'fenced', at: Date.now(), node: node.name, ok: true });
+    } catch (error) {
+      this.emit({ t: 'fenced', at: Date.now(), node: node.name, ok: false, error: (error as Error).message });
+    }
+  }
+
+  private async keepFencedReadOnly(): Promise<void> {
+    for (const name of this.fenced) {
+      const node = this.config.nodes.find((n) => n.name === name);
+      if (!node) continue;
+      try {
+        const [row] = await this.admin.run<{ ro: number }[]>(node, 'SELECT @@GLOBAL.read_only AS ro');
+        if (row && Number(row.ro) === 0) {
+          for (const sql of setReadOnlySql(this.config.flavor, true)) await this.admin.run(node, sql);
+          this.emit({ t: 'fenced-returning', at: Date.now(), node: name });
+        }
+      } catch {
+        // Still unreachable: nothing to fence.
+      }
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
