@@ -1,0 +1,20 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { renderCompose } from '../../core/compose.js';
+import { readScenarioFile } from '../context.js';
+import type { ContextFactory } from './index.js';
+
+export function registerCompose(program: Command, ctx: ContextFactory): void {
+  program
+    .command('compose')
+    .description("print the scenario's topology as a Docker Compose file (to read it, or run it with your own tools)")
+    .argument('<scenario>', 'scenario YAML file')
+    .option('-o, --output <file>', 'write to a file instead of stdout')
+    .action((file: string, opts: { output?: string }) => {
+      const text = renderCompose(readScenarioFile(file));
+      if (opts.output) {
+        writeFileSync(opts.output, text);
+        ctx().output.print(`wrote ${opts.output}`);
+      } else process.stdout.write(text);
+    });
+}

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import type { ChalkInstance } from 'chalk';
+import { requireRunState, resolveRun } from '../../engine/run-store.js';
+import { runStatus, type RunStatus } from '../../engine/status.js';
+import { alignTable } from '../../core/report/render-summary.js';
+import type { ContextFactory } from './index.js';
+
+export function registerStatus(program: Command, ctx: ContextFactory): void {
+  program
+    .command('status')
+    .description('per IDC: nodes, roles (who is primary now), replication and lag, Sentinel and manager views, active faults')
+    .action(async () => {
+      const c = ctx();
+      const state = requireRunState(resolveRun(c.options.run));
+      const status = await runStatus(state, c.runtime);
+      if (c.output.json) return c.output.printJson(status);
+      c.output.print(renderStatus(status, c.output.color));
+    });
+}
+
+export function renderStatus(status: RunStatus, color: ChalkInstance): string {
+  const lines = [color.bold(`run ${status.run} (scenario ${status.scenario})`), ''];
+  const header = ['idc', 'node', 'kind', 'address', 'container', 'role', 'replication', 'lag'];
+  const rows = status.nodes
+    .slice()
+    .sort((a, b) => a.idc.localeCompare(b.idc))
+    .map((n) => [n.idc, n.node, n.kind, n.ip, n.container, n.role, n.replication, n.lagSeconds === null ? '-' : `${n.lagSeconds} s`]);
+  lines.push(...alignTable([header, ...rows], new Set([7])));
+  lines.push('');
+  if (status.mysqlPrimary) lines.push(`MySQL primary (manager): ${color.green(status.mysqlPrimary.name)}, epoch ${status.mysqlPrimary.epoch}`);
+  if (status.redisMaster) lines.push(`Redis master (Sentinels): ${color.green(status.redisMaster.address)}`);
+  lines.push(status.activeFaults.length === 0 ? 'Active faults: none' : `Active faults: ${status.activeFaults.map((f) => color.red(`${f.fault} (since ${f.since})`)).join(', ')}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import { readScenarioFile } from '../context.js';
+import type { ContextFactory } from './index.js';
+
+export function registerValidate(program: Command, ctx: ContextFactory): void {
+  program
+    .command('validate')
+    .description('check a scenario file without touching Docker (exit 2 with file:line:col on errors)')
+    .argument('<scenario>', 'scenario YAML file')
+    .action((file: string) => {
+      const scenario = readScenarioFile(file);
+      const { output } = ctx();
+      if (output.json) return output.printJson({ valid: true, scenario });
+      const nodes = (scenario.mysql?.nodes.length ?? 0) + (scenario.redis?.nodes.length ?? 0);
+      output.print(`${file}: valid (${scenario.idcs.length} IDCs, ${nodes} datastore nodes, ${scenario.workload.clients.length} clients, ${scenario.drill.timeline.length} faults in the drill)`);
+    });
+}

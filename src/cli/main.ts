@@ -1,0 +1,67 @@
+// hadrill's command line: parses, calls the engine, renders, and sets the
+// exit code (0 all SLOs hold, 1 an SLO failed, 2 bad input or set-up error,
+// 130 interrupted).
+import { Command, CommanderError } from 'commander';
+import { EXIT_CODES, HadrillError } from '../core/errors.js';
+import { packageVersion } from '../package-paths.js';
+import { Context, type GlobalOptions } from './context.js';
+import { registerCommands } from './commands/index.js';
+
+const program = new Command();
+program
+  .name('hadrill')
+  .description(
+    'Failover drills for MariaDB/MySQL and Redis HA topologies in Docker: real replication, real Sentinels,\n' +
+      'real faults (IDC power loss, freeze, isolation), and exact RTO and lost-write counts.',
+  )
+  .version(packageVersion())
+  .option('--json', 'print only JSON on stdout (for scripts)')
+  .option('-q, --quiet', 'print no progress, only results and errors')
+  .option('--debug', 'show stack traces for errors')
+  .option('--run <name>', 'the run to act on (default: the one `up` started last; a drill uses the scenario name)')
+  .showHelpAfterError('(run `hadrill help COMMAND` for its options)')
+  .addHelpText(
+    'after',
+    `
+Quick start:
+  hadrill doctor --fix                          install and start Docker, build the image
+  hadrill drill scenarios/hot-standby.yaml      run a whole drill and print its report
+
+By hand:
+  hadrill up scenarios/hot-standby.yaml         stand the topology up; agents start writing
+  hadrill status                                who is primary, replication, Sentinels, faults
+  hadrill fail idc-a                            cut power to idc-a (--mode freeze|isolate)
+  hadrill heal                                  undo every fault
+  hadrill check --report-dir out                final read, check, report.json
+  hadrill down                                  remove everything the run created
+
+Environment: HADRILL_HOME (run state, default ~/.hadrill), NO_COLOR, DOCKER_HOST.`,
+  )
+  .exitOverride();
+
+let context: Context | undefined;
+const getContext = (): Context => (context ??= new Context(program.opts<GlobalOptions>()));
+registerCommands(program, getContext);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  process.exitCode = handleError(error);
+}
+
+function handleError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander has printed its message already; --help and --version are not errors.
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2;
+  }
+  const ctx = getContext();
+  const debug = Boolean(program.opts<GlobalOptions>().debug);
+  if (error instanceof HadrillError) {
+    ctx.output.error(error.message, error.hint);
+    if (debug) process.stderr.write(`${error.stack}\n${error.cause instanceof Error ? `cause: ${error.cause.stack}\n` : ''}`);
+    return EXIT_CODES[error.code];
+  }
+  ctx.output.error(`unexpected: ${error instanceof Error ? error.message : String(error)}`, debug ? undefined : 'Run again with --debug for the stack trace.');
+  if (debug && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return 2;
+}

@@ -1,0 +1,46 @@
+// Pausing and resuming the workload agents by signal, so a final read sees a
+// system with no write in flight. An agent confirms by a "paused" line in its
+// history; agents that are not running have nothing in flight.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LABEL_RUN } from '../core/plan/labels.js';
+import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import { waitFor } from '../core/wait.js';
+import { containersOf } from './final-read.js';
+import { runDir, type RunState } from './run-store.js';
+
+export async function pauseAgents(state: RunState, runtime: ContainerRuntime, timeoutMs: number): Promise<void> {
+  const running = await runningAgents(state, runtime);
+  const since = Date.now();
+  await Promise.all(running.map((a) => runtime.kill(a.name, 'SIGUSR1')));
+  for (const agent of running) {
+    await waitFor(`agent ${agent.node} to pause`, async () => (lastPauseAt(state.run, agent.node) >= since - 5 ? true : undefined), {
+      timeoutMs,
+      intervalMs: 100,
+    });
+  }
+}
+
+export async function resumeAgents(state: RunState, runtime: ContainerRuntime): Promise<void> {
+  const running = await runningAgents(state, runtime);
+  await Promise.all(running.map((a) => runtime.kill(a.name, 'SIGUSR2')));
+}
+
+async function runningAgents(state: RunState, runtime: ContainerRuntime): Promise<{ name: string; node: string }[]> {
+  const live = new Map((await runtime.list({ [LABEL_RUN]: state.run })).map((c) => [c.name, c.state]));
+  return containersOf(state, 'agent').filter((a) => live.get(a.name) === 'running');
+}
+
+export function historyDir(run: string): string {
+  return join(runDir(run), 'history');
+}
+
+function lastPauseAt(run: string, client: string): number {
+  const file = join(historyDir(run), `${client}.jsonl`);
+  if (!existsSync(file)) return -1;
+  const text = readFileSync(file, 'utf8');
+  const index = text.lastIndexOf('"t":"paused"');
+  if (index < 0) return -1;
+  const line = text.slice(text.lastIndexOf('\n', index) + 1, text.indexOf('\n', index));
+  return (JSON.parse(line) as { at: number }).at;
+}

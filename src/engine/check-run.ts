@@ -1,0 +1,106 @@
+// `hadrill check` and the end of every drill: quiesce the agents, read the
+// final state, fold the histories, the journal and the failover events into a
+// Report, and write report.json, history.jsonl, final-state.json and the
+// rendered reports.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkAll } from '../core/check/checker.js';
+import type { CheckInput } from '../core/check/check-types.js';
+import { evaluateScenarioSlos } from '../core/check/slo-scope.js';
+import type { Slo } from '../core/scenario/scenario.js';
+import { phase, type EventSink } from '../core/engine-events.js';
+import { isOutageFault } from '../core/faults.js';
+import type { FinalState } from '../core/history.js';
+import { faultEvents } from '../core/journal-model.js';
+import { managerMilestones, parseManagerEvents } from '../core/manager-log.js';
+import { LABEL_RUN } from '../core/plan/labels.js';
+import { buildReport, type Report } from '../core/report/report-model.js';
+import { renderJunit } from '../core/report/render-junit.js';
+import { renderMarkdown } from '../core/report/render-markdown.js';
+import { parseSentinelLog, sentinelMilestones } from '../core/sentinel-log.js';
+import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import { pauseAgents, resumeAgents } from './agents-control.js';
+import { containersOf, readFinalState } from './final-read.js';
+import { readRunHistory } from './history-files.js';
+import { readJournal } from './journal.js';
+import { catchUpReplicas } from './replication-wait.js';
+import { runDir, type RunState } from './run-store.js';
+
+export interface CheckOptions {
+  reportDir: string;
+  mode: Report['mode'];
+  startedAtMs: number;
+  slo: Slo;
+  emit: EventSink;
+  /** Let the agents write again afterwards (a manual session goes on). */
+  resume: boolean;
+}
+
+export async function checkRun(state: RunState, runtime: ContainerRuntime, options: CheckOptions): Promise<Report> {
+  const { emit } = options;
+  const opTimeout = state.scenario.workload.opTimeoutMs;
+  await phase(emit, 'quiesce', 'Pausing the workload agents for the final read', () => pauseAgents(state, runtime, opTimeout + 10_000));
+  let finalState: FinalState;
+  let history: ReturnType<typeof readRunHistory>;
+  try {
+    await phase(emit, 'catch-up', 'Letting replicas apply what they received', () => catchUpReplicas(state, 15_000));
+    finalState = await phase(emit, 'final-read', 'Reading the final state of every reachable node', () => readFinalState(state));
+    history = readRunHistory(state.run);
+  } finally {
+    if (options.resume) await resumeAgents(state, runtime);
+  }
+  const report = await phase(emit, 'check', 'Checking acknowledged writes against the final state', async () => {
+    const faults = faultEvents(readJournal(state.run));
+    const outages = faults.filter((f) => isOutageFault(f.spec));
+    const first = outages[0];
+    const outageStartMs = first?.appliedMs ?? null;
+    const ops = history.ops.filter((op) => op.invokeMs < finalState.readAtMs);
+    const input: CheckInput = {
+      history: ops,
+      finalState,
+      faults,
+      outageStartMs,
+      outageEndMs: first?.healedMs ?? null,
+      outageIdcs: [...new Set(outages.map((f) => (isOutageFault(f.spec) ? f.spec.idc : '')))],
+      rtoWindowMs: state.scenario.drill.rtoWindowMs,
+      failoverEvents: outageStartMs === null ? {} : await failoverEvents(state, runtime, outageStartMs),
+    };
+    const services = checkAll(input);
+    const notes: string[] = [];
+    if (history.orphanCompletions > 0) notes.push(`${history.orphanCompletions} completions had no invoke in the history`);
+    if (history.duplicates > 0) notes.push(`${history.duplicates} duplicate history lines were ignored`);
+    for (const s of finalState.services) for (const u of s.unreadable) notes.push(`${s.service}: node ${u.node} could not be read (${u.reason})`);
+    return buildReport({
+      scenario: { name: state.scenario.name, file: state.scenario.file, tier: state.scenario.tier },
+      run: state.run,
+      mode: options.mode,
+      startedAt: options.startedAtMs,
+      finishedAt: Date.now(),
+      faults,
+      services,
+      slos: evaluateScenarioSlos(services, options.slo),
+      notes,
+    });
+  });
+  writeReportFiles(options.reportDir, report, history.ops.filter((op) => op.invokeMs < finalState.readAtMs), finalState);
+  return report;
+}
+
+export function writeReportFiles(dir: string, report: Report, ops: unknown[], finalState: FinalState): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(dir, 'history.jsonl'), ops.map((op) => JSON.stringify(op)).join('\n') + (ops.length > 0 ? '\n' : ''));
+  writeFileSync(join(dir, 'final-state.json'), JSON.stringify(finalState, null, 2) + '\n');
+  writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
+  writeFileSync(join(dir, 'summary.md'), renderMarkdown(report));
+}
+
+async function failoverEvents(state: RunState, runtime: ContainerRuntime, sinceMs: number): Promise<NonNullable<CheckInput['failoverEvents']>> {
+  const events: NonNullable<CheckInput['failoverEvents']> = {};
+  const managerFile = join(runDir(state.run), 'manager', 'events.jsonl');
+  if (existsSync(managerFile)) events.mysql = managerMilestones(parseManagerEvents(readFileSync(managerFile, 'utf8')), sinceMs);
+  const live = new Set((await runtime.list({ [LABEL_RUN]: state.run })).map((c) => c.name));
+  const logs = await Promise.all(containersOf(state, 'sentinel').filter((s) => live.has(s.name)).map((s) => runtime.logs(s.name).catch(() => '')));
+  if (logs.length > 0) events.redis = sentinelMilestones(logs.flatMap(parseSentinelLog), sinceMs);
+  return events;
+}

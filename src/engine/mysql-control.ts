@@ -1,0 +1,110 @@
+// hadrill's own administrative access to the MySQL nodes from the host: set
+// up replication at `up`, read status, stop replication as a fault, and read
+// the final state.
+import mysql from 'mysql2/promise';
+import { APP_USER, DATABASE, REPL_USER, PORTS, type Secrets } from '../core/plan/topology-plan.js';
+import {
+  replicaStatusSql,
+  replicateFromStatements,
+  startReplicationSql,
+  statusFields,
+  stopReplicationSql,
+  executedGtidSql,
+  type Flavor,
+} from '../core/mysql/replication-sql.js';
+
+export interface ReplicaStatus {
+  source: string;
+  ioRunning: boolean;
+  sqlRunning: boolean;
+  lagSeconds: number | null;
+  received: string;
+  lastError: string;
+}
+
+export interface MysqlNodeStatus {
+  readOnly: boolean;
+  executedGtid: string;
+  replica: ReplicaStatus | null;
+  semiSyncClients: number | null;
+}
+
+export async function withMysql<T>(host: string, secrets: Secrets, fn: (c: mysql.Connection) => Promise<T>, timeoutMs = 2000): Promise<T> {
+  const connection = await mysql.createConnection({ host, port: PORTS.mysql, user: 'root', password: secrets.rootPassword, connectTimeout: timeoutMs });
+  try {
+    return await fn(connection);
+  } finally {
+    connection.destroy();
+  }
+}
+
+/** Users, database and table, created on the primary and carried to replicas by replication. */
+export async function bootstrapPrimary(c: mysql.Connection, secrets: Secrets): Promise<void> {
+  const statements: [string, unknown[]][] = [
+    [`CREATE USER IF NOT EXISTS '${REPL_USER}'@'%' IDENTIFIED BY ?`, [secrets.replPassword]],
+    [`GRANT REPLICATION SLAVE ON *.* TO '${REPL_USER}'@'%'`, []],
+    [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, []],
+    [
+      `CREATE TABLE IF NOT EXISTS ${DATABASE}.writes (id VARCHAR(96) PRIMARY KEY, client VARCHAR(64) NOT NULL, idc VARCHAR(32) NOT NULL, written_at BIGINT NOT NULL) ENGINE=InnoDB`,
+      [],
+    ],
+    // The workload user has no SUPER (nor any global privilege), so read_only really fences it.
+    [`CREATE USER IF NOT EXISTS '${APP_USER}'@'%' IDENTIFIED BY ?`, [secrets.appPassword]],
+    [`GRANT SELECT, INSERT ON ${DATABASE}.* TO '${APP_USER}'@'%'`, []],
+  ];
+  for (const [sql, values] of statements) await c.query(sql, values);
+}
+
+export async function configureReplica(c: mysql.Connection, flavor: Flavor, primaryHost: string, secrets: Secrets): Promise<void> {
+  const statements = replicateFromStatements(flavor, { host: primaryHost, port: PORTS.mysql, user: REPL_USER, password: secrets.replPassword });
+  for (const s of statements) await c.query(s.sql, s.values);
+}
+
+export async function replicaStatus(c: mysql.Connection, flavor: Flavor): Promise<ReplicaStatus | null> {
+  const [rows] = await c.query(replicaStatusSql(flavor));
+  const row = (rows as Record<string, unknown>[])[0];
+  if (!row) return null;
+  const f = statusFields(flavor);
+  const lag = row[f.lag];
+  return {
+    source: String(row[f.source] ?? ''),
+    ioRunning: row[f.ioRunning] === 'Yes',
+    sqlRunning: row[f.sqlRunning] === 'Yes',
+    lagSeconds: lag === null || lag === undefined ? null : Number(lag),
+    received: String(row[f.received] ?? ''),
+    lastError: String(row[f.lastError] ?? ''),
+  };
+}
+
+export async function nodeStatus(c: mysql.Connection, flavor: Flavor): Promise<MysqlNodeStatus> {
+  const [[ro]] = (await c.query('SELECT @@GLOBAL.read_only AS ro')) as unknown as [[{ ro: number }]];
+  const [[gtid]] = (await c.query(executedGtidSql(flavor))) as unknown as [[{ gtid: string }]];
+  const [semi] = (await c.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Rpl_semi_sync_master_clients', 'Rpl_semi_sync_source_clients')")) as unknown as [
+    { Variable_name: string; Value: string }[],
+  ];
+  return {
+    readOnly: Number(ro.ro) === 1,
+    executedGtid: gtid.gtid,
+    replica: await replicaStatus(c, flavor),
+    semiSyncClients: semi[0] ? Number(semi[0].Value) : null,
+  };
+}
+
+export async function stopReplication(c: mysql.Connection, flavor: Flavor): Promise<void> {
+  // Only the IO thread: the replica stops receiving, and applies what it already has, like a cut replication link.
+  await c.query(stopReplicationSql(flavor, true));
+}
+
+export async function startReplication(c: mysql.Connection, flavor: Flavor): Promise<void> {
+  await c.query(startReplicationSql(flavor));
+}
+
+export async function hasWritesTable(c: mysql.Connection): Promise<boolean> {
+  const [rows] = await c.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = ? AND table_name = 'writes'`, [DATABASE]);
+  return (rows as unknown[]).length > 0;
+}
+
+export async function readWriteIds(c: mysql.Connection): Promise<string[]> {
+  const [rows] = await c.query({ sql: `SELECT id FROM ${DATABASE}.writes`, rowsAsArray: true });
+  return (rows as [string][]).map((r) => r[0]);
+}
