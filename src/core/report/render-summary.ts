@@ -1,0 +1,81 @@
+// The console table printed after a drill. Plain text only: the CLI decides on
+// colour (NO_COLOR, non-TTY), so nothing here may emit escape codes.
+import type { ServiceResult } from '../check/check-types.js';
+import type { SloResult } from '../check/slo.js';
+import type { Report } from './report-model.js';
+
+export function formatDuration(ms: number | null): string {
+  if (ms === null) return 'n/a';
+  const sign = ms < 0 ? '-' : '';
+  const abs = Math.abs(ms);
+  return abs < 1000 ? `${sign}${Math.round(abs)} ms` : `${sign}${(abs / 1000).toFixed(2)} s`;
+}
+
+/** RTO needs the recovered flag: a null RTO means either "no outage" or "never recovered". */
+export function formatRto(s: Pick<ServiceResult, 'rtoMs' | 'recovered'>): string {
+  if (s.rtoMs !== null) return formatDuration(s.rtoMs);
+  return s.recovered ? 'n/a' : 'not recovered';
+}
+
+export function formatSloActual(slo: SloResult, service: ServiceResult | undefined): string {
+  if (slo.metric === 'lostWrites') return slo.actual === null ? 'n/a' : String(slo.actual);
+  if (slo.actual !== null) return formatDuration(slo.actual);
+  return service === undefined ? 'n/a' : formatRto(service);
+}
+
+/** Per-service verdict: '-' when no SLO applies to the service. */
+export function serviceVerdict(report: Pick<Report, 'slos'>, service: string): 'pass' | 'fail' | '-' {
+  const slos = report.slos.filter((s) => s.service === service);
+  if (slos.length === 0) return '-';
+  return slos.every((s) => s.ok) ? 'pass' : 'fail';
+}
+
+/** Columns whose index is in rightAligned are padded on the left (numbers). */
+export function alignTable(rows: readonly (readonly string[])[], rightAligned: ReadonlySet<number>): string[] {
+  const widths: number[] = [];
+  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  return rows.map((row) =>
+    row
+      .map((cell, i) => (rightAligned.has(i) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+export function renderSummary(report: Report): string {
+  const header = ['service', 'acknowledged', 'failed', 'unknown', 'lost', 'unknown-present', 'unknown-absent', 'RTO', 'verdict'];
+  const rows = report.services.map((s) => [
+    s.name,
+    String(s.acknowledged),
+    String(s.failed),
+    String(s.unknown),
+    String(s.lost),
+    String(s.unknownPresent),
+    String(s.unknownAbsent),
+    formatRto(s),
+    serviceVerdict(report, s.name),
+  ]);
+  const lines = [`hadrill ${report.scenario.name} (${report.scenario.tier}, run ${report.run}, ${report.mode})`, ''];
+  if (rows.length === 0) lines.push('no operations were recorded');
+  else lines.push(...alignTable([header, ...rows], new Set([1, 2, 3, 4, 5, 6, 7])));
+
+  if (report.slos.length > 0) {
+    lines.push('', 'SLOs:');
+    const sloRows = report.slos.map((slo) => [
+      slo.ok ? 'pass' : 'FAIL',
+      slo.name,
+      formatSloActual(slo, report.services.find((s) => s.name === slo.service)),
+      slo.ok ? '' : slo.message,
+    ]);
+    lines.push(...alignTable(sloRows, new Set([2])).map((l) => `  ${l}`));
+  }
+  if (report.notes.length > 0) lines.push('', 'Notes:', ...report.notes.map((n) => `  - ${n}`));
+  const failedCount = report.slos.filter((s) => !s.ok).length;
+  lines.push(
+    '',
+    report.slos.length === 0
+      ? `verdict: ${report.verdict.toUpperCase()} (no SLOs declared)`
+      : `verdict: ${report.verdict.toUpperCase()} (${failedCount} of ${report.slos.length} SLOs failed)`,
+  );
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,348 @@
+// Randomized ground truth: each case decides, op by op, whether the write
+// survives, so the right lost/unknown/unexpected counts are known before the
+// checker runs. Replay a failure with HADRILL_SEED=<seed> (printed in the test
+// name); the failing case's own seed is in the assertion message.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CheckInput, ServiceResult } from '../../src/core/check/check-types.js';
+import { checkAll, measureRto } from '../../src/core/check/checker.js';
+import { mergeHistory, parseHistoryJsonl } from '../../src/core/check/merge-history.js';
+import type { FinalState, HistoryLine, NodeState, OpRecord, Outcome, ServiceName } from '../../src/core/history.js';
+
+const SEED = process.env['HADRILL_SEED'] === undefined ? 0x5eed2024 : Number(process.env['HADRILL_SEED']) >>> 0;
+const CASES = 3000;
+
+/** A Weyl sequence through a 32-bit avalanche mix: tiny, fast, and good enough to spread test cases. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x9e3779b9) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    z ^= z >>> 16;
+    return (z >>> 0) / 4294967296;
+  };
+}
+
+class Rand {
+  readonly next: () => number;
+  constructor(seed: number) {
+    this.next = prng(seed);
+  }
+  int(lo: number, hi: number): number {
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+  chance(p: number): boolean {
+    return this.next() < p;
+  }
+  pick<T>(items: readonly T[]): T {
+    return items[Math.floor(this.next() * items.length)]!;
+  }
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [items[i], items[j]] = [items[j]!, items[i]!];
+    }
+    return items;
+  }
+}
+
+interface Expected {
+  attempted: number;
+  acknowledged: number;
+  failed: number;
+  unknown: number;
+  lostIds: string[];
+  unknownPresent: number;
+  unknownAbsent: number;
+  unexpectedIds: string[];
+  divergent: number;
+  rpoSpanMs: number | null;
+  byIdc: ServiceResult['byIdc'];
+  oldestLostAck: number;
+}
+
+interface Case {
+  seed: number;
+  input: CheckInput;
+  files: string[];
+  expected: Map<ServiceName, Expected>;
+}
+
+const END_MS = 10_000;
+
+function outcomeFor(r: Rand, inFailedIdc: boolean, t: number, outageStart: number | null, recoveryAt: number): Outcome {
+  const u = r.next();
+  if (outageStart !== null && t >= outageStart && inFailedIdc) return u < 0.45 ? 'unknown' : u < 0.9 ? 'failed' : 'ok';
+  if (outageStart !== null && t >= outageStart && t < recoveryAt) return u < 0.6 ? 'failed' : u < 0.8 ? 'unknown' : 'ok';
+  return u < 0.93 ? 'ok' : u < 0.97 ? 'failed' : 'unknown';
+}
+
+function emptyExpected(): Expected {
+  return {
+    attempted: 0,
+    acknowledged: 0,
+    failed: 0,
+    unknown: 0,
+    lostIds: [],
+    unknownPresent: 0,
+    unknownAbsent: 0,
+    unexpectedIds: [],
+    divergent: 0,
+    rpoSpanMs: null,
+    byIdc: [],
+    oldestLostAck: Infinity,
+  };
+}
+
+function generateCase(seed: number): Case {
+  const r = new Rand(seed);
+  const idcs = ['idc-a', 'idc-b', 'idc-c', 'idc-d'].slice(0, r.int(2, 4));
+  const outageStart = r.chance(0.8) ? r.int(2000, 6000) : null;
+  const outageIdcs = outageStart === null ? [] : [r.pick(idcs)];
+  const recoveryAt = (outageStart ?? 0) + r.int(0, 4000);
+  const services: ServiceName[] = r.chance(0.5) ? ['mysql', 'redis'] : [r.pick(['mysql', 'redis'] as const)];
+  const lossRate = r.pick([0, 0.01, 0.05, 0.2]);
+
+  const ops: OpRecord[] = [];
+  const files: string[] = [];
+  const clients = r.int(2, 6);
+  for (let c = 0; c < clients; c++) {
+    const client = `c${c}`;
+    const idc = r.pick(idcs);
+    const service = r.pick(services);
+    const lines: HistoryLine[] = [];
+    let t = r.int(0, 200);
+    for (let n = 0; t < END_MS; n++) {
+      const id = `${service}-${client}-${n}`;
+      const dies = outageIdcs.includes(idc) && outageStart !== null && t >= outageStart;
+      const outcome = outcomeFor(r, outageIdcs.includes(idc), t, outageStart, recoveryAt);
+      const duration = r.chance(0.02) ? r.int(1000, 5000) : r.int(1, 300);
+      const completeMs = outcome === 'unknown' && dies && r.chance(0.5) ? null : t + duration;
+      ops.push({ id, service, kind: 'write', client, idc, invokeMs: t, completeMs, outcome });
+      lines.push({ t: 'invoke', id, service, kind: 'write', client, idc, at: t });
+      // The agent died before seeing the outcome: nothing more from this client.
+      if (completeMs === null) break;
+      lines.push({ t: 'complete', id, at: completeMs, outcome });
+      t = completeMs + r.int(0, 50);
+    }
+    let text = lines.map((l) => JSON.stringify(l)).join('\n') + '\n';
+    // Half a line from an agent killed mid-write must be ignored, not counted.
+    if (r.chance(0.3)) text += JSON.stringify({ t: 'invoke', id: `${client}-cut`, service, kind: 'write', client, idc, at: t }).slice(0, r.int(1, 40));
+    files.push(text);
+  }
+
+  const expected = new Map<ServiceName, Expected>();
+  const finalServices: FinalState['services'] = [];
+  for (const service of services) {
+    const exp = emptyExpected();
+    const survives = !r.chance(0.06);
+    const present = new Set<string>();
+    const idcStats = new Map<string, ServiceResult['byIdc'][number]>();
+    for (const op of ops) {
+      if (op.service !== service) continue;
+      exp.attempted++;
+      let s = idcStats.get(op.idc);
+      if (s === undefined) idcStats.set(op.idc, (s = { idc: op.idc, attempted: 0, acknowledged: 0, failed: 0, unknown: 0, lost: 0 }));
+      s.attempted++;
+      if (op.outcome === 'ok') {
+        exp.acknowledged++;
+        s.acknowledged++;
+        if (survives && !r.chance(lossRate)) present.add(op.id);
+        else {
+          exp.lostIds.push(op.id);
+          s.lost++;
+          exp.oldestLostAck = Math.min(exp.oldestLostAck, op.completeMs!);
+        }
+      } else if (op.outcome === 'unknown') {
+        exp.unknown++;
+        s.unknown++;
+        if (survives && r.chance(0.5)) {
+          present.add(op.id);
+          exp.unknownPresent++;
+        } else exp.unknownAbsent++;
+      } else {
+        exp.failed++;
+        s.failed++;
+        if (survives && r.chance(0.02)) {
+          present.add(op.id);
+          exp.unexpectedIds.push(op.id);
+        }
+      }
+    }
+    if (survives) {
+      for (let g = r.int(0, 2); g > 0; g--) {
+        const ghost = `${service}-ghost-${g}`;
+        present.add(ghost);
+        exp.unexpectedIds.push(ghost);
+      }
+    }
+    exp.byIdc = [...idcStats.values()].sort((a, b) => a.idc.localeCompare(b.idc));
+    if (outageStart !== null && exp.lostIds.length > 0) exp.rpoSpanMs = Math.max(0, outageStart - exp.oldestLostAck);
+
+    // Replicas: mostly the final set, missing a few, plus some lost writes
+    // the old primary had; every id's node count is tracked as it is placed.
+    const nodes: NodeState[] = [];
+    const onNodes = new Map<string, number>();
+    const place = (node: NodeState, id: string): void => {
+      node.ids.push(id);
+      onNodes.set(id, (onNodes.get(id) ?? 0) + 1);
+    };
+    if (survives) {
+      const auth: NodeState = { node: `${service}-n0`, idc: r.pick(idcs), role: 'primary', ids: [] };
+      for (const id of present) place(auth, id);
+      nodes.push(auth);
+    }
+    for (let k = r.int(0, 2); k > 0; k--) {
+      const replica: NodeState = { node: `${service}-n${k}`, idc: r.pick(idcs), role: 'replica', ids: [] };
+      for (const id of present) if (!r.chance(0.02)) place(replica, id);
+      for (const id of exp.lostIds) if (r.chance(0.3)) place(replica, id);
+      nodes.push(replica);
+    }
+    for (const count of onNodes.values()) if (count < nodes.length) exp.divergent++;
+    // A service can vanish from the final read altogether: same verdict as no authoritative node.
+    const vanished = !survives && nodes.length === 0 && r.chance(0.5);
+    if (!vanished) {
+      finalServices.push({
+        service,
+        authoritativeNode: survives ? `${service}-n0` : null,
+        nodes: r.shuffle(nodes),
+        unreadable: survives ? [] : [{ node: `${service}-n0`, reason: 'container is gone' }],
+      });
+    }
+    if (exp.attempted > 0 || finalServices.some((s) => s.service === service)) expected.set(service, exp);
+  }
+
+  const input: CheckInput = {
+    history: r.shuffle(ops),
+    finalState: { readAtMs: END_MS + 5000, services: finalServices },
+    faults: [],
+    outageStartMs: outageStart,
+    outageEndMs: outageStart === null ? null : outageStart + 3000,
+    outageIdcs,
+    rtoWindowMs: r.pick([100, 500, 1000, 2000]),
+  };
+  return { seed, input, files, expected };
+}
+
+/** The RTO definition read literally, one candidate at a time: slow, obviously right. */
+function naiveRto(ops: readonly OpRecord[], start: number, outageIdcs: readonly string[], windowMs: number): number | null {
+  const surviving = ops.filter((o) => o.invokeMs >= start && !outageIdcs.includes(o.idc));
+  if (surviving.length === 0) return null;
+  const lastInvoke = Math.max(...surviving.map((o) => o.invokeMs));
+  const lastOps = surviving.filter((o) => o.invokeMs === lastInvoke);
+  const candidates = surviving.filter((o) => o.outcome === 'ok').sort((a, b) => a.invokeMs - b.invokeMs);
+  for (const c of candidates) {
+    const end = c.invokeMs + windowMs;
+    const inWindow = surviving.filter((o) => o.invokeMs >= c.invokeMs && o.invokeMs <= end);
+    const covered = lastInvoke >= end || lastOps.some((o) => o.outcome === 'ok' && o.completeMs !== null && o.completeMs >= end);
+    if (inWindow.length >= 2 && inWindow.every((o) => o.outcome === 'ok') && covered) return c.invokeMs - start;
+  }
+  return null;
+}
+
+function assertMatches(c: Case, results: ServiceResult[], via: string): void {
+  const where = `${via}: case seed ${c.seed} (suite seed ${SEED})`;
+  assert.deepEqual(results.map((s) => s.name), [...c.expected.keys()].sort(), where);
+  for (const res of results) {
+    const exp = c.expected.get(res.name)!;
+    const ops = c.input.history.filter((o) => o.service === res.name);
+    const start = c.input.outageStartMs;
+    const rto = start === null ? null : naiveRto(ops, start, c.input.outageIdcs, c.input.rtoWindowMs);
+    assert.deepEqual(
+      {
+        attempted: res.attempted,
+        acknowledged: res.acknowledged,
+        failed: res.failed,
+        unknown: res.unknown,
+        lost: res.lost,
+        lostIds: [...res.lostIds].sort(),
+        unknownPresent: res.unknownPresent,
+        unknownAbsent: res.unknownAbsent,
+        unexpectedIds: [...res.unexpectedIds].sort(),
+        divergent: res.divergent,
+        rpo: res.rpo,
+        byIdc: res.byIdc,
+        rtoMs: res.rtoMs,
+        recovered: res.recovered,
+      },
+      {
+        attempted: exp.attempted,
+        acknowledged: exp.acknowledged,
+        failed: exp.failed,
+        unknown: exp.unknown,
+        lost: exp.lostIds.length,
+        lostIds: [...exp.lostIds].sort(),
+        unknownPresent: exp.unknownPresent,
+        unknownAbsent: exp.unknownAbsent,
+        unexpectedIds: [...exp.unexpectedIds].sort(),
+        divergent: exp.divergent,
+        rpo: { lostWrites: exp.lostIds.length, spanMs: exp.rpoSpanMs },
+        byIdc: exp.byIdc,
+        rtoMs: rto,
+        recovered: start === null || rto !== null,
+      },
+      `${where}, service ${res.name}`,
+    );
+    assert.equal(res.unexpected, res.unexpectedIds.length, where);
+    const p = res.phases;
+    assert.equal(p.before.ops + p.during.ops + p.after.ops, res.attempted, where);
+    assert.equal(p.before.ok + p.during.ok + p.after.ok, res.acknowledged, where);
+  }
+}
+
+function caseSeed(i: number): number {
+  return (SEED + Math.imul(i, 0x2545f491)) >>> 0;
+}
+
+describe(`randomized ground truth (HADRILL_SEED=${SEED}, ${CASES} cases)`, () => {
+  it('checkAll matches the by-construction answers and the literal RTO definition', () => {
+    for (let i = 0; i < CASES; i++) {
+      const c = generateCase(caseSeed(i));
+      assertMatches(c, checkAll(c.input), 'direct');
+    }
+  });
+
+  it('gives the same answers through jsonl files, truncated last lines and shuffled line order', () => {
+    for (let i = 0; i < CASES; i += 3) {
+      const c = generateCase(caseSeed(i));
+      const r = new Rand(c.seed ^ 0xabcdef);
+      const lines = r.shuffle(c.files.flatMap((text, k) => parseHistoryJsonl(text, `history/c${k}.jsonl`)));
+      const merged = mergeHistory(lines);
+      assert.equal(merged.orphanCompletions, 0);
+      assert.equal(merged.duplicates, 0);
+      assertMatches(c, checkAll({ ...c.input, history: merged.ops }), 'jsonl');
+    }
+  });
+
+  it('finds the recovery instant it was built with', () => {
+    // Surviving clients fail until a chosen instant and succeed from then on,
+    // writing often enough that any window holds two ops: the RTO is the first
+    // surviving invoke at or after that instant.
+    for (let i = 0; i < CASES; i++) {
+      const seed = caseSeed(i);
+      const r = new Rand(seed);
+      const start = r.int(1000, 5000);
+      const windowMs = r.pick([200, 1000, 3000]);
+      const recoverAt = start + r.int(0, 8000);
+      const ops: OpRecord[] = [];
+      let firstOk = Infinity;
+      for (let c = r.int(2, 5); c > 0; c--) {
+        const failedIdc = c === 1;
+        const idc = failedIdc ? 'idc-a' : r.pick(['idc-b', 'idc-c']);
+        let t = r.int(0, 100);
+        for (let n = 0; t < recoverAt + 6 * windowMs; n++) {
+          const ok = failedIdc ? r.chance(0.3) : t < start || t >= recoverAt;
+          const hang = !failedIdc && !ok && r.chance(0.05);
+          const completeMs = t + (hang ? r.int(1, 3) * windowMs : r.int(1, Math.max(1, windowMs / 4)));
+          ops.push({ id: `c${c}-${n}`, service: 'mysql', kind: 'write', client: `c${c}`, idc, invokeMs: t, completeMs, outcome: ok ? 'ok' : 'failed' });
+          if (!failedIdc && ok && t >= recoverAt) firstOk = Math.min(firstOk, t);
+          t = completeMs + r.int(0, Math.floor(windowMs / 8));
+        }
+      }
+      const got = measureRto(r.shuffle(ops), start, ['idc-a'], windowMs);
+      assert.equal(got, firstOk - start, `case seed ${seed} (suite seed ${SEED})`);
+    }
+  });
+});

@@ -1,0 +1,189 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { Ajv } from 'ajv';
+import { checkAll } from '../../src/core/check/checker.js';
+import { evaluateSlos } from '../../src/core/check/slo.js';
+import type { OpRecord, Outcome } from '../../src/core/history.js';
+import { buildReport, type Report } from '../../src/core/report/report-model.js';
+import { escapeXmlAttr, renderJunit } from '../../src/core/report/render-junit.js';
+import { renderMarkdown } from '../../src/core/report/render-markdown.js';
+import { formatDuration, renderSummary } from '../../src/core/report/render-summary.js';
+
+const T0 = Date.UTC(2025, 0, 2, 3, 4, 5);
+
+function op(id: string, outcome: Outcome, invokeMs: number, service: 'mysql' | 'redis' = 'mysql', idc = 'idc-b'): OpRecord {
+  return { id, service, kind: 'write', client: `${service}-${idc}`, idc, invokeMs: T0 + invokeMs, completeMs: T0 + invokeMs + 10, outcome };
+}
+
+function sampleReport(scenarioName = 'hot-standby'): Report {
+  const history: OpRecord[] = [op('m-lost-1', 'ok', 100), op('m-lost-2', 'ok', 200), op('m-u1', 'unknown', 300), op('m-u2', 'unknown', 400)];
+  // mysql: failing from the outage at 1000 until 2500, then ok every 100 ms.
+  for (let t = 1000; t < 2500; t += 100) history.push(op(`m-f${t}`, 'failed', t));
+  for (let t = 2500; t < 6000; t += 100) history.push(op(`m-ok${t}`, 'ok', t));
+  // redis: never recovers.
+  history.push(op('r-1', 'ok', 100, 'redis'));
+  for (let t = 1000; t < 6000; t += 100) history.push(op(`r-f${t}`, 'failed', t, 'redis'));
+  const mysqlIds = history.filter((o) => o.service === 'mysql' && o.outcome === 'ok' && !o.id.startsWith('m-lost')).map((o) => o.id);
+  const services = checkAll({
+    history,
+    finalState: {
+      readAtMs: T0 + 10_000,
+      services: [
+        { service: 'mysql', authoritativeNode: 'mysql-b1', nodes: [{ node: 'mysql-b1', idc: 'idc-b', role: 'primary', ids: [...mysqlIds, 'm-u1'] }], unreadable: [] },
+        { service: 'redis', authoritativeNode: 'redis-b1', nodes: [{ node: 'redis-b1', idc: 'idc-b', role: 'master', ids: ['r-1'] }], unreadable: [] },
+      ],
+    },
+    faults: [],
+    outageStartMs: T0 + 1000,
+    outageEndMs: T0 + 4000,
+    outageIdcs: ['idc-a'],
+    rtoWindowMs: 1000,
+  });
+  return buildReport({
+    scenario: { name: scenarioName, file: 'scenarios/hot-standby.yaml', tier: 'hot-standby' },
+    run: 'r-123',
+    mode: 'drill',
+    startedAt: T0,
+    finishedAt: T0 + 12_000,
+    faults: [{ id: 'f1', spec: { kind: 'power', idc: 'idc-a' }, requestedMs: T0 + 990, appliedMs: T0 + 1000, healedMs: T0 + 4000 }],
+    services,
+    slos: evaluateSlos(services, { rtoMs: 2000, lostWrites: 0 }),
+  });
+}
+
+describe('buildReport', () => {
+  const report = sampleReport();
+
+  it('fails the verdict iff an SLO fails, and keeps the lost ids', () => {
+    assert.equal(report.verdict, 'fail');
+    assert.equal(report.startedAt, '2025-01-02T03:04:05.000Z');
+    assert.deepEqual(report.services[0]!.lostIds, ['m-lost-1', 'm-lost-2']);
+    const passing = buildReport({ ...report, slos: report.slos.filter((s) => s.ok) });
+    assert.equal(passing.verdict, 'pass');
+    assert.ok(JSON.parse(JSON.stringify(report)).services[0].lostIds.includes('m-lost-2'));
+  });
+
+  it('adds notes for anomalies that no SLO covers', () => {
+    const withUnexpected = buildReport({ ...report, services: [{ ...report.services[0]!, unexpected: 1, unexpectedIds: ['x'], divergent: 2 }], notes: ['mine'] });
+    assert.equal(withUnexpected.notes[0], 'mine');
+    assert.match(withUnexpected.notes.join('\n'), /1 ids in the final state were never attempted/);
+    assert.match(withUnexpected.notes.join('\n'), /2 ids differ/);
+  });
+
+  it('validates against schema/report.schema.json, which is strict about extra fields', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../../schema/report.schema.json', import.meta.url), 'utf8')) as object;
+    const validate = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true }).compile(schema);
+    assert.ok(validate(JSON.parse(JSON.stringify(report))), JSON.stringify(validate.errors));
+    assert.equal(validate({ ...report, extra: 1 }), false);
+    const { lostIds: _dropped, ...withoutIds } = report.services[0]!;
+    assert.equal(validate({ ...report, services: [withoutIds] }), false);
+    assert.equal(validate({ ...report, faults: [{ ...report.faults[0]!, spec: { kind: 'power', node: 'x' } }] }), false);
+  });
+});
+
+describe('renderMarkdown', () => {
+  const md = renderMarkdown(sampleReport());
+
+  it('leads with the verdict and shows the numbers per service', () => {
+    assert.match(md, /^## ❌ hadrill: hot-standby: FAIL/);
+    assert.match(md, /### mysql\n/);
+    assert.match(md, /\| acknowledged \| 37 \|/);
+    assert.match(md, /\| \*\*lost\*\* \| \*\*2\*\* \|/);
+    assert.match(md, /\| unknown, present \| 1 \|/);
+    assert.match(md, /\| unknown, absent \| 1 \|/);
+    assert.match(md, /\| \*\*RTO\*\* \| \*\*1\.50 s\*\* \|/);
+    assert.match(md, /\| RPO span \| 890 ms \|/);
+    assert.match(md, /\| \*\*RTO\*\* \| \*\*not recovered\*\* \|/);
+    assert.match(md, /`m-lost-1`, `m-lost-2`/);
+    assert.match(md, /- power idc-a applied at 2025-01-02T03:04:06\.000Z, healed after 3\.00 s/);
+  });
+
+  it('lists every SLO with its mark and measured value', () => {
+    assert.match(md, /\| ✅ \| mysql rtoMs \\<= 2000 \| 1\.50 s \|/);
+    assert.match(md, /\| ❌ \| mysql lostWrites \\<= 0 \| 2 \|/);
+    assert.match(md, /\| ❌ \| redis rtoMs \\<= 2000 \| not recovered \|/);
+    assert.match(md, /\| ✅ \| redis lostWrites \\<= 0 \| 0 \|/);
+  });
+
+  it('escapes table-breaking characters from user input', () => {
+    const odd = renderMarkdown(sampleReport('a|b <i>'));
+    assert.match(odd, /hadrill: a\\\|b \\<i\\>: FAIL/);
+  });
+});
+
+describe('renderJunit', () => {
+  const nasty = 'drill <&"\'> one';
+  const xml = renderJunit(sampleReport(nasty));
+
+  it('writes one test case per SLO and counts the failures', () => {
+    assert.equal(xml.match(/<testcase /g)?.length, 4);
+    assert.equal(xml.match(/<failure /g)?.length, 2);
+    assert.match(xml, /<testsuites name="hadrill" tests="4" failures="2" errors="0" time="12\.000">/);
+    assert.match(xml, /<testsuite name="hadrill drill &lt;&amp;&quot;&apos;&gt; one" tests="4" failures="2"/);
+  });
+
+  it('puts the measured value in the failure message', () => {
+    assert.match(xml, /<failure message="mysql lostWrites &lt;= 0 violated: measured 2\. [^"]*" type="slo\.lostWrites">/);
+    assert.match(xml, /<failure message="redis rtoMs &lt;= 2000 violated: measured not recovered\. [^"]*never recovered/);
+  });
+
+  it('is well formed', () => {
+    assertWellFormedXml(xml);
+  });
+
+  it('escapes attribute text and drops characters XML cannot carry', () => {
+    assert.equal(escapeXmlAttr('a<b>&"c\'\n\u0001\uD800z'), 'a&lt;b&gt;&amp;&quot;c&apos;&#10;z');
+  });
+});
+
+describe('renderSummary', () => {
+  const text = renderSummary(sampleReport());
+
+  it('prints an aligned plain-text table, one row per service', () => {
+    const lines = text.split('\n');
+    assert.deepEqual(lines.slice(0, 5), [
+      'hadrill hot-standby (hot-standby, run r-123, drill)',
+      '',
+      'service  acknowledged  failed  unknown  lost  unknown-present  unknown-absent            RTO  verdict',
+      'mysql              37      15        2     2                1               1         1.50 s  fail',
+      'redis               1      50        0     0                0               0  not recovered  fail',
+    ]);
+    assert.deepEqual(lines.slice(6, 11), [
+      'SLOs:',
+      '  pass  mysql rtoMs <= 2000           1.50 s',
+      '  FAIL  mysql lostWrites <= 0              2  mysql: 2 lost acknowledged writes, over the limit of 0 (lost: m-lost-1, m-lost-2)',
+      '  FAIL  redis rtoMs <= 2000    not recovered  redis: writes never recovered after the outage (RTO limit 2000 ms)',
+      '  pass  redis lostWrites <= 0              0',
+    ]);
+    assert.match(text, /verdict: FAIL \(2 of 4 SLOs failed\)\n$/);
+  });
+
+  it('never emits colour codes', () => {
+    assert.doesNotMatch(text, /\u001b/);
+  });
+
+  it('formats durations for people', () => {
+    assert.deepEqual([formatDuration(null), formatDuration(0), formatDuration(999.4), formatDuration(1500), formatDuration(-250)], ['n/a', '0 ms', '999 ms', '1.50 s', '-250 ms']);
+  });
+});
+
+/** Enough of XML to catch a broken escape: balanced tags, quoted attributes, only known entities. */
+function assertWellFormedXml(xml: string): void {
+  assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n/);
+  const body = xml.replace(/^<\?xml[^>]*\?>\n/, '');
+  assert.doesNotMatch(body, /&(?!(?:amp|lt|gt|quot|apos|#\d+);)/, 'bare ampersand');
+  const tag = /<(\/?)([A-Za-z][\w.-]*)((?:\s+[\w.-]+="[^"<>]*")*)\s*(\/?)>/g;
+  const stack: string[] = [];
+  let last = 0;
+  for (let m = tag.exec(body); m !== null; m = tag.exec(body)) {
+    const between = body.slice(last, m.index);
+    assert.doesNotMatch(between, /[<>]/, `stray bracket before ${m[0]}`);
+    last = m.index + m[0].length;
+    const [, closing, name, , selfClosing] = m;
+    if (closing === '/') assert.equal(stack.pop(), name, `unbalanced </${name}>`);
+    else if (selfClosing !== '/') stack.push(name!);
+  }
+  assert.equal(body.slice(last).trim(), '');
+  assert.deepEqual(stack, []);
+}
