@@ -41,5 +41,5 @@ export function renderCompose(scenario: Scenario): string {
     '# `hadrill up` does the same and then sets up replication (users, GTID replicas) and waits for every phase.',
     '',
   ].join('\n');
-  return header + stringify({ name: `hadrill-${scenario.name}`, services, networks }, { lineWidth: 0 });
+  return header + stringify({ name: `hadrill-${scenario.name}`, services, networks }, { lineWidth: 0, aliasDuplicateObjects: false });
 }

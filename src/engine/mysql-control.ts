@@ -29,11 +29,23 @@ export interface MysqlNodeStatus {
   semiSyncClients: number | null;
 }
 
-export async function withMysql<T>(host: string, secrets: Secrets, fn: (c: mysql.Connection) => Promise<T>, timeoutMs = 2000): Promise<T> {
+/**
+ * Runs `fn` on a fresh root connection. The whole call has a deadline too: a
+ * node that accepts a connection and then hangs (frozen, or waiting on
+ * semi-sync) must not hang hadrill with it.
+ */
+export async function withMysql<T>(host: string, secrets: Secrets, fn: (c: mysql.Connection) => Promise<T>, timeoutMs = 2000, deadlineMs = 30_000): Promise<T> {
   const connection = await mysql.createConnection({ host, port: PORTS.mysql, user: 'root', password: secrets.rootPassword, connectTimeout: timeoutMs });
+  let timer: NodeJS.Timeout | undefined;
   try {
-    return await fn(connection);
+    return await Promise.race([
+      fn(connection),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from MySQL at ${host} within ${deadlineMs} ms`)), deadlineMs);
+      }),
+    ]);
   } finally {
+    clearTimeout(timer);
     connection.destroy();
   }
 }

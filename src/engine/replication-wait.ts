@@ -46,7 +46,7 @@ async function catchUpMysql(state: RunState, timeoutMs: number): Promise<void> {
         withMysql(c.ip, state.secrets, async (conn) => {
           const status = await nodeStatus(conn, mysql.flavor);
           if (status.replica?.ioRunning) await conn.query(waitForGtidSql(mysql.flavor), [gtid, Math.ceil(timeoutMs / 1000)]);
-        }, timeoutMs + 2000).catch(() => undefined),
+        }, 2000, timeoutMs + 2000).catch(() => undefined),
       ),
   );
 }

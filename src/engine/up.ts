@@ -14,6 +14,7 @@ import { packageRoot } from '../package-paths.js';
 import type { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { removeRun } from './down.js';
+import { semiSyncSourceSql } from '../core/mysql/replication-sql.js';
 import { bootstrapPrimary, configureReplica, hasWritesTable, nodeStatus, withMysql } from './mysql-control.js';
 import { redisRole, sentinelView } from './redis-control.js';
 import { routerSetupCommands } from './router.js';
@@ -115,6 +116,7 @@ async function bringUp(state: RunState, options: UpOptions): Promise<void> {
         });
       }
       if (mysqlService.replication === 'semi-sync' && replicas.length > 0) {
+        await withMysql(primary.ip, secrets, (c) => c.query(semiSyncSourceSql(mysqlService.flavor, true)));
         await waitFor(`a semi-sync replica to connect to ${primary.node}`, () => withMysql(primary.ip, secrets, async (c) => ((await nodeStatus(c, mysqlService.flavor)).semiSyncClients ?? 0) > 0 || undefined), {
           timeoutMs: READY_TIMEOUT_MS,
         });

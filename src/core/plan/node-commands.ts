@@ -30,7 +30,7 @@ export function mysqlCommand(mysql: MysqlService, serverId: number, ownImage: bo
         ? [
             '--plugin-load-add=semisync_source.so',
             '--plugin-load-add=semisync_replica.so',
-            '--rpl-semi-sync-source-enabled=ON',
+            '--rpl-semi-sync-source-enabled=OFF',
             '--rpl-semi-sync-replica-enabled=ON',
             `--rpl-semi-sync-source-timeout=${mysql.semiSyncTimeoutMs}`,
             '--rpl-semi-sync-source-wait-point=AFTER_SYNC',
@@ -46,7 +46,9 @@ export function mysqlCommand(mysql: MysqlService, serverId: number, ownImage: bo
     '--performance-schema=OFF',
     ...(semi
       ? [
-          '--rpl-semi-sync-master-enabled=ON',
+          // The primary turns semi-sync on once a replica is connected (`up`, or the manager after a failover):
+          // enabled from the start, its own set-up statements would wait for an acknowledgement nobody can send.
+          '--rpl-semi-sync-master-enabled=OFF',
           '--rpl-semi-sync-slave-enabled=ON',
           `--rpl-semi-sync-master-timeout=${mysql.semiSyncTimeoutMs}`,
           '--rpl-semi-sync-master-wait-point=AFTER_SYNC',

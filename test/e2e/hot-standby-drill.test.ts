@@ -1,0 +1,134 @@
+// End to end against real containers: the hot-standby drills. A replication
+// backlog is built on purpose (the standby stops receiving), then the primary's
+// IDC loses power. The report must count exactly the acknowledged writes that
+// never reached the standby, checked here against the standby read directly.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import mysql from 'mysql2/promise';
+import { Redis } from 'ioredis';
+import type { RunState } from '../../src/engine/run-store.js';
+import { hadrill } from '../support/hadrill-cli.js';
+import { leftovers, removeEverything, requireDockerAndImage, tempHome, uniqueRun } from '../support/docker-env.js';
+import { acknowledgedIds, difference, readReportDir } from '../support/report-files.js';
+
+async function mysqlIds(host: string, password: string): Promise<Set<string>> {
+  const c = await mysql.createConnection({ host, user: 'root', password, connectTimeout: 5000 });
+  try {
+    const [rows] = await c.query({ sql: 'SELECT id FROM hadrill.writes', rowsAsArray: true });
+    return new Set((rows as [string][]).map((r) => r[0]));
+  } finally {
+    c.destroy();
+  }
+}
+
+async function redisIds(host: string): Promise<Set<string>> {
+  const r = new Redis({ host, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  await r.connect();
+  try {
+    const ids = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', 'hadrill:w:*', 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) ids.add(k.slice('hadrill:w:'.length));
+    } while (cursor !== '0');
+    return ids;
+  } finally {
+    r.disconnect();
+  }
+}
+
+describe('hot standby, async replication, power loss after a replication backlog', () => {
+  const home = tempHome();
+  const run = uniqueRun('e2e-async');
+  const reportDir = join(home, 'report');
+  const env = { HADRILL_HOME: home };
+
+  before(requireDockerAndImage);
+  after(async () => {
+    await hadrill(['down', '--run', run], env);
+    await removeEverything(run);
+  });
+
+  test('report.json counts exactly the acknowledged writes missing from the promoted standby', { timeout: 240_000 }, async () => {
+    const result = await hadrill(['drill', 'scenarios/hot-standby.yaml', '--run', run, '--report-dir', reportDir, '--keep'], env);
+    assert.equal(result.code, 0, `drill exit code (stderr: ${result.stderr.slice(-2000)})`);
+    const { report, history, finalState } = readReportDir(reportDir);
+    const state = JSON.parse(readFileSync(join(home, 'runs', run, 'state.json'), 'utf8')) as RunState;
+    const ipOf = (node: string): string => state.plan.containers.find((c) => c.node === node)?.ip ?? '';
+
+    // Ground truth, read here and not by hadrill: what the surviving standby holds now.
+    const standbyIds = await mysqlIds(ipOf('db-b'), state.secrets.rootPassword);
+    const mysqlResult = report.services.find((s) => s.name === 'mysql');
+    assert.ok(mysqlResult);
+    assert.equal(mysqlResult.authoritativeNode, 'db-b', 'the standby was promoted');
+    const expectedLost = difference(acknowledgedIds(history, 'mysql'), standbyIds);
+    assert.ok(expectedLost.length > 0, 'the replication backlog must lose acknowledged writes');
+    assert.equal(mysqlResult.lost, expectedLost.length);
+    assert.deepEqual([...mysqlResult.lostIds].sort(), expectedLost);
+
+    // And independently of any node: the lost writes are the ones acknowledged while the standby was cut off.
+    const stop = report.faults.find((f) => f.spec.kind === 'replication-stop');
+    const power = report.faults.find((f) => f.spec.kind === 'power');
+    assert.ok(stop && power);
+    const lost = new Set(expectedLost);
+    for (const op of history.filter((o) => o.service === 'mysql' && o.outcome === 'ok')) {
+      const completed = op.completeMs ?? 0;
+      if (op.invokeMs > stop.appliedMs + 50 && completed < power.requestedMs) assert.ok(lost.has(op.id), `${op.id} was acknowledged during the backlog and must be lost`);
+      if (completed < stop.requestedMs - 50) assert.ok(!lost.has(op.id), `${op.id} was acknowledged before the backlog and must have survived`);
+    }
+
+    // The three files agree: lost = acknowledged in history.jsonl - ids in final-state.json.
+    const finalMysql = finalState.services.find((s) => s.service === 'mysql');
+    const finalIds = new Set(finalMysql?.nodes.find((n) => n.node === finalMysql.authoritativeNode)?.ids ?? []);
+    assert.deepEqual(difference(acknowledgedIds(history, 'mysql'), finalIds), expectedLost);
+
+    const redisResult = report.services.find((s) => s.name === 'redis');
+    assert.ok(redisResult);
+    const redisMasterIp = state.plan.containers.find((c) => c.node === redisResult.authoritativeNode)?.ip ?? '';
+    const redisExpectedLost = difference(acknowledgedIds(history, 'redis'), await redisIds(redisMasterIp));
+    assert.equal(redisResult.lost, redisExpectedLost.length);
+
+    for (const s of report.services) {
+      assert.ok(s.rtoMs !== null && s.rtoMs > 0 && s.rtoMs < 30_000, `${s.name} recovered, RTO ${s.rtoMs}`);
+    }
+
+    const down = await hadrill(['down', '--run', run], env);
+    assert.equal(down.code, 0);
+    assert.deepEqual(await leftovers(run), { containers: [], networks: [] });
+  });
+});
+
+describe('hot standby, semi-sync replication, the same drill', () => {
+  const home = tempHome();
+  const run = uniqueRun('e2e-semi');
+  const reportDir = join(home, 'report');
+  const env = { HADRILL_HOME: home };
+
+  before(requireDockerAndImage);
+  after(() => removeEverything(run));
+
+  test('loses no acknowledged MySQL write, and leaves nothing behind', { timeout: 240_000 }, async () => {
+    const result = await hadrill(['drill', 'scenarios/hot-standby-semisync.yaml', '--run', run, '--report-dir', reportDir], env);
+    assert.equal(result.code, 0, `drill exit code (stderr: ${result.stderr.slice(-2000)})`);
+    const { report, history, finalState } = readReportDir(reportDir);
+    const mysqlResult = report.services.find((s) => s.name === 'mysql');
+    assert.ok(mysqlResult);
+    assert.equal(mysqlResult.authoritativeNode, 'db-b');
+    assert.ok(mysqlResult.acknowledged > 100, `writes were acknowledged (${mysqlResult.acknowledged})`);
+    assert.equal(mysqlResult.lost, 0);
+    const finalMysql = finalState.services.find((s) => s.service === 'mysql');
+    const finalIds = new Set(finalMysql?.nodes.find((n) => n.node === 'db-b')?.ids ?? []);
+    assert.deepEqual(difference(acknowledgedIds(history, 'mysql'), finalIds), []);
+    // Writes during the backlog stalled instead of being acknowledged: they are unknown, never lost.
+    const stop = report.faults.find((f) => f.spec.kind === 'replication-stop');
+    const power = report.faults.find((f) => f.spec.kind === 'power');
+    assert.ok(stop && power);
+    const stalled = history.filter((o) => o.service === 'mysql' && o.invokeMs > stop.appliedMs + 50 && o.invokeMs < power.requestedMs && o.outcome !== 'failed');
+    assert.ok(stalled.length > 0 && stalled.every((o) => o.outcome === 'unknown'), 'writes sent to the primary after the stop were never acknowledged');
+    assert.ok(mysqlResult.unknown >= stalled.length);
+    assert.deepEqual(await leftovers(run), { containers: [], networks: [] }, 'a drill removes everything it created');
+  });
+});

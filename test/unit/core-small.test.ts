@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { boundsFor, evaluateScenarioSlos, overrideSlos } from '../../src/core/check/slo-scope.js';
+import type { ServiceResult } from '../../src/core/check/check-types.js';
+import { parseDuration } from '../../src/core/duration.js';
+import { faultEvents, activeFaults, type JournalEntry } from '../../src/core/journal-model.js';
+import { managerMilestones, parseManagerEvents } from '../../src/core/manager-log.js';
+import { gtidProgress } from '../../src/core/mysql/gtid.js';
+import { parseSentinelLog, sentinelMilestones } from '../../src/core/sentinel-log.js';
+import { overlaps, pickSubnetBlock } from '../../src/core/subnet-picker.js';
+import { waitFor, type Clock } from '../../src/core/wait.js';
+import { mysqlOutcome, redisOutcome } from '../../src/agent/outcome-rules.js';
+import { HadrillError } from '../../src/core/errors.js';
+
+describe('subnet picking', () => {
+  test('the same run gets the same block, and a used block is skipped', () => {
+    const a = pickSubnetBlock('hot-standby', []);
+    assert.equal(pickSubnetBlock('hot-standby', []), a);
+    assert.ok(a !== null && a >= 160 && a < 240);
+    const b = pickSubnetBlock('hot-standby', [`10.${a}.3.0/24`]);
+    assert.notEqual(b, a);
+    assert.equal(pickSubnetBlock('x', ['10.0.0.0/8']), null, 'nothing free when 10/8 is taken');
+  });
+  test('overlap of CIDRs', () => {
+    assert.equal(overlaps('10.1.0.0/16', '10.1.200.0/24'), true);
+    assert.equal(overlaps('10.1.0.0/16', '10.2.0.0/16'), false);
+    assert.equal(overlaps('172.17.0.1', '172.17.0.0/16'), true);
+  });
+});
+
+describe('the fault journal', () => {
+  const spec = { kind: 'power', idc: 'idc-a' } as const;
+  test('applied and healed instants fold into fault events', () => {
+    const entries: JournalEntry[] = [
+      { t: 'fault.applying', id: 'f1', spec, at: 100 },
+      { t: 'fault.applied', id: 'f1', at: 130 },
+      { t: 'fault.applying', id: 'f2', spec: { kind: 'replication-stop', node: 'db-b' }, at: 200 },
+      { t: 'fault.applied', id: 'f2', at: 210 },
+      { t: 'fault.healed', id: 'f1', at: 900 },
+    ];
+    assert.deepEqual(faultEvents(entries), [
+      { id: 'f1', spec, requestedMs: 100, appliedMs: 130, healedMs: 900 },
+      { id: 'f2', spec: { kind: 'replication-stop', node: 'db-b' }, requestedMs: 200, appliedMs: 210, healedMs: null },
+    ]);
+    assert.deepEqual(activeFaults(entries).map((f) => f.id), ['f2']);
+  });
+  test('a fault journaled as applying but never as applied (a crash) still counts as active', () => {
+    assert.deepEqual(activeFaults([{ t: 'fault.applying', id: 'f9', spec, at: 5 }]).map((f) => [f.id, f.appliedMs]), [['f9', 5]]);
+  });
+});
+
+describe('failover milestones', () => {
+  test('from Sentinel logs', () => {
+    const log = [
+      '1:X 26 Nov 2026 02:33:20.001 # +monitor master hadrill 10.1.1.10 6379 quorum 2',
+      '1:X 26 Nov 2026 02:33:21.123 # +sdown master hadrill 10.1.1.10 6379',
+      '1:X 26 Nov 2026 02:33:21.500 # +odown master hadrill 10.1.1.10 6379 #quorum 2/2',
+      '1:X 26 Nov 2026 02:33:23.456 # +switch-master hadrill 10.1.1.10 6379 10.1.2.10 6379',
+      'garbage',
+    ].join('\n');
+    const events = parseSentinelLog(log);
+    assert.equal(events.length, 4);
+    const t = Date.UTC(2026, 10, 26, 2, 33, 21, 0);
+    assert.deepEqual(sentinelMilestones(events, t), { detectedMs: t + 500, promotedMs: Date.UTC(2026, 10, 26, 2, 33, 23, 456) });
+    assert.deepEqual(sentinelMilestones(events, t + 10_000), {});
+  });
+  test('from the manager event log', () => {
+    const text = '{"t":"started","at":1,"primary":"a"}\n{"t":"failure-detected","at":50,"primary":"a"}\n{"t":"promoted","at":80,"node":"b","epoch":2,"gtid":""}\n{"t":"promo';
+    assert.deepEqual(managerMilestones(parseManagerEvents(text), 10), { detectedMs: 50, promotedMs: 80 });
+  });
+});
+
+describe('GTID progress', () => {
+  test('MariaDB positions sum their sequence numbers', () => {
+    assert.equal(gtidProgress('mariadb', '0-1-276'), 276);
+    assert.equal(gtidProgress('mariadb', '0-1-10,1-2-5'), 15);
+    assert.equal(gtidProgress('mariadb', ''), 0);
+  });
+  test('MySQL sets count transactions', () => {
+    assert.equal(gtidProgress('mysql', '3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:11-18,aaaa:1'), 5 + 8 + 1);
+  });
+});
+
+describe('client outcome rules', () => {
+  test('MySQL: not sent is failed, server errors are failed, lost connections and timeouts are unknown', () => {
+    assert.equal(mysqlOutcome({ code: 'ECONNREFUSED', fatal: true }, false), 'failed');
+    assert.equal(mysqlOutcome({ code: 'ER_OPTION_PREVENTS_STATEMENT', errno: 1290 }, true), 'failed');
+    assert.equal(mysqlOutcome({ code: 'PROTOCOL_SEQUENCE_TIMEOUT', fatal: true }, true), 'unknown');
+    assert.equal(mysqlOutcome({ code: 'PROTOCOL_CONNECTION_LOST', fatal: true }, true), 'unknown');
+    assert.equal(mysqlOutcome({}, true), 'unknown');
+  });
+  test('Redis: refusals before sending and server replies are failed, the rest unknown', () => {
+    assert.equal(redisOutcome("Stream isn't writeable and enableOfflineQueue options is false"), 'failed');
+    assert.equal(redisOutcome("READONLY You can't write against a read only replica."), 'failed');
+    assert.equal(redisOutcome('Command timed out'), 'unknown');
+    assert.equal(redisOutcome('Connection is closed.'), 'unknown');
+  });
+});
+
+describe('waiting with a fake clock', () => {
+  function fakeClock(): Clock & { slept: number } {
+    let now = 0;
+    const clock = { slept: 0, now: () => now, sleep: async (ms: number) => { now += ms; clock.slept += ms; } };
+    return clock;
+  }
+  test('returns the first defined value', async () => {
+    let calls = 0;
+    const clock = fakeClock();
+    const value = await waitFor('x', async () => (++calls === 3 ? 'ready' : undefined), { timeoutMs: 10_000, intervalMs: 100, clock });
+    assert.equal(value, 'ready');
+    assert.equal(clock.slept, 200);
+  });
+  test('times out with the last error in the message', async () => {
+    const clock = fakeClock();
+    await assert.rejects(
+      waitFor('the thing', async () => { throw new Error('refused'); }, { timeoutMs: 1000, intervalMs: 300, clock }),
+      (e: unknown) => e instanceof HadrillError && /waiting for the thing \(last: refused\)/.test(e.message),
+    );
+  });
+});
+
+describe('SLO scopes', () => {
+  const service = (name: 'mysql' | 'redis', lost: number, rtoMs: number): ServiceResult => ({ name, lost, lostIds: [], rtoMs, recovered: true } as unknown as ServiceResult);
+  test('per-service bounds override the shared ones', () => {
+    assert.deepEqual(boundsFor({ rtoMs: 30_000, lostWrites: 5, mysql: { lostWrites: 0 } }, 'mysql'), { rtoMs: 30_000, lostWrites: 0 });
+    assert.deepEqual(boundsFor({ rtoMs: 30_000, mysql: { lostWrites: 0 } }, 'redis'), { rtoMs: 30_000 });
+    const results = evaluateScenarioSlos([service('mysql', 3, 100), service('redis', 3, 100)], { mysql: { lostWrites: 0 } });
+    assert.deepEqual(results.map((r) => [r.service, r.ok]), [['mysql', false]]);
+  });
+  test('command-line bounds win over per-service ones', () => {
+    assert.deepEqual(overrideSlos({ mysql: { lostWrites: 0, rtoMs: 5 } }, { lostWrites: 10 }), { lostWrites: 10, mysql: { rtoMs: 5 } });
+  });
+});
+
+test('durations', () => {
+  assert.equal(parseDuration('2s'), 2000);
+  assert.equal(parseDuration(' 150ms'), 150);
+  assert.equal(parseDuration('1h'), 3_600_000);
+  assert.equal(parseDuration('soon'), null);
+  assert.equal(parseDuration(-1), null);
+});
