@@ -1,10 +1,19 @@
-// Faults as the drill timeline and the journal know them.
+// Faults as the drill timeline, the CLI and the journal know them.
+import type { LinkShape } from './links.js';
 
 export type IdcFaultMode = 'power' | 'freeze' | 'isolate';
 
 export type FaultSpec =
   | { kind: IdcFaultMode; idc: string }
-  | { kind: 'replication-stop'; node: string };
+  | { kind: 'replication-stop'; node: string }
+  /** Packets from `from` to `to` are dropped; both ways unless oneWay. */
+  | { kind: 'cut'; from: string; to: string; oneWay: boolean }
+  /** IDCs in different groups cannot talk; IDCs named in no group keep every link (bridges). */
+  | { kind: 'partition'; groups: string[][] }
+  /** The link between a and b takes this shape (over its baseline) until healed. */
+  | { kind: 'degrade'; a: string; b: string; shape: Partial<LinkShape> }
+  /** The node's process dies (SIGKILL); with restart it comes straight back, as under a supervisor. */
+  | { kind: 'crash'; node: string; restart: boolean };
 
 /** A fault as it happened: when it was asked for, when it took effect, when it was healed. */
 export interface FaultEvent {
@@ -14,11 +23,22 @@ export interface FaultEvent {
   /** The instant the fault took effect (after the kill/pause/rule returned), epoch ms. */
   appliedMs: number;
   healedMs: number | null;
+  /** When set, the fault heals itself this long after it took effect. */
+  durationMs?: number;
 }
 
-/** Faults that make an IDC unavailable: they start the RTO clock and exclude that IDC's clients from it. */
+/** Faults that make an IDC unavailable: they exclude that IDC's clients from the RTO. */
 export function isOutageFault(spec: FaultSpec): spec is { kind: IdcFaultMode; idc: string } {
   return spec.kind === 'power' || spec.kind === 'freeze' || spec.kind === 'isolate';
+}
+
+/**
+ * Faults that start the RTO clock: everything that can stop writes. A
+ * replication stop or a degraded link only builds up risk, so the clock
+ * starts at the fault that follows them.
+ */
+export function startsRtoClock(spec: FaultSpec): boolean {
+  return spec.kind !== 'replication-stop' && spec.kind !== 'degrade';
 }
 
 export function describeFault(spec: FaultSpec): string {
@@ -29,5 +49,39 @@ export function describeFault(spec: FaultSpec): string {
       return `${spec.kind} ${spec.idc}`;
     case 'replication-stop':
       return `replication-stop ${spec.node}`;
+    case 'cut':
+      return `cut ${spec.from} ${spec.oneWay ? '->' : '<->'} ${spec.to}`;
+    case 'partition':
+      return `partition ${spec.groups.map((g) => g.join(',')).join(' | ')}`;
+    case 'degrade': {
+      const s = spec.shape;
+      const parts = [
+        s.latencyMs !== undefined ? `latency ${s.latencyMs}ms` : '',
+        s.jitterMs !== undefined ? `jitter ${s.jitterMs}ms` : '',
+        s.lossPct !== undefined ? `loss ${s.lossPct}%` : '',
+        s.rateKbit !== undefined && s.rateKbit !== null ? `rate ${s.rateKbit}kbit` : '',
+      ].filter(Boolean);
+      return `degrade ${spec.a} <-> ${spec.b} (${parts.join(', ')})`;
+    }
+    case 'crash':
+      return `crash ${spec.node}${spec.restart ? ' (restarted)' : ''}`;
   }
+}
+
+/** The directed IDC pairs a cut or partition blocks. */
+export function blockedPairs(spec: FaultSpec, idcs: string[]): [string, string][] {
+  if (spec.kind === 'cut') return spec.oneWay ? [[spec.from, spec.to]] : [[spec.from, spec.to], [spec.to, spec.from]];
+  if (spec.kind === 'isolate') return idcs.filter((i) => i !== spec.idc).flatMap((o): [string, string][] => [[spec.idc, o], [o, spec.idc]]);
+  if (spec.kind !== 'partition') return [];
+  const groupOf = new Map<string, number>();
+  spec.groups.forEach((g, i) => g.forEach((idc) => groupOf.set(idc, i)));
+  const pairs: [string, string][] = [];
+  for (const a of idcs) {
+    for (const b of idcs) {
+      const ga = groupOf.get(a);
+      const gb = groupOf.get(b);
+      if (a !== b && ga !== undefined && gb !== undefined && ga !== gb) pairs.push([a, b]);
+    }
+  }
+  return pairs;
 }

@@ -4,7 +4,7 @@ import type { FaultEvent, FaultSpec } from './faults.js';
 
 export type JournalEntry =
   | { t: 'fault.applying'; id: string; spec: FaultSpec; at: number }
-  | { t: 'fault.applied'; id: string; at: number }
+  | { t: 'fault.applied'; id: string; at: number; durationMs?: number }
   | { t: 'fault.healed'; id: string; at: number }
   | { t: 'fault.heal-failed'; id: string; at: number; error: string }
   | { t: 'drill.started'; at: number }
@@ -21,7 +21,10 @@ export function faultEvents(entries: JournalEntry[]): FaultEvent[] {
     if (e.t === 'fault.applying') byId.set(e.id, { id: e.id, spec: e.spec, requestedMs: e.at, appliedMs: e.at, healedMs: null });
     const event = 'id' in e ? byId.get(e.id) : undefined;
     if (!event) continue;
-    if (e.t === 'fault.applied') event.appliedMs = e.at;
+    if (e.t === 'fault.applied') {
+      event.appliedMs = e.at;
+      if (e.durationMs !== undefined) event.durationMs = e.durationMs;
+    }
     if (e.t === 'fault.healed') event.healedMs = e.at;
   }
   return [...byId.values()];

@@ -9,7 +9,7 @@ import type { CheckInput } from '../core/check/check-types.js';
 import { evaluateScenarioSlos } from '../core/check/slo-scope.js';
 import type { Slo } from '../core/scenario/scenario.js';
 import { phase, type EventSink } from '../core/engine-events.js';
-import { isOutageFault } from '../core/faults.js';
+import { isOutageFault, startsRtoClock } from '../core/faults.js';
 import type { FinalState } from '../core/history.js';
 import { faultEvents } from '../core/journal-model.js';
 import { managerMilestones, parseManagerEvents } from '../core/manager-log.js';
@@ -52,7 +52,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
   const report = await phase(emit, 'check', 'Checking acknowledged writes against the final state', async () => {
     const faults = faultEvents(readJournal(state.run));
     const outages = faults.filter((f) => isOutageFault(f.spec));
-    const first = outages[0];
+    const first = faults.find((f) => startsRtoClock(f.spec));
     const outageStartMs = first?.appliedMs ?? null;
     const ops = history.ops.filter((op) => op.invokeMs < finalState.readAtMs);
     const input: CheckInput = {
@@ -66,7 +66,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       failoverEvents: outageStartMs === null ? {} : await failoverEvents(state, runtime, outageStartMs),
     };
     const services = checkAll(input);
-    const notes: string[] = [];
+    const notes: string[] = [`links between IDCs shaped with ${state.wan?.mechanism === 'netem' ? 'tc netem' : state.wan?.mechanism === 'userspace' ? 'the userspace WAN emulator (no netem in this kernel)' : 'nothing'}`];
     if (history.orphanCompletions > 0) notes.push(`${history.orphanCompletions} completions had no invoke in the history`);
     if (history.duplicates > 0) notes.push(`${history.duplicates} duplicate history lines were ignored`);
     for (const s of finalState.services) for (const u of s.unreadable) notes.push(`${s.service}: node ${u.node} could not be read (${u.reason})`);

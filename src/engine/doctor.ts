@@ -57,7 +57,7 @@ async function probeKernel(runtime: ContainerRuntime, tag: string): Promise<Doct
   return {
     name: 'kernel',
     ok: iptables,
-    detail: `netem ${netem ? 'available' : 'not available (link latency faults need it; power, freeze, isolate and replication faults do not)'}; iptables in containers ${iptables ? 'works' : 'FAILS'}`,
+    detail: `netem ${netem ? 'available: link shapes use tc netem' : "not available: link shapes use hadrill's userspace WAN emulator (TUN in the router)"}; iptables in containers ${iptables ? 'works' : 'FAILS'}`,
     ...(iptables ? {} : { fix: 'the kernel needs iptables/nftables support for IDC isolation' }),
   };
 }

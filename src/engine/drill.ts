@@ -45,7 +45,7 @@ export async function drill(options: DrillOptions): Promise<Report> {
     const { drill: plan } = scenario;
     for (const step of plan.timeline) {
       await sleepUntil(clock, started + step.atMs, options.signal);
-      await phase(emit, 'fault', `Injecting ${describeFault(step.spec)} at +${formatMs(step.atMs)}`, () => applyFault(state, runtime, step.spec));
+      await phase(emit, 'fault', `Injecting ${describeFault(step.spec)} at +${formatMs(step.atMs)}${step.durationMs !== undefined ? ` for ${formatMs(step.durationMs)}` : ''}`, () => applyFault(state, runtime, step.spec, step.durationMs));
     }
     const lastFault = plan.timeline.at(-1)?.atMs ?? 0;
     await phase(emit, 'recovery', `Letting the failover machinery work for ${formatMs(plan.recoveryMs)}`, () =>

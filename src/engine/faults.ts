@@ -1,30 +1,38 @@
 // Applying and healing faults. Each fault is journaled before it is applied,
-// and its effective instant (when the kill, pause or rule returned) is
-// journaled after, so heal works after any crash and RTO starts at the right time.
+// and its effective instant (when the kill, pause or rule returned) after, so
+// heal works after any crash and RTO starts at the right time. A fault with a
+// duration is healed by a detached `hadrill heal` process, so it heals on time
+// even if the CLI that applied it is killed.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { HadrillError } from '../core/errors.js';
-import { describeFault, type FaultEvent, type FaultSpec } from '../core/faults.js';
+import { blockedPairs, describeFault, type FaultEvent, type FaultSpec } from '../core/faults.js';
 import { activeFaults } from '../core/journal-model.js';
 import { LABEL_RUN } from '../core/plan/labels.js';
 import type { ContainerPlan, NetworkPlan } from '../core/plan/topology-plan.js';
+import { packageRoot } from '../package-paths.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import { startDetached } from '../runtime/host-process.js';
 import { appendJournal, readJournal } from './journal.js';
 import { startReplication, stopReplication, withMysql } from './mysql-control.js';
 import { dropRule, ruleScript } from './router.js';
 import { installRoutes } from './routes.js';
-import type { RunState } from './run-store.js';
+import { runDir, type RunState } from './run-store.js';
+import { applyLinkShapes, routerOf } from './wan.js';
 
-export async function applyFault(state: RunState, runtime: ContainerRuntime, spec: FaultSpec): Promise<FaultEvent> {
+export async function applyFault(state: RunState, runtime: ContainerRuntime, spec: FaultSpec, durationMs?: number): Promise<FaultEvent> {
   validateTarget(state, spec);
-  const already = activeFaults(readJournal(state.run)).find((f) => sameSpec(f.spec, spec));
+  // Applying the same fault twice is not an error: the one in force is returned.
+  const already = activeFaults(readJournal(state.run)).find((f) => JSON.stringify(f.spec) === JSON.stringify(spec));
   if (already) return already;
   const id = `f${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const requestedMs = Date.now();
   appendJournal(state.run, { t: 'fault.applying', id, spec, at: requestedMs });
   await perform(state, runtime, spec, id, 'apply');
   const appliedMs = Date.now();
-  appendJournal(state.run, { t: 'fault.applied', id, at: appliedMs });
-  return { id, spec, requestedMs, appliedMs, healedMs: null };
+  appendJournal(state.run, { t: 'fault.applied', id, at: appliedMs, ...(durationMs !== undefined ? { durationMs } : {}) });
+  if (durationMs !== undefined) scheduleHeal(state.run, id, appliedMs + durationMs);
+  return { id, spec, requestedMs, appliedMs, healedMs: null, ...(durationMs !== undefined ? { durationMs } : {}) };
 }
 
 /** Heals every active fault of the run (or only `ids`), most recent first. */
@@ -50,32 +58,55 @@ export async function healFaults(state: RunState, runtime: ContainerRuntime, ids
   return healed;
 }
 
+/** A separate process group, so neither Ctrl-C nor SIGKILL of this CLI cancels it. */
+function scheduleHeal(run: string, id: string, atMs: number): void {
+  startDetached(process.execPath, [join(packageRoot(), 'bin', 'hadrill.js'), 'heal', '--run', run, '--fault', id, '--at', String(atMs), '--quiet'], join(runDir(run), 'healer.log'));
+}
+
 async function perform(state: RunState, runtime: ContainerRuntime, spec: FaultSpec, id: string, action: 'apply' | 'heal'): Promise<void> {
   switch (spec.kind) {
     case 'power':
     case 'freeze': {
-      const members = await idcContainers(state, runtime, spec.idc);
+      const members = await liveContainers(state, runtime, (c) => c.idc === spec.idc);
       if (spec.kind === 'power' && action === 'apply') {
-        await Promise.all(members.filter((m) => m.state === 'running' || m.state === 'paused').map((m) => runtime.kill(m.name)));
+        await Promise.all(members.filter((m) => m.state === 'running' || m.state === 'paused').map((m) => runtime.kill(m.plan.name)));
       } else if (spec.kind === 'power') {
-        // Power returns: containers boot again; hadrill's image re-installs its routes, others get them from a helper.
-        await Promise.all(members.filter((m) => m.state !== 'running').map((m) => runtime.start(m.name)));
-        await Promise.all(members.filter((m) => !m.plan.ownImage).map((m) => installRoutes(runtime, m.plan, state.plan)));
+        await powerOn(state, runtime, members);
       } else if (action === 'apply') {
-        await Promise.all(members.filter((m) => m.state === 'running').map((m) => runtime.pause(m.name)));
+        await Promise.all(members.filter((m) => m.state === 'running').map((m) => runtime.pause(m.plan.name)));
       } else {
-        await Promise.all(members.filter((m) => m.state === 'paused').map((m) => runtime.unpause(m.name)));
+        await Promise.all(members.filter((m) => m.state === 'paused').map((m) => runtime.unpause(m.plan.name)));
       }
       return;
     }
-    case 'isolate': {
-      const router = state.plan.containers.find((c) => c.kind === 'router') as ContainerPlan;
-      const own = networkOf(state, spec.idc);
-      const others = state.plan.networks.filter((n) => n.idc !== spec.idc);
-      const rules = others.flatMap((other) => [dropRule(own, other, id), dropRule(other, own, id)]);
-      const script = action === 'apply' ? ruleScript(rules, '-A') : `${ruleScript(rules, '-D')} 2>/dev/null; true`;
-      const result = await runtime.exec(router.name, ['sh', '-c', script]);
+    case 'isolate':
+    case 'cut':
+    case 'partition': {
+      const net = (idc: string): NetworkPlan => state.plan.networks.find((n) => n.idc === idc) as NetworkPlan;
+      const rules = blockedPairs(spec, state.plan.networks.map((n) => n.idc)).map(([from, to]) => dropRule(net(from), net(to), id));
+      if (rules.length === 0) return;
+      // Deleting tolerates rules already gone, so a heal can be repeated.
+      const script = action === 'apply' ? ruleScript(rules, '-A') : `${ruleScript(rules, '-D').replaceAll(' && ', ' 2>/dev/null; ')} 2>/dev/null; true`;
+      const result = await runtime.exec(routerOf(state).name, ['sh', '-c', script]);
       if (result.exitCode !== 0) throw new HadrillError('setup', `Router rules for ${describeFault(spec)} failed: ${result.stderr.trim()}`);
+      return;
+    }
+    case 'degrade': {
+      const others = activeFaults(readJournal(state.run)).filter((f) => f.id !== id && f.spec.kind === 'degrade');
+      const degradations = others.map((f) => f.spec as Extract<FaultSpec, { kind: 'degrade' }>);
+      if (action === 'apply') degradations.push(spec);
+      await applyLinkShapes(state, runtime, degradations);
+      return;
+    }
+    case 'crash': {
+      const [member] = await liveContainers(state, runtime, (c) => c.node === spec.node);
+      if (!member) return;
+      if (action === 'apply') {
+        if (member.state === 'running') await runtime.kill(member.plan.name);
+        if (spec.restart) await powerOn(state, runtime, [{ ...member, state: 'exited' }]);
+      } else {
+        await powerOn(state, runtime, [member]);
+      }
       return;
     }
     case 'replication-stop': {
@@ -93,28 +124,52 @@ async function perform(state: RunState, runtime: ContainerRuntime, spec: FaultSp
   }
 }
 
-async function idcContainers(state: RunState, runtime: ContainerRuntime, idc: string): Promise<{ name: string; state: string; plan: ContainerPlan }[]> {
-  const live = new Map((await runtime.list({ [LABEL_RUN]: state.run })).map((c) => [c.name, c]));
+/** Containers boot again; hadrill's image re-installs its routes, others get them from a helper. */
+async function powerOn(state: RunState, runtime: ContainerRuntime, members: { state: string; plan: ContainerPlan }[]): Promise<void> {
+  const stopped = members.filter((m) => m.state !== 'running' && m.state !== 'paused');
+  await Promise.all(stopped.map((m) => runtime.start(m.plan.name)));
+  await Promise.all(stopped.filter((m) => !m.plan.ownImage).map((m) => installRoutes(runtime, m.plan, state.plan)));
+}
+
+async function liveContainers(state: RunState, runtime: ContainerRuntime, which: (c: ContainerPlan) => boolean): Promise<{ state: string; plan: ContainerPlan }[]> {
+  const live = new Map((await runtime.list({ [LABEL_RUN]: state.run })).map((c) => [c.name, c.state]));
   return state.plan.containers
-    .filter((c) => c.idc === idc)
-    .map((plan) => ({ name: plan.name, state: live.get(plan.name)?.state ?? 'missing', plan }))
+    .filter(which)
+    .map((plan) => ({ state: live.get(plan.name) ?? 'missing', plan }))
     .filter((m) => m.state !== 'missing');
 }
 
-function networkOf(state: RunState, idc: string): NetworkPlan {
-  return state.plan.networks.find((n) => n.idc === idc) as NetworkPlan;
-}
-
 function validateTarget(state: RunState, spec: FaultSpec): void {
-  if (spec.kind === 'replication-stop') {
-    const replicas = state.plan.containers.filter((c) => c.kind === 'mysql').map((c) => c.node);
-    if (!replicas.includes(spec.node)) throw new HadrillError('usage', `"${spec.node}" is not a MySQL node of run ${state.run}; nodes: ${replicas.join(', ')}.`);
-    return;
-  }
   const idcs = state.plan.networks.map((n) => n.idc);
-  if (!idcs.includes(spec.idc)) throw new HadrillError('usage', `Unknown IDC "${spec.idc}" in run ${state.run}; known: ${idcs.join(', ')}.`, { hint: 'See `hadrill status`.' });
-}
-
-function sameSpec(a: FaultSpec, b: FaultSpec): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  const checkIdc = (idc: string): void => {
+    if (!idcs.includes(idc)) throw new HadrillError('usage', `Unknown IDC "${idc}" in run ${state.run}; known: ${idcs.join(', ')}.`, { hint: 'See `hadrill status`.' });
+  };
+  switch (spec.kind) {
+    case 'replication-stop': {
+      const nodes = state.plan.containers.filter((c) => c.kind === 'mysql').map((c) => c.node);
+      if (!nodes.includes(spec.node)) throw new HadrillError('usage', `"${spec.node}" is not a MySQL node of run ${state.run}; nodes: ${nodes.join(', ')}.`);
+      return;
+    }
+    case 'crash': {
+      const nodes = state.plan.containers.filter((c) => c.kind !== 'router').map((c) => c.node);
+      if (!nodes.includes(spec.node)) throw new HadrillError('usage', `Unknown node "${spec.node}" in run ${state.run}; nodes: ${nodes.join(', ')}.`);
+      return;
+    }
+    case 'cut':
+      checkIdc(spec.from);
+      checkIdc(spec.to);
+      if (spec.from === spec.to) throw new HadrillError('usage', 'A cut needs two different IDCs.');
+      return;
+    case 'degrade':
+      checkIdc(spec.a);
+      checkIdc(spec.b);
+      if (spec.a === spec.b) throw new HadrillError('usage', 'Traffic inside an IDC is not shaped: name two different IDCs.');
+      return;
+    case 'partition':
+      spec.groups.flat().forEach(checkIdc);
+      if (spec.groups.length < 2) throw new HadrillError('usage', 'A partition needs at least two groups, e.g. `hadrill partition idc-a,idc-b idc-c`.');
+      return;
+    default:
+      checkIdc(spec.idc);
+  }
 }

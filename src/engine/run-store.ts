@@ -7,9 +7,12 @@ import { join } from 'node:path';
 import { HadrillError } from '../core/errors.js';
 import type { Secrets, TopologyPlan } from '../core/plan/topology-plan.js';
 import type { Scenario } from '../core/scenario/scenario.js';
+import type { WanMechanism } from '../core/links.js';
 
 export interface RunState {
   run: string;
+  /** How link shapes are applied in the router (measured at `up`), and its interface per IDC. */
+  wan?: { mechanism: WanMechanism; legs: Record<string, string> };
   scenario: Scenario;
   plan: TopologyPlan;
   secrets: Secrets;

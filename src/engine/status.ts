@@ -9,6 +9,7 @@ import { announcedPrimary, containersOf, sentinelsMaster } from './final-read.js
 import { readJournal } from './journal.js';
 import { nodeStatus, withMysql } from './mysql-control.js';
 import { redisRole } from './redis-control.js';
+import { probeLinks, type LinkStatus } from './link-probe.js';
 import type { RunState } from './run-store.js';
 
 export interface NodeStatusRow {
@@ -30,9 +31,13 @@ export interface RunStatus {
   mysqlPrimary: { announcedBy: 'manager'; name: string; epoch: number } | null;
   redisMaster: { announcedBy: 'sentinels'; address: string } | null;
   activeFaults: { id: string; fault: string; since: string }[];
+  /** How link shapes are applied: netem, or the userspace emulator where the kernel has no netem. */
+  wanMechanism: string;
+  links: LinkStatus[];
 }
 
-export async function runStatus(state: RunState, runtime: ContainerRuntime): Promise<RunStatus> {
+export async function runStatus(state: RunState, runtime: ContainerRuntime, options: { probeLinks?: boolean } = {}): Promise<RunStatus> {
+  const links = options.probeLinks === false ? Promise.resolve([]) : probeLinks(state, runtime);
   const live = new Map((await runtime.list({ [LABEL_RUN]: state.run })).map((c) => [c.name, c.state]));
   const flavor = state.scenario.mysql?.flavor ?? 'mariadb';
   const rows = await Promise.all(
@@ -69,6 +74,8 @@ export async function runStatus(state: RunState, runtime: ContainerRuntime): Pro
     mysqlPrimary: announced ? { announcedBy: 'manager', name: announced.name, epoch: announced.epoch } : null,
     redisMaster: master ? { announcedBy: 'sentinels', address: master } : null,
     activeFaults: activeFaults(readJournal(state.run)).map((f) => ({ id: f.id, fault: describeFault(f.spec), since: new Date(f.appliedMs).toISOString() })),
+    wanMechanism: state.wan?.mechanism ?? 'none',
+    links: await links,
   };
 }
 

@@ -20,6 +20,7 @@ import { redisRole, sentinelView } from './redis-control.js';
 import { routerSetupCommands } from './router.js';
 import { installRoutes } from './routes.js';
 import { ensureRunDirs, loadRunState, saveRunState, type RunState } from './run-store.js';
+import { setUpWan } from './wan.js';
 
 export interface UpOptions {
   scenario: Scenario;
@@ -89,6 +90,8 @@ async function bringUp(state: RunState, options: UpOptions): Promise<void> {
       for (const cmd of routerSetupCommands()) await runtime.exec(router.name, cmd);
     }
   });
+  state.wan = await phase(emit, 'wan', 'Shaping the links between IDCs (baseline latency)', () => setUpWan(state, runtime), (wan) => `Links between IDCs shaped with ${wan?.mechanism === 'netem' ? 'tc netem' : 'the userspace WAN emulator (no netem in this kernel)'}`);
+  saveRunState(state);
 
   const datastores = [...byKind('mysql'), ...byKind('redis'), ...byKind('sentinel')];
   await phase(emit, 'nodes', `Starting ${datastores.length} datastore nodes and Sentinels`, async () => {

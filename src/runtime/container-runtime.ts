@@ -65,6 +65,8 @@ export interface ContainerRuntime {
   runOnce(spec: Omit<ContainerSpec, 'networks' | 'sysctls' | 'binds'> & { networkMode: string }, timeoutMs: number): Promise<ExecResult>;
   list(labels: Record<string, string>): Promise<ContainerInfo[]>;
   exec(container: string, cmd: string[], timeoutMs?: number): Promise<ExecResult>;
+  /** Starts a process in the container and returns without waiting for it (a daemon inside the container). */
+  spawn(container: string, cmd: string[]): Promise<void>;
   start(container: string): Promise<void>;
   kill(container: string, signal?: string): Promise<void>;
   pause(container: string): Promise<void>;

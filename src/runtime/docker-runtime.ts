@@ -149,6 +149,12 @@ export class DockerRuntime implements ContainerRuntime {
     return { exitCode: inspected.ExitCode ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
   }
 
+  async spawn(containerName: string, cmd: string[]): Promise<void> {
+    const container = this.docker.getContainer(containerName);
+    const exec = await this.call(`exec in ${containerName}`, () => container.exec({ Cmd: cmd, AttachStdout: false, AttachStderr: false }));
+    await this.call(`start ${cmd[0] ?? ''} in ${containerName}`, () => exec.start({ Detach: true }));
+  }
+
   async start(name: string): Promise<void> {
     await this.call(`start ${name}`, () => this.docker.getContainer(name).start().catch((e: unknown) => (statusOf(e) === 304 ? undefined : Promise.reject(e))));
   }

@@ -29,6 +29,17 @@ export function renderStatus(status: RunStatus, color: ChalkInstance): string {
   lines.push('');
   if (status.mysqlPrimary) lines.push(`MySQL primary (manager): ${color.green(status.mysqlPrimary.name)}, epoch ${status.mysqlPrimary.epoch}`);
   if (status.redisMaster) lines.push(`Redis master (Sentinels): ${color.green(status.redisMaster.address)}`);
+  if (status.links.length > 0) {
+    lines.push('', `Links (${status.wanMechanism === 'netem' ? 'tc netem' : status.wanMechanism === 'userspace' ? 'userspace WAN emulator: this kernel has no netem' : status.wanMechanism}):`);
+    const linkRows = status.links.map((l) => [
+      `${l.from} <-> ${l.to}`,
+      `${l.configuredLatencyMs} ms`,
+      l.measuredRttMs === null ? color.red('no reply') : `${l.measuredRttMs.toFixed(1)} ms`,
+      [l.configuredShape.jitterMs ? `jitter ${l.configuredShape.jitterMs} ms` : '', l.configuredShape.lossPct ? `loss ${l.configuredShape.lossPct}%` : '', l.configuredShape.rateKbit ? `rate ${l.configuredShape.rateKbit} kbit/s` : ''].filter(Boolean).join(', '),
+    ]);
+    lines.push(...alignTable([['link', 'configured RTT', 'measured RTT', 'shape'], ...linkRows], new Set([1, 2])).map((l) => `  ${l}`));
+    lines.push('');
+  }
   lines.push(status.activeFaults.length === 0 ? 'Active faults: none' : `Active faults: ${status.activeFaults.map((f) => color.red(`${f.fault} (since ${f.since})`)).join(', ')}`);
   return lines.join('\n');
 }

@@ -205,7 +205,8 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
     cmd: ['sleep', 'infinity'],
     env: {},
     capAdd: ['NET_ADMIN'],
-    sysctls: { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.send_redirects': '0' },
+    // rp_filter off: packets the WAN emulator writes back arrive on its TUN device, not on the leg they came from.
+    sysctls: { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.send_redirects': '0', 'net.ipv4.conf.all.rp_filter': '0', 'net.ipv4.conf.default.rp_filter': '0' },
     binds: [],
     labels: hadrillLabels(run, scenario.name, WAN, { [LABEL_NODE]: 'router', [LABEL_KIND]: 'router' }),
     ownImage: true,

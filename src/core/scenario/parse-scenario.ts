@@ -4,6 +4,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import { ScenarioError, type ScenarioProblem } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import type { FaultSpec } from '../faults.js';
+import { NO_SHAPE, type LinkShape } from '../links.js';
+import { parsePercent, parseRateKbit } from '../units.js';
 import { checkAgainstSchema } from './schema-check.js';
 import { formatPath, locate } from './yaml-locator.js';
 import { OWN_IMAGE, type DrillPlan, type MysqlService, type RedisService, type Scenario, type Workload } from './scenario.js';
@@ -63,6 +65,7 @@ function build(raw: Raw, file: string, report: Report): Scenario {
   ];
   reportDuplicates(containerNames, (_, n) => report([], `the name "${n}" is used by two nodes, sentinels or clients; names must be unique`));
 
+  const network = buildNetwork(raw.network ?? {}, checkIdc);
   const drill = buildDrill(raw.drill ?? {}, mysql, redis, idcNames, checkIdc, report);
   const slo = raw.slo ?? {};
   return {
@@ -71,6 +74,7 @@ function build(raw: Raw, file: string, report: Report): Scenario {
     description: raw.description ?? '',
     file,
     idcs,
+    network,
     mysql,
     redis,
     workload,
@@ -149,20 +153,52 @@ function buildDrill(
   report: Report,
 ): DrillPlan {
   const steadyMs = ms(raw.steady ?? '5s');
+  const mysqlNodes = mysql?.nodes.map((n) => n.name) ?? [];
+  const crashable = [...mysqlNodes, ...(redis?.nodes.map((n) => n.name) ?? []), ...(redis?.sentinels.map((n) => n.name) ?? []), ...(mysql ? ['mysql-manager'] : [])];
   const timeline = (raw.timeline ?? []).map((f: Raw, i: number) => {
     const where = ['drill', 'timeline', i];
-    let spec: FaultSpec | null = null;
-    if (f.fault === 'replication-stop') {
-      const names = mysql?.nodes.filter((n) => n.role === 'replica').map((n) => n.name) ?? [];
-      if (!f.node) report(where, 'replication-stop needs "node": the MySQL replica whose replication stops');
-      else if (!names.includes(f.node)) report([...where, 'node'], `"${f.node}" is not a MySQL replica; replicas: ${names.join(', ') || 'none'}`);
-      spec = { kind: 'replication-stop', node: f.node };
-    } else {
-      if (!f.idc) report(where, `${f.fault} needs "idc": the IDC it hits (one of ${idcNames.join(', ')})`);
-      else checkIdc([...where, 'idc'], f.idc);
-      spec = { kind: f.fault, idc: f.idc };
+    const need = (key: string, what: string): boolean => {
+      if (f[key] !== undefined) return true;
+      report(where, `${f.fault} needs "${key}": ${what}`);
+      return false;
+    };
+    const pairOk = (): boolean => {
+      if (!need('between', 'the two IDCs of the link, e.g. [idc-a, idc-b]')) return false;
+      f.between.forEach((idc: string, j: number) => checkIdc([...where, 'between', j], idc));
+      return true;
+    };
+    let spec: FaultSpec;
+    switch (f.fault) {
+      case 'replication-stop': {
+        const replicas = mysql?.nodes.filter((n) => n.role === 'replica').map((n) => n.name) ?? [];
+        if (need('node', 'the MySQL replica whose replication stops') && !replicas.includes(f.node)) report([...where, 'node'], `"${f.node}" is not a MySQL replica; replicas: ${replicas.join(', ') || 'none'}`);
+        spec = { kind: 'replication-stop', node: f.node };
+        break;
+      }
+      case 'cut':
+        pairOk();
+        spec = { kind: 'cut', from: f.between?.[0], to: f.between?.[1], oneWay: f.oneWay ?? false };
+        break;
+      case 'partition':
+        if (need('groups', 'the groups of IDCs, e.g. [[idc-a, idc-b], [idc-c]]')) {
+          f.groups.forEach((g: string[], j: number) => g.forEach((idc, k) => checkIdc([...where, 'groups', j, k], idc)));
+        }
+        spec = { kind: 'partition', groups: f.groups ?? [] };
+        break;
+      case 'degrade':
+        pairOk();
+        spec = { kind: 'degrade', a: f.between?.[0], b: f.between?.[1], shape: partialShape(f) };
+        if (Object.keys(spec.shape).length === 0) report(where, 'degrade needs at least one of latency, jitter, loss, rate');
+        break;
+      case 'crash':
+        if (need('node', `the node whose process dies, one of ${crashable.join(', ')}`) && !crashable.includes(f.node)) report([...where, 'node'], `unknown node "${f.node}"; nodes: ${crashable.join(', ')}`);
+        spec = { kind: 'crash', node: f.node, restart: f.restart ?? false };
+        break;
+      default:
+        if (need('idc', `the IDC it hits (one of ${idcNames.join(', ')})`)) checkIdc([...where, 'idc'], f.idc);
+        spec = { kind: f.fault, idc: f.idc };
     }
-    return { atMs: ms(f.at), spec };
+    return { atMs: ms(f.at), spec, ...(f.duration !== undefined ? { durationMs: ms(f.duration) } : {}) };
   });
   if (timeline.length === 0) {
     // The default drill: the primary's IDC loses power once the workload is steady.
@@ -175,6 +211,24 @@ function buildDrill(
     recoveryMs: ms(raw.recovery ?? '20s'),
     settleMs: ms(raw.settle ?? '5s'),
     rtoWindowMs: ms(raw.rtoWindow ?? '1s'),
+  };
+}
+
+function buildNetwork(raw: Raw, checkIdc: (s: (string | number)[], idc: string) => void): Scenario['network'] {
+  const links = (raw.links ?? []).map((l: Raw, i: number) => {
+    l.between.forEach((idc: string, j: number) => checkIdc(['network', 'links', i, 'between', j], idc));
+    return { a: l.between[0], b: l.between[1], shape: { ...NO_SHAPE, ...partialShape(l) } };
+  });
+  return { sameCityLatencyMs: ms(raw.sameCityLatency ?? '1ms'), crossCityLatencyMs: ms(raw.crossCityLatency ?? '30ms'), links };
+}
+
+/** latency/jitter/loss/rate as given (schema-checked), in hadrill's units. */
+function partialShape(raw: Raw): Partial<LinkShape> {
+  return {
+    ...(raw.latency !== undefined ? { latencyMs: ms(raw.latency) } : {}),
+    ...(raw.jitter !== undefined ? { jitterMs: ms(raw.jitter) } : {}),
+    ...(raw.loss !== undefined ? { lossPct: parsePercent(raw.loss) ?? 0 } : {}),
+    ...(raw.rate !== undefined ? { rateKbit: parseRateKbit(raw.rate) } : {}),
   };
 }
 

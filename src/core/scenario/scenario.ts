@@ -1,5 +1,6 @@
 // The typed scenario: what a validated YAML file becomes. Durations are in ms.
 import type { FaultSpec } from '../faults.js';
+import type { Link } from '../links.js';
 
 export interface Idc {
   name: string;
@@ -60,6 +61,15 @@ export interface Workload {
 export interface TimelineFault {
   atMs: number;
   spec: FaultSpec;
+  /** Heals itself this long after it took effect; otherwise it lasts until the drill heals everything. */
+  durationMs?: number;
+}
+
+export interface NetworkSettings {
+  /** Round-trip latency of a link between two IDCs of one city, unless `links` names it. */
+  sameCityLatencyMs: number;
+  crossCityLatencyMs: number;
+  links: Link[];
 }
 
 export interface DrillPlan {
@@ -88,6 +98,7 @@ export interface Scenario {
   /** The file it was read from, for messages and reports; null when built in code. */
   file: string | null;
   idcs: Idc[];
+  network: NetworkSettings;
   mysql: MysqlService | null;
   redis: RedisService | null;
   workload: Workload;
