@@ -48,6 +48,8 @@ try {
 } catch (error) {
   process.exitCode = handleError(error);
 }
+// The command is done: a keep-alive socket left in some client library must not keep the CLI running.
+process.exit(process.exitCode ?? 0);
 
 function handleError(error: unknown): number {
   if (error instanceof CommanderError) {

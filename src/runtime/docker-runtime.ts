@@ -14,6 +14,8 @@ import type {
   NetworkSpec,
 } from './container-runtime.js';
 
+const API_TIMEOUT_MS = 120_000;
+
 export class DockerRuntime implements ContainerRuntime {
   readonly docker: Docker;
 
@@ -152,7 +154,9 @@ export class DockerRuntime implements ContainerRuntime {
   async spawn(containerName: string, cmd: string[]): Promise<void> {
     const container = this.docker.getContainer(containerName);
     const exec = await this.call(`exec in ${containerName}`, () => container.exec({ Cmd: cmd, AttachStdout: false, AttachStderr: false }));
-    await this.call(`start ${cmd[0] ?? ''} in ${containerName}`, () => exec.start({ Detach: true }));
+    const response = (await this.call(`start ${cmd[0] ?? ''} in ${containerName}`, () => exec.start({ Detach: true }))) as unknown;
+    // The engine may keep the connection of a detached exec open; nothing more comes on it.
+    (response as { destroy?: () => void } | undefined)?.destroy?.();
   }
 
   async start(name: string): Promise<void> {
@@ -181,9 +185,10 @@ export class DockerRuntime implements ContainerRuntime {
     return stdout + stderr;
   }
 
-  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  /** Every engine call has a deadline: a stuck API call becomes an error that names it, never a hung CLI. */
+  private async call<T>(what: string, fn: () => Promise<T>, timeoutMs = API_TIMEOUT_MS): Promise<T> {
     try {
-      return await fn();
+      return await withTimeout(fn(), timeoutMs, `Docker did not answer within ${timeoutMs} ms when asked to ${what}.`);
     } catch (error) {
       throw this.wrap(error, what);
     }
