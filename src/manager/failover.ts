@@ -15,6 +15,9 @@ import { gtidProgress } from '../core/mysql/gtid.js';
 import type { ManagerConfig, ManagerEvent, PrimaryAnnouncement } from '../core/plan/runtime-configs.js';
 import { NodeAdmin, type ManagedNode } from './node-admin.js';
 
+/** How often replication lag is sampled. */
+const LAG_SAMPLE_MS = 1000;
+
 /** How long a promoted replica may take to apply its relay log before it takes writes. */
 const APPLY_TIMEOUT_S = 30;
 
@@ -26,6 +29,7 @@ export class FailoverManager {
   /** Former primaries: kept read-only whenever they are reachable again, never re-admitted automatically. */
   private readonly fenced = new Set<string>();
   private readonly admin: NodeAdmin;
+  private lastLagSample = 0;
 
   constructor(
     private readonly config: ManagerConfig,
@@ -64,8 +68,37 @@ export class FailoverManager {
     try {
       await this.check();
       await this.keepFencedReadOnly();
+      if (Date.now() - this.lastLagSample >= LAG_SAMPLE_MS && this.failures === 0) await this.sampleLag();
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** Replication lag of every replica, sampled over the whole run (the manager is the one watching anyway). */
+  private async sampleLag(): Promise<void> {
+    this.lastLagSample = Date.now();
+    const fields = statusFields(this.config.flavor);
+    const [primaryRow] = await this.admin.run<{ gtid: string }[]>(this.primary, executedGtidSql(this.config.flavor)).catch(() => []);
+    if (!primaryRow) return;
+    const primaryProgress = gtidProgress(this.config.flavor, primaryRow.gtid);
+    for (const node of this.config.nodes) {
+      if (node.name === this.primary.name || this.fenced.has(node.name)) continue;
+      try {
+        const rows = await this.admin.run<Record<string, unknown>[]>(node, replicaStatusSql(this.config.flavor));
+        const [executed] = await this.admin.run<{ gtid: string }[]>(node, executedGtidSql(this.config.flavor));
+        const row = rows[0];
+        const seconds = row?.[fields.lag];
+        this.emit({
+          t: 'lag',
+          at: Date.now(),
+          node: node.name,
+          transactionsBehind: Math.max(0, primaryProgress - gtidProgress(this.config.flavor, executed?.gtid)),
+          secondsBehind: seconds === null || seconds === undefined ? null : Number(seconds),
+          replicating: row?.[fields.ioRunning] === 'Yes' && row?.[fields.sqlRunning] === 'Yes',
+        });
+      } catch {
+        // an unreachable replica has no lag to report
+      }
     }
   }
 

@@ -3,7 +3,10 @@ import { HadrillError } from '../../core/errors.js';
 import { drill } from '../../engine/drill.js';
 import { imageTag } from '../../images/image-spec.js';
 import { mergeSlos, readScenarioFile } from '../context.js';
-import { finishWithReport } from './report-output.js';
+import { finishWithRepeats, finishWithReport } from './report-output.js';
+import { isGate, summarizeRepeats } from '../../core/report/repeat-summary.js';
+import type { Report } from '../../core/report/report-model.js';
+import { join } from 'node:path';
 import type { ContextFactory } from './index.js';
 
 export function registerDrill(program: Command, ctx: ContextFactory): void {
@@ -14,15 +17,21 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
     .option('--report-dir <dir>', 'where the reports go', 'hadrill-report')
     .option('--keep', 'leave the topology up afterwards (agents keep writing; `hadrill down` removes it)')
     .option('--slo <slo...>', 'add or override SLOs, e.g. --slo rto=10s --slo lostWrites=0')
+    .option('--repeat <n>', 'run the drill n times (reports in DIR/run-1 ...) and report the distribution', '1')
+    .option('--gate <gate>', 'with --repeat: worst (every run must pass) or pNN (NN% of runs must pass)', 'worst')
     .addHelpText(
       'after',
       '\nExit code: 0 when every SLO holds, 1 when one is violated, 2 on bad input or set-up failure, 130 when interrupted.\n' +
         'Example:\n  hadrill drill scenarios/hot-standby-semisync.yaml --report-dir out --slo lostWrites=0',
     )
-    .action(async (file: string, opts: { reportDir: string; keep?: boolean; slo?: string[] }) => {
+    .action(async (file: string, opts: { reportDir: string; keep?: boolean; slo?: string[]; repeat: string; gate: string }) => {
       const scenario = readScenarioFile(file);
       const c = ctx();
       const slo = mergeSlos(scenario.slo, opts.slo);
+      const repeat = Number(opts.repeat);
+      if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new HadrillError('usage', `--repeat ${opts.repeat}: a whole number from 1 to 100.`);
+      if (!isGate(opts.gate)) throw new HadrillError('usage', `--gate ${opts.gate}: use worst or pNN (e.g. p90).`);
+      if (repeat > 1 && opts.keep) throw new HadrillError('usage', '--keep and --repeat do not go together: each repetition starts from a clean topology.');
       const abort = new AbortController();
       const onSignal = (): void => {
         c.output.events({ type: 'warn', text: opts.keep ? 'interrupted; leaving the topology up (--keep)' : 'interrupted; tearing down' });
@@ -31,18 +40,26 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
-        const report = await drill({
-          scenario,
-          runtime: c.runtime,
-          ownImageTag: imageTag(),
-          ...(c.options.run ? { run: c.options.run } : {}),
-          reportDir: opts.reportDir,
-          keep: Boolean(opts.keep),
-          slo,
-          emit: c.output.events,
-          signal: abort.signal,
-        });
-        finishWithReport(c, report, opts.reportDir);
+        const reports = [];
+        for (let i = 1; i <= repeat; i++) {
+          const reportDir = repeat === 1 ? opts.reportDir : join(opts.reportDir, `run-${i}`);
+          if (repeat > 1) c.output.events({ type: 'info', text: `Drill ${i} of ${repeat}` });
+          reports.push(
+            await drill({
+              scenario,
+              runtime: c.runtime,
+              ownImageTag: imageTag(),
+              ...(c.options.run ? { run: c.options.run } : {}),
+              reportDir,
+              keep: Boolean(opts.keep),
+              slo,
+              emit: c.output.events,
+              signal: abort.signal,
+            }),
+          );
+        }
+        if (repeat === 1) finishWithReport(c, reports[0] as Report, opts.reportDir);
+        else finishWithRepeats(c, summarizeRepeats(reports, opts.gate), opts.reportDir);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

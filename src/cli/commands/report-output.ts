@@ -2,6 +2,11 @@
 import type { Report } from '../../core/report/report-model.js';
 import { renderSummary } from '../../core/report/render-summary.js';
 import type { Context } from '../context.js';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatMs } from '../../core/duration.js';
+import { alignTable } from '../../core/report/render-summary.js';
+import type { RepeatSummary } from '../../core/report/repeat-summary.js';
 
 export function finishWithReport(c: Context, report: Report, reportDir: string): void {
   if (c.output.json) c.output.printJson(report);
@@ -13,4 +18,24 @@ export function finishWithReport(c: Context, report: Report, reportDir: string):
     c.output.print(`\nReports: ${reportDir}/report.json, history.jsonl, final-state.json, junit.xml, summary.md`);
   }
   process.exitCode = report.verdict === 'pass' ? 0 : 1;
+}
+
+export function finishWithRepeats(c: Context, summary: RepeatSummary, reportDir: string): void {
+  mkdirSync(reportDir, { recursive: true });
+  writeFileSync(join(reportDir, 'repeat.json'), JSON.stringify(summary, null, 2) + '\n');
+  if (c.output.json) c.output.printJson(summary);
+  else {
+    const fmt = (v: number | null, ms: boolean): string => (v === null ? '-' : ms ? formatMs(v) : String(v));
+    const rows = summary.services.map((s) => [
+      s.name,
+      `${fmt(s.rtoMs.min, true)} / ${fmt(s.rtoMs.median, true)} / ${fmt(s.rtoMs.max, true)}`,
+      `${fmt(s.lostWrites.min, false)} / ${fmt(s.lostWrites.median, false)} / ${fmt(s.lostWrites.max, false)}`,
+      String(s.notRecovered),
+    ]);
+    c.output.print(`${summary.runs} drills, ${summary.passed} passed every SLO; gate ${summary.gate}:`);
+    c.output.print(alignTable([['service', 'RTO min / median / max', 'lost min / median / max', 'not recovered'], ...rows], new Set()).join('\n'));
+    const verdict = summary.verdict === 'pass' ? c.output.color.green('PASS') : c.output.color.red('FAIL');
+    c.output.print(`\nverdict: ${verdict}   reports: ${reportDir}/run-*/, ${reportDir}/repeat.json`);
+  }
+  process.exitCode = summary.verdict === 'pass' ? 0 : 1;
 }

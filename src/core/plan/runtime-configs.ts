@@ -59,4 +59,6 @@ export type ManagerEvent =
   | { t: 'repointed'; at: number; node: string; ok: boolean; error?: string }
   | { t: 'failover-failed'; at: number; error: string }
   | { t: 'fenced-returning'; at: number; node: string }
-  | { t: 'semi-sync'; at: number; node: string; enabled: boolean; reason: string };
+  | { t: 'semi-sync'; at: number; node: string; enabled: boolean; reason: string }
+  /** A replica's lag: transactions it has not applied yet (GTID distance to the primary), and MySQL's own seconds estimate. */
+  | { t: 'lag'; at: number; node: string; transactionsBehind: number | null; secondsBehind: number | null; replicating: boolean };
