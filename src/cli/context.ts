@@ -56,8 +56,16 @@ export function mergeSlos(base: Slo, overrides: string[] = []): Slo {
       const n = Number(value);
       if (!Number.isInteger(n) || n < 0) throw new HadrillError('usage', `--slo ${item}: "${value}" is not a whole number.`, { hint: 'Write e.g. --slo lostWrites=0.' });
       merged.lostWrites = n;
+    } else if (key === 'p99WriteDuringFault' || key === 'p99WriteMsDuringFault') {
+      const ms = parseDuration(/^\d+$/.test(value ?? '') ? Number(value) : value);
+      if (ms === null) throw new HadrillError('usage', `--slo ${item}: "${value}" is not a duration.`, { hint: 'Write e.g. --slo p99WriteDuringFault=500ms.' });
+      merged.p99WriteMsDuringFault = ms;
+    } else if (key === 'divergentRows') {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) throw new HadrillError('usage', `--slo ${item}: "${value}" is not a whole number.`, { hint: 'Write e.g. --slo divergentRows=0.' });
+      merged.divergentRows = n;
     } else {
-      throw new HadrillError('usage', `--slo ${item}: unknown SLO "${key}".`, { hint: 'Known SLOs: rto (a duration), lostWrites (a count).' });
+      throw new HadrillError('usage', `--slo ${item}: unknown SLO "${key}".`, { hint: 'Known SLOs: rto and p99WriteDuringFault (durations), lostWrites and divergentRows (counts).' });
     }
   }
   return overrideSlos(base, merged);

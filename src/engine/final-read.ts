@@ -32,11 +32,22 @@ async function readMysql(state: RunState): Promise<ServiceFinalState> {
   // The manager's word decides; without a manager, the one writable node (if exactly one).
   const primary = read.find((n) => n.node === announced?.name) ?? (writable.length === 1 ? writable[0] : undefined);
   if (primary) primary.role = 'primary';
-  const inService = (n: (typeof read)[number]): boolean => n === primary || (primary !== undefined && n.source === primary.ip);
+  return serviceState('mysql', read, primary, (n) => primary !== undefined && n.source === primary.ip, unreadable);
+}
+
+/** In service: the authoritative node and the nodes that replicate from it; every other readable node is out of service. */
+function serviceState<N extends NodeState>(
+  service: ServiceFinalState['service'],
+  read: N[],
+  authority: N | undefined,
+  followsAuthority: (n: N) => boolean,
+  unreadable: ServiceFinalState['unreadable'],
+): ServiceFinalState {
+  const inService = (n: N): boolean => n === authority || followsAuthority(n);
   const strip = ({ node, idc, role, ids }: NodeState): NodeState => ({ node, idc, role, ids });
   return {
-    service: 'mysql',
-    authoritativeNode: primary?.node ?? null,
+    service,
+    authoritativeNode: authority?.node ?? null,
     nodes: read.filter(inService).map(strip),
     outOfService: read.filter((n) => !inService(n)).map(strip),
     unreadable,
@@ -70,15 +81,7 @@ async function readRedis(state: RunState): Promise<ServiceFinalState> {
   // The Sentinels' word decides; without them, the one node that says it is master (if exactly one).
   const masters = read.filter((n) => n.role === 'master');
   const master = read.find((n) => n.ip === masterIp && n.role === 'master') ?? (masters.length === 1 ? masters[0] : undefined);
-  const inService = (n: (typeof read)[number]): boolean => n === master || (master !== undefined && n.masterHost === master.ip && n.linkUp);
-  const strip = ({ node, idc, role, ids }: NodeState): NodeState => ({ node, idc, role, ids });
-  return {
-    service: 'redis',
-    authoritativeNode: master?.node ?? null,
-    nodes: read.filter(inService).map(strip),
-    outOfService: read.filter((n) => !inService(n)).map(strip),
-    unreadable,
-  };
+  return serviceState('redis', read, master, (n) => master !== undefined && n.masterHost === master.ip && n.linkUp, unreadable);
 }
 
 /** The master most reachable Sentinels name. */

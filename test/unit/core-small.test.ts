@@ -139,3 +139,15 @@ test('durations', () => {
   assert.equal(parseDuration('soon'), null);
   assert.equal(parseDuration(-1), null);
 });
+
+describe('latency and divergence SLOs', () => {
+  const result = (p99: number | null, divergent: number): ServiceResult =>
+    ({ name: 'mysql', lost: 0, lostIds: [], rtoMs: 100, recovered: true, divergent, phases: { during: { writeLatency: { p99Ms: p99 } } } }) as unknown as ServiceResult;
+  test('bounds on p99 write latency during the fault and on divergent rows', () => {
+    const [latency, divergence] = evaluateScenarioSlos([result(700, 2)], { p99WriteMsDuringFault: 500, divergentRows: 0 });
+    assert.deepEqual([latency?.metric, latency?.ok, latency?.actual], ['p99WriteMsDuringFault', false, 700]);
+    assert.deepEqual([divergence?.metric, divergence?.ok, divergence?.actual], ['divergentRows', false, 2]);
+    const [quiet] = evaluateScenarioSlos([result(null, 0)], { p99WriteMsDuringFault: 500 });
+    assert.equal(quiet?.ok, true, 'no write during the fault measures nothing and fails nothing');
+  });
+});

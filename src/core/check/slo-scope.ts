@@ -5,9 +5,7 @@ import type { ServiceResult } from './check-types.js';
 import { evaluateSlos, type SloResult } from './slo.js';
 
 export function boundsFor(slo: Slo, service: ServiceResult['name']): SloBounds {
-  const shared: SloBounds = {};
-  if (slo.rtoMs !== undefined) shared.rtoMs = slo.rtoMs;
-  if (slo.lostWrites !== undefined) shared.lostWrites = slo.lostWrites;
+  const { mysql: _mysql, redis: _redis, ...shared } = slo;
   return { ...shared, ...slo[service] };
 }
 

@@ -6,9 +6,13 @@ import type { ServiceResult } from './check-types.js';
 export interface SloSpec {
   rtoMs?: number;
   lostWrites?: number;
+  /** p99 latency of acknowledged writes invoked during the fault (outage start to recovery) */
+  p99WriteMsDuringFault?: number;
+  /** ids that differ between the in-service nodes */
+  divergentRows?: number;
 }
 
-export type SloMetric = 'rtoMs' | 'lostWrites';
+export type SloMetric = 'rtoMs' | 'lostWrites' | 'p99WriteMsDuringFault' | 'divergentRows';
 
 export interface SloResult {
   /** e.g. "mysql rtoMs <= 30000" */
@@ -21,7 +25,7 @@ export interface SloResult {
   message: string;
 }
 
-const METRICS: readonly SloMetric[] = ['rtoMs', 'lostWrites'];
+const METRICS: readonly SloMetric[] = ['rtoMs', 'lostWrites', 'p99WriteMsDuringFault', 'divergentRows'];
 
 export function evaluateSlos(services: readonly ServiceResult[], slo: SloSpec): SloResult[] {
   const results: SloResult[] = [];
@@ -29,7 +33,10 @@ export function evaluateSlos(services: readonly ServiceResult[], slo: SloSpec): 
     for (const metric of METRICS) {
       const threshold = slo[metric];
       if (threshold === undefined) continue;
-      results.push(metric === 'rtoMs' ? rtoSlo(service, threshold) : lostSlo(service, threshold));
+      if (metric === 'rtoMs') results.push(rtoSlo(service, threshold));
+      else if (metric === 'lostWrites') results.push(lostSlo(service, threshold));
+      else if (metric === 'divergentRows') results.push(boundSlo(service, metric, threshold, service.divergent, 'ids differ between the in-service nodes'));
+      else results.push(boundSlo(service, metric, threshold, service.phases.during.writeLatency.p99Ms, 'ms p99 write latency during the fault'));
     }
   }
   return results;
@@ -71,6 +78,21 @@ function lostSlo(s: ServiceResult, threshold: number): SloResult {
     message: ok
       ? `${s.name}: ${lostWrites(s.lost)}, limit ${threshold}`
       : `${s.name}: ${lostWrites(s.lost)}, over the limit of ${threshold} (lost: ${sample}${more})`,
+  };
+}
+
+/** An upper bound on a plain number; no measurement (no write during the fault) holds trivially. */
+function boundSlo(s: ServiceResult, metric: SloMetric, threshold: number, actual: number | null, unit: string): SloResult {
+  const ok = actual === null || actual <= threshold;
+  const shown = actual === null ? 'not measured' : `${round(actual)} ${unit}`;
+  return {
+    name: `${s.name} ${metric} <= ${threshold}`,
+    service: s.name,
+    metric,
+    threshold,
+    actual,
+    ok,
+    message: `${s.name}: ${shown}${actual === null ? '' : ok ? `, within ${threshold}` : `, over the limit of ${threshold}`}`,
   };
 }
 

@@ -8,7 +8,7 @@ import { NO_SHAPE, type LinkShape } from '../links.js';
 import { parsePercent, parseRateKbit } from '../units.js';
 import { checkAgainstSchema } from './schema-check.js';
 import { formatPath, locate } from './yaml-locator.js';
-import { OWN_IMAGE, type DrillPlan, type MysqlService, type RedisService, type Scenario, type Workload } from './scenario.js';
+import { OWN_IMAGE, type SloBounds, type DrillPlan, type MysqlService, type RedisService, type Scenario, type Workload } from './scenario.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the raw document is checked by the schema first */
 type Raw = any;
@@ -232,10 +232,12 @@ function partialShape(raw: Raw): Partial<LinkShape> {
   };
 }
 
-function sloBounds(raw: Raw): { rtoMs?: number; lostWrites?: number } {
+function sloBounds(raw: Raw): SloBounds {
   return {
     ...(raw.rto !== undefined ? { rtoMs: ms(raw.rto) } : {}),
     ...(raw.lostWrites !== undefined ? { lostWrites: raw.lostWrites } : {}),
+    ...(raw.p99WriteDuringFault !== undefined ? { p99WriteMsDuringFault: ms(raw.p99WriteDuringFault) } : {}),
+    ...(raw.divergentRows !== undefined ? { divergentRows: raw.divergentRows } : {}),
   };
 }
 

@@ -83,6 +83,8 @@ export interface DrillPlan {
 export interface SloBounds {
   rtoMs?: number;
   lostWrites?: number;
+  p99WriteMsDuringFault?: number;
+  divergentRows?: number;
 }
 
 /** Bounds for every service, and per service over those. */
