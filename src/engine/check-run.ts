@@ -15,6 +15,7 @@ import { faultEvents } from '../core/journal-model.js';
 import { managerMilestones, parseManagerEvents } from '../core/manager-log.js';
 import { LABEL_RUN } from '../core/plan/labels.js';
 import { buildReport, type Report } from '../core/report/report-model.js';
+import { renderHtml } from '../core/report/render-html.js';
 import { renderJunit } from '../core/report/render-junit.js';
 import { renderMarkdown } from '../core/report/render-markdown.js';
 import { parseSentinelLog, sentinelMilestones } from '../core/sentinel-log.js';
@@ -93,6 +94,7 @@ export function writeReportFiles(dir: string, report: Report, ops: unknown[], fi
   writeFileSync(join(dir, 'final-state.json'), JSON.stringify(finalState, null, 2) + '\n');
   writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
   writeFileSync(join(dir, 'summary.md'), renderMarkdown(report));
+  writeFileSync(join(dir, 'report.html'), renderHtml(report));
 }
 
 async function failoverEvents(state: RunState, runtime: ContainerRuntime, sinceMs: number): Promise<NonNullable<CheckInput['failoverEvents']>> {

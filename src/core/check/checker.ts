@@ -3,32 +3,54 @@
 // history. Everything here is a pure function of CheckInput.
 import type { NodeState, OpRecord, ServiceFinalState, ServiceName } from '../history.js';
 import type { CheckInput, LatencyStats, PhaseStats, ServiceResult } from './check-types.js';
+import { IdIndex } from './id-index.js';
+import { scratchFloat64, scratchInt32, scratchUint8 } from './scratch.js';
+import { TimelineBuilder, selectInPlace, timelineFrame, type TimelineFrame } from './timeline.js';
 
 export function checkAll(input: CheckInput): ServiceResult[] {
-  const byService = new Map<ServiceName, OpRecord[]>();
-  for (const op of input.history) {
-    let list = byService.get(op.service);
-    if (list === undefined) byService.set(op.service, (list = []));
-    list.push(op);
+  // Counted first, so each service's list is allocated once at its size:
+  // growing a million-element array by pushing leaves several copies of it
+  // for the garbage collector. There are a handful of services, so a short
+  // array beats a map.
+  const history = input.history;
+  const names: ServiceName[] = [];
+  const sizes: number[] = [];
+  const slot = scratchInt32('check.serviceOf', history.length);
+  for (let i = 0; i < history.length; i++) {
+    const service = history[i]!.service;
+    let k = names.indexOf(service);
+    if (k === -1) {
+      k = names.push(service) - 1;
+      sizes.push(0);
+    }
+    sizes[k]!++;
+    slot[i] = k;
   }
+  const lists = sizes.map((n) => new Array<OpRecord>(n));
+  const filled = sizes.map(() => 0);
+  for (let i = 0; i < history.length; i++) {
+    const k = slot[i]!;
+    lists[k]![filled[k]!++] = history[i]!;
+  }
+  const byService = new Map<ServiceName, OpRecord[]>(names.map((name, k) => [name, lists[k]!]));
   for (const s of input.finalState.services) if (!byService.has(s.service)) byService.set(s.service, []);
-  return [...byService.keys()].sort().map((service) => checkOps(service, byService.get(service)!, input));
+  const frame = timelineFrame(history);
+  return [...byService.keys()].sort().map((service) => checkOps(service, byService.get(service)!, input, frame));
 }
 
 export function checkService(service: ServiceName, input: CheckInput): ServiceResult {
-  return checkOps(service, input.history.filter((op) => op.service === service), input);
+  return checkOps(service, input.history.filter((op) => op.service === service), input, timelineFrame(input.history));
 }
 
-function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckInput): ServiceResult {
+function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckInput, frame: TimelineFrame): ServiceResult {
   if (!(input.rtoWindowMs >= 0) || !Number.isFinite(input.rtoWindowMs)) {
     throw new RangeError(`rtoWindowMs must be a finite number >= 0, got ${input.rtoWindowMs}`);
   }
   const state = input.finalState.services.find((s) => s.service === service);
   const authoritativeNode = state?.authoritativeNode ?? null;
   // No authoritative node means nothing survived: every acknowledged write is gone.
-  const finalIds = indexIds(
-    authoritativeNode === null ? [] : (state?.nodes.find((n) => n.node === authoritativeNode)?.ids ?? []),
-  );
+  const finalList = authoritativeNode === null ? [] : (state?.nodes.find((n) => n.node === authoritativeNode)?.ids ?? []);
+  const finalIds = indexIds(finalList, 'check.final');
   const start = input.outageStartMs;
 
   let acknowledged = 0;
@@ -41,19 +63,38 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   // final state breaks that promise, and ServiceResult has no field of its
   // own for it, so it is reported with the writes nobody attempted.
   const unexpectedIds: string[] = [];
-  let presentAttempted = 0;
+  // Final ids some op matched (by position of first occurrence): the rest were
+  // never attempted, found without a second index of the attempted ids.
+  const matched = scratchUint8('check.matched', finalList.length);
+  let matchedCount = 0;
   let oldestLostAckMs = Infinity;
-  const idcs = new Map<string, ServiceResult['byIdc'][number]>();
+  // A drill has a handful of IDCs: scanning their names beats a map lookup.
+  const idcNames: string[] = [];
+  const idcs: ServiceResult['byIdc'] = [];
+  // The phases need the RTO; everything else is gathered in one pass.
+  const rtoMs = start === null ? null : measureRto(ops, start, input.outageIdcs, input.rtoWindowMs);
+  const phases = new PhaseBuilder(start, rtoMs, ops.length);
+  const timeline = new TimelineBuilder(frame, ops.length);
 
-  for (const op of ops) {
-    let idc = idcs.get(op.idc);
-    if (idc === undefined) {
-      idc = { idc: op.idc, attempted: 0, acknowledged: 0, failed: 0, unknown: 0, lost: 0 };
-      idcs.set(op.idc, idc);
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    let k = idcNames.indexOf(op.idc);
+    if (k === -1) {
+      k = idcNames.push(op.idc) - 1;
+      idcs.push({ idc: op.idc, attempted: 0, acknowledged: 0, failed: 0, unknown: 0, lost: 0 });
+      timeline.addSeries(op.idc);
     }
+    const latency = op.outcome === 'ok' && op.completeMs !== null ? op.completeMs - op.invokeMs : null;
+    timeline.add(k, op.invokeMs, op.outcome, latency);
+    phases.add(op.invokeMs, op.outcome, latency);
+    const idc = idcs[k]!;
     idc.attempted++;
-    const present = finalIds.has(op.id);
-    if (present) presentAttempted++;
+    const at = finalIds.index.find(op.id);
+    const present = at !== -1;
+    if (present && matched[at] === 0) {
+      matched[at] = 1;
+      matchedCount++;
+    }
     switch (op.outcome) {
       case 'ok':
         acknowledged++;
@@ -78,15 +119,10 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
         break;
     }
   }
-  // Op ids are unique (mergeHistory keeps one op per id), so when every final
-  // id was matched by an op there is nothing else to look for, and the set of
-  // attempted ids, a million hash insertions on a big drill, is not needed.
-  if (presentAttempted !== finalIds.size) {
-    const attempted = new Set(ops.map((op) => op.id));
-    for (const id of finalIds.keys()) if (!attempted.has(id)) unexpectedIds.push(id);
+  if (matchedCount !== finalIds.index.size) {
+    for (let i = 0; i < finalList.length; i++) if (finalIds.first[i] === 1 && matched[i] === 0) unexpectedIds.push(finalList[i]!);
   }
 
-  const rtoMs = start === null ? null : measureRto(ops, start, input.outageIdcs, input.rtoWindowMs);
   const failover = input.failoverEvents?.[service];
   const detectedMs = failover?.detectedMs;
   const promotedMs = failover?.promotedMs;
@@ -116,59 +152,77 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
       // Negative when clients were writing again before the promotion was reported.
       rerouteMs: start !== null && rtoMs !== null && promotedMs !== undefined ? start + rtoMs - promotedMs : null,
     },
-    byIdc: [...idcs.values()].sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0)),
-    phases: phaseStats(ops, start, rtoMs),
+    byIdc: idcs.sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0)),
+    phases: phases.finish(),
     authoritativeNode,
+    timeline: timeline.finish(),
   };
 }
 
 /**
  * Ids present on some but not all of the nodes that could be read: the size
  * of their union minus the size of their intersection. Every node is matched
- * against one base node's index, with per-id counters in typed arrays, so each
- * id of the other nodes costs one hash lookup.
+ * against one base node's index, with per-id counters in typed arrays. A
+ * replica reads its ids in the same (primary key) order as the primary, so
+ * each id is first compared with the one after the last match, and only a
+ * mismatch costs a hash lookup (which then resynchronises the walk).
  */
-function countDivergent(
-  state: ServiceFinalState | undefined,
-  authoritativeNode: string | null,
-  finalIds: Map<string, number>,
-): number {
+function countDivergent(state: ServiceFinalState | undefined, authoritativeNode: string | null, finalIds: IndexedIds): number {
   if (state === undefined || state.nodes.length < 2) return 0;
-  // Caught-up MySQL replicas return the same ids in the same (primary key)
-  // order as the primary: equal lists are equal sets, found without hashing.
+  // Caught-up MySQL replicas return the same ids in the same order as the
+  // primary: equal lists are equal sets, found without hashing.
   const authFirst = [...state.nodes].sort((a, b) => Number(b.node === authoritativeNode) - Number(a.node === authoritativeNode));
   const distinct: NodeState[] = [];
   for (const n of authFirst) if (!distinct.some((d) => sameList(d.ids, n.ids))) distinct.push(n);
   if (distinct.length < 2) return 0;
 
   const [base, ...others] = distinct as [NodeState, ...NodeState[]];
-  const baseIndex = base.node === authoritativeNode ? finalIds : indexIds(base.ids);
-  const lastSeenBy = new Int32Array(base.ids.length).fill(-1);
-  const seenCount = new Int32Array(base.ids.length);
+  const { index, first } = base.node === authoritativeNode ? finalIds : indexIds(base.ids, 'check.base');
+  const baseIds = base.ids;
+  const n = baseIds.length;
+  // Counters are kept at each id's first position in the base; with no
+  // repeats that is simply where the walk stands.
+  const walkable = index.size === n;
+  const lastSeenBy = scratchInt32('check.lastSeenBy', n, -1);
+  const seenCount = scratchInt32('check.seenCount', n);
   const outside = new Set<string>();
-  others.forEach((node, k) => {
-    for (const id of node.ids) {
-      const slot = baseIndex.get(id);
-      if (slot === undefined) outside.add(id);
-      else if (lastSeenBy[slot] !== k) {
-        lastSeenBy[slot] = k;
-        seenCount[slot]!++;
+  for (let k = 0; k < others.length; k++) {
+    const ids = others[k]!.ids;
+    let next = 0;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i]!;
+      let at: number;
+      if (walkable && next < n && baseIds[next] === id) at = next++;
+      else {
+        at = index.find(id);
+        if (at === -1) {
+          outside.add(id);
+          continue;
+        }
+        next = at + 1;
+      }
+      if (lastSeenBy[at] !== k) {
+        lastSeenBy[at] = k;
+        seenCount[at]!++;
       }
     }
-  });
+  }
   let onAll = 0;
-  for (const slot of baseIndex.values()) if (seenCount[slot] === others.length) onAll++;
-  return baseIndex.size + outside.size - onAll;
+  for (let i = 0; i < n; i++) if (first[i] === 1 && seenCount[i] === others.length) onAll++;
+  return index.size + outside.size - onAll;
 }
 
-/**
- * Distinct ids, each mapped to a slot below ids.length (a repeated id keeps
- * its last position): one hash insertion per id, however often SCAN repeats it.
- */
-function indexIds(ids: readonly string[]): Map<string, number> {
-  const index = new Map<string, number>();
-  for (let i = 0; i < ids.length; i++) index.set(ids[i]!, i);
-  return index;
+interface IndexedIds {
+  index: IdIndex;
+  /** 1 at the first position of each distinct id: SCAN may repeat an id. */
+  first: Uint8Array;
+}
+
+function indexIds(ids: readonly string[], scratchKey: string): IndexedIds {
+  const index = new IdIndex((i) => ids[i]!, ids.length, scratchKey);
+  const first = scratchUint8(`${scratchKey}.first`, ids.length);
+  for (let i = 0; i < ids.length; i++) if (index.add(ids[i]!, i) === -1) first[i] = 1;
+  return { index, first };
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -194,14 +248,21 @@ export function measureRto(
   windowMs: number,
 ): number | null {
   const failedIdcs = new Set(outageIdcs);
-  const s = ops.filter((op) => op.invokeMs >= outageStartMs && !failedIdcs.has(op.idc));
-  s.sort((a, b) => a.invokeMs - b.invokeMs);
-  const n = s.length;
+  const s: OpRecord[] = new Array<OpRecord>(ops.length);
+  let n = 0;
+  let sorted = true;
+  for (const op of ops) {
+    if (op.invokeMs < outageStartMs || failedIdcs.has(op.idc)) continue;
+    if (n > 0 && op.invokeMs < s[n - 1]!.invokeMs) sorted = false;
+    s[n++] = op;
+  }
+  s.length = n;
+  if (!sorted) s.sort((a, b) => a.invokeMs - b.invokeMs);
   if (n === 0) return null;
 
   // nextBad[i]: the first index >= i whose op is not ok (n if none), so a
   // window [lo, hi] is all ok exactly when nextBad[lo] > hi: O(1) per candidate.
-  const nextBad = new Int32Array(n + 1);
+  const nextBad = scratchInt32('rto.nextBad', n + 1);
   nextBad[n] = n;
   for (let i = n - 1; i >= 0; i--) nextBad[i] = s[i]!.outcome === 'ok' ? nextBad[i + 1]! : i;
 
@@ -232,53 +293,82 @@ export function measureRto(
   return null;
 }
 
-// The first op of the recovery window belongs to "after": from its invoke on,
-// writes were sustained.
-function phaseStats(ops: readonly OpRecord[], start: number | null, rtoMs: number | null): ServiceResult['phases'] {
-  const recoveredAt = start === null ? Infinity : rtoMs === null ? Infinity : start + rtoMs;
-  const acc = [new PhaseAcc(ops.length), new PhaseAcc(ops.length), new PhaseAcc(ops.length)] as const;
-  for (const op of ops) {
-    const phase = start === null || op.invokeMs < start ? acc[0] : op.invokeMs < recoveredAt ? acc[1] : acc[2];
-    phase.add(op);
-  }
-  return { before: acc[0].stats(), during: acc[1].stats(), after: acc[2].stats() };
-}
-
-class PhaseAcc {
-  ops = 0;
-  ok = 0;
-  failed = 0;
-  unknown = 0;
+/**
+ * Ops counted by phase (before the outage, during it, after recovery) as
+ * they come; the first op of the recovery window belongs to "after": from its
+ * invoke on, writes were sustained. Latencies are noted with their phase and
+ * grouped at the end, so the three phases share one buffer.
+ */
+class PhaseBuilder {
+  private readonly recoveredAt: number;
+  /** counts[4p + 0..3]: ops, ok, failed, unknown of phase p */
+  private readonly counts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  private readonly timed = [0, 0, 0];
+  private readonly tags: Uint8Array;
   private readonly latencies: Float64Array;
-  private latencyCount = 0;
-  constructor(capacity: number) {
-    this.latencies = new Float64Array(capacity);
+  private noted = 0;
+
+  constructor(
+    private readonly start: number | null,
+    rtoMs: number | null,
+    capacity: number,
+  ) {
+    this.recoveredAt = start === null || rtoMs === null ? Infinity : start + rtoMs;
+    this.tags = scratchUint8('phases.tags', capacity);
+    this.latencies = scratchFloat64('phases.latencies', capacity);
   }
-  add(op: OpRecord): void {
-    this.ops++;
-    if (op.outcome === 'ok') {
-      this.ok++;
-      if (op.completeMs !== null) this.latencies[this.latencyCount++] = op.completeMs - op.invokeMs;
-    } else if (op.outcome === 'failed') this.failed++;
-    else this.unknown++;
+
+  add(invokeMs: number, outcome: OpRecord['outcome'], latency: number | null): void {
+    const p = this.start === null || invokeMs < this.start ? 0 : invokeMs < this.recoveredAt ? 1 : 2;
+    this.counts[4 * p]!++;
+    if (outcome === 'ok') {
+      this.counts[4 * p + 1]!++;
+      if (latency !== null) {
+        this.timed[p]!++;
+        this.tags[this.noted] = p;
+        this.latencies[this.noted++] = latency;
+      }
+    } else if (outcome === 'failed') this.counts[4 * p + 2]!++;
+    else this.counts[4 * p + 3]!++;
   }
-  stats(): PhaseStats {
-    return {
-      ops: this.ops,
-      ok: this.ok,
-      failed: this.failed,
-      unknown: this.unknown,
-      errorRate: this.ops === 0 ? 0 : (this.failed + this.unknown) / this.ops,
-      writeLatency: latencyStats(this.latencies.subarray(0, this.latencyCount)),
+
+  finish(): ServiceResult['phases'] {
+    const timed = this.timed;
+    const offset = [0, timed[0]!, timed[0]! + timed[1]!];
+    const fill = [...offset];
+    const grouped = scratchFloat64('phases.grouped', this.noted);
+    for (let i = 0; i < this.noted; i++) grouped[fill[this.tags[i]!]!++] = this.latencies[i]!;
+    const stats = (p: number): PhaseStats => {
+      const c = this.counts;
+      const n = c[4 * p]!;
+      return {
+        ops: n,
+        ok: c[4 * p + 1]!,
+        failed: c[4 * p + 2]!,
+        unknown: c[4 * p + 3]!,
+        errorRate: n === 0 ? 0 : (c[4 * p + 2]! + c[4 * p + 3]!) / n,
+        writeLatency: selectLatencyStats(grouped.subarray(offset[p]!, offset[p]! + timed[p]!)),
+      };
     };
+    return { before: stats(0), during: stats(1), after: stats(2) };
   }
 }
 
 /** Nearest-rank percentiles: always a latency that was actually observed. */
 export function latencyStats(values: ArrayLike<number>): LatencyStats {
-  const n = values.length;
+  return selectLatencyStats(Float64Array.from(values));
+}
+
+/** latencyStats by selection, reordering its argument: linear, where sorting is not. */
+function selectLatencyStats(a: Float64Array): LatencyStats {
+  const n = a.length;
   if (n === 0) return { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
-  const sorted = Float64Array.from(values).sort();
-  const rank = (p: number): number => sorted[Math.max(0, Math.ceil(p * n) - 1)]!;
-  return { count: n, p50Ms: rank(0.5), p99Ms: rank(0.99), maxMs: sorted[n - 1]! };
+  let max = a[0]!;
+  for (let i = 1; i < n; i++) if (a[i]! > max) max = a[i]!;
+  const rank = (p: number): number => Math.max(0, Math.ceil(p * n) - 1);
+  const r50 = rank(0.5);
+  const p50 = selectInPlace(a, 0, n, r50);
+  // Selection leaves everything from r50 on at least p50, and r99 >= r50.
+  const p99 = selectInPlace(a, r50, n, rank(0.99) - r50);
+  return { count: n, p50Ms: p50, p99Ms: p99, maxMs: max };
 }

@@ -3,6 +3,7 @@
 // completion means the agent died mid-flight: the op may or may not have
 // applied, which is exactly what 'unknown' means.
 import type { HistoryLine, OpRecord, Outcome, ServiceName } from '../history.js';
+import { IdIndex } from './id-index.js';
 
 export class HistoryParseError extends Error {
   readonly source: string;
@@ -90,34 +91,32 @@ type CompleteLine = Extract<HistoryLine, { t: 'complete' }>;
  * Lines may come from several files in any order: pairing is by id, not by
  * position. But an agent writes each completion right after its invoke, so
  * most completions match one of the last few invokes by a string comparison,
- * and only the rest go through the id index: on a million-op history, hashing
- * is most of the cost.
+ * and only the rest go through the id index. Every invoke still goes into the
+ * index once, to find repeated ids.
  */
 export function mergeHistory(lines: readonly HistoryLine[]): MergedHistory {
-  const ops: OpRecord[] = [];
-  const byId = new Map<string, OpRecord>();
+  // An agent writes an invoke and a completion per op: half the lines is a
+  // good first size, and allocating once spares the garbage collector the
+  // copies that growing a million-element array by pushing leaves behind.
+  const ops: OpRecord[] = new Array<OpRecord>((lines.length + 1) >>> 1);
+  let count = 0;
+  const byId = new IdIndex((i) => ops[i]!.id, ops.length, 'merge.ids');
   const recent: OpRecord[] = [];
   const deferred: CompleteLine[] = [];
+  // Where each ascending run of invoke times starts: one per history file.
+  const runStarts: number[] = [0];
+  let lastInvokeMs = -Infinity;
   let duplicates = 0;
-  let careful = false;
   for (const line of lines) {
     if (line.t === 'invoke') {
-      if (careful && byId.has(line.id)) {
+      if (byId.add(line.id, count) !== -1) {
         duplicates++;
         continue;
       }
+      if (line.at < lastInvokeMs) runStarts.push(count);
+      lastInvokeMs = line.at;
       const op = toOp(line);
-      const before = byId.size;
-      byId.set(line.id, op);
-      if (byId.size === before) {
-        // A reused id overwrote the first op: put that back, and look before
-        // writing from now on.
-        byId.set(line.id, ops.find((o) => o.id === line.id)!);
-        careful = true;
-        duplicates++;
-        continue;
-      }
-      ops.push(op);
+      ops[count++] = op;
       recent.push(op);
       if (recent.length > RECENT) recent.shift();
     } else if (line.t === 'complete') {
@@ -128,22 +127,64 @@ export function mergeHistory(lines: readonly HistoryLine[]): MergedHistory {
         continue;
       }
       applyCompletion(recent[k]!, line);
-      recent.splice(k, 1);
+      // Usually the last one: removing it in place allocates nothing, unlike splice.
+      for (; k < recent.length - 1; k++) recent[k] = recent[k + 1]!;
+      recent.pop();
     }
   }
 
+  ops.length = count;
   let orphanCompletions = 0;
   for (const line of deferred) {
-    const op = byId.get(line.id);
+    const op = ops[byId.find(line.id)];
     if (op === undefined) orphanCompletions++;
     else if (op.completeMs !== null) duplicates++;
     else applyCompletion(op, line);
   }
+  return { ops: sortByInvoke(ops, runStarts), orphanCompletions, duplicates };
+}
 
-  // Files arrive one after another, each already in time order: the sort
-  // only has to merge a few runs.
-  if (!isSortedByInvoke(ops)) ops.sort((a, b) => a.invokeMs - b.invokeMs);
-  return { ops, orphanCompletions, duplicates };
+/** Beyond this many runs the input is not a few files back to back, and a general sort does better. */
+const MAX_MERGED_RUNS = 64;
+
+/**
+ * Stable sort by invoke time of ops made of ascending runs: files arrive one
+ * after another, each already in time order, so this is a k-way merge (a
+ * heap of run heads, ties to the earlier run) rather than a sort.
+ */
+function sortByInvoke(ops: OpRecord[], runStarts: readonly number[]): OpRecord[] {
+  const k = runStarts.length;
+  if (k === 1) return ops;
+  if (k > MAX_MERGED_RUNS) return ops.sort((a, b) => a.invokeMs - b.invokeMs);
+  const next = Int32Array.from(runStarts);
+  const end = Int32Array.from({ length: k }, (_, r) => (r + 1 < k ? runStarts[r + 1]! : ops.length));
+  const heap = Int32Array.from({ length: k }, (_, r) => r);
+  const head = Float64Array.from(runStarts, (i) => ops[i]!.invokeMs);
+  const before = (r: number, q: number): boolean => head[r]! < head[q]! || (head[r] === head[q] && r < q);
+  let size = k;
+  const siftDown = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) return;
+      const c = l + 1 < size && before(heap[l + 1]!, heap[l]!) ? l + 1 : l;
+      if (!before(heap[c]!, heap[i]!)) return;
+      const t = heap[i]!;
+      heap[i] = heap[c]!;
+      heap[c] = t;
+      i = c;
+    }
+  };
+  for (let i = (size >>> 1) - 1; i >= 0; i--) siftDown(i);
+  const out: OpRecord[] = new Array<OpRecord>(ops.length);
+  let filled = 0;
+  while (size > 0) {
+    const r = heap[0]!;
+    out[filled++] = ops[next[r]!]!;
+    if (++next[r]! === end[r]) heap[0] = heap[--size]!;
+    else head[r] = ops[next[r]!]!.invokeMs;
+    siftDown(0);
+  }
+  return out;
 }
 
 function applyCompletion(op: OpRecord, line: CompleteLine): void {
@@ -164,9 +205,4 @@ function toOp(line: Extract<HistoryLine, { t: 'invoke' }>): OpRecord {
     completeMs: null,
     outcome: 'unknown',
   };
-}
-
-function isSortedByInvoke(ops: readonly OpRecord[]): boolean {
-  for (let i = 1; i < ops.length; i++) if (ops[i]!.invokeMs < ops[i - 1]!.invokeMs) return false;
-  return true;
 }

@@ -1,0 +1,191 @@
+// The tier trade-off table: several drills side by side, one row per report,
+// with what each tier costs (write latency, nodes) and what it buys (RTO,
+// lost writes, no conflicts or divergence).
+import type { ServiceName } from '../history.js';
+import type { ServiceResult } from '../check/check-types.js';
+import type { Report } from './report-model.js';
+import { escapeHtml } from './render-html.js';
+import { alignTable, formatDuration, formatRto } from './render-summary.js';
+
+export interface CompareInput {
+  /** Where the report was read from, as the user named it. */
+  source: string;
+  report: Report;
+  /** Distinct nodes in final-state.json beside the report; null when that file is missing. */
+  nodeCount: number | null;
+}
+
+export interface CompareService {
+  name: ServiceName;
+  rtoMs: number | null;
+  recovered: boolean;
+  lost: number;
+  rpoSpanMs: number | null;
+  /**
+   * Write latency of the recovered steady state: the "after" phase, what
+   * clients live with once the failover is done (for a tier that fails over
+   * to a distant city, that is where its latency cost shows). A drill with no
+   * outage has only a "before" phase, which is then used.
+   */
+  latencyPhase: 'after' | 'before';
+  p50Ms: number | null;
+  p99Ms: number | null;
+  /** Not measured yet: always null, shown as "-". */
+  conflicts: number | null;
+  divergent: number;
+}
+
+export interface CompareRow {
+  source: string;
+  scenario: string;
+  tier: string;
+  run: string;
+  verdict: Report['verdict'];
+  services: CompareService[];
+  nodes: number | null;
+}
+
+export function compareRows(inputs: readonly CompareInput[]): CompareRow[] {
+  return inputs.map(({ source, report, nodeCount }) => ({
+    source,
+    scenario: report.scenario.name,
+    tier: report.scenario.tier,
+    run: report.run,
+    verdict: report.verdict,
+    services: report.services.map(compareService),
+    nodes: nodeCount,
+  }));
+}
+
+function compareService(s: ServiceResult): CompareService {
+  // A null RTO with recovered set means there was no outage: every op is "before".
+  const useAfter = !(s.rtoMs === null && s.recovered);
+  const latency = (useAfter ? s.phases.after : s.phases.before).writeLatency;
+  return {
+    name: s.name,
+    rtoMs: s.rtoMs,
+    recovered: s.recovered,
+    lost: s.lost,
+    rpoSpanMs: s.rpo.spanMs,
+    latencyPhase: useAfter ? 'after' : 'before',
+    p50Ms: latency.p50Ms,
+    p99Ms: latency.p99Ms,
+    conflicts: null,
+    divergent: s.divergent,
+  };
+}
+
+/** Services of any row, in a stable order: each gets its own group of columns. */
+function serviceNames(rows: readonly CompareRow[]): ServiceName[] {
+  return [...new Set(rows.flatMap((r) => r.services.map((s) => s.name)))].sort();
+}
+
+const SERVICE_COLUMNS = ['RTO', 'lost (span)', 'p50/p99', 'conflicts', 'divergent'] as const;
+
+interface Table {
+  /** Service names, in column order: each owns SERVICE_COLUMNS.length columns after scenario and tier. */
+  services: ServiceName[];
+  head: string[];
+  body: string[][];
+  /** Column indexes holding numbers (right-aligned). */
+  numeric: Set<number>;
+}
+
+function table(rows: readonly CompareRow[]): Table {
+  const names = serviceNames(rows);
+  const head = ['scenario', 'tier', ...names.flatMap((n) => SERVICE_COLUMNS.map((c) => `${n} ${c}`)), 'nodes'];
+  const body = rows.map((row): string[] => [
+    row.scenario,
+    row.tier,
+    ...names.flatMap((n) => serviceCells(row.services.find((s) => s.name === n))),
+    row.nodes === null ? '-' : String(row.nodes),
+  ]);
+  const numeric = new Set<number>();
+  for (let i = 2; i < head.length; i++) numeric.add(i);
+  return { services: names, head, body, numeric };
+}
+
+function serviceCells(s: CompareService | undefined): string[] {
+  if (s === undefined) return SERVICE_COLUMNS.map(() => '-');
+  const lost = s.lost === 0 ? '0' : `${s.lost} (${formatDuration(s.rpoSpanMs)})`;
+  return [formatRto(s), lost, latencyPair(s.p50Ms, s.p99Ms), s.conflicts === null ? '-' : String(s.conflicts), String(s.divergent)];
+}
+
+function latencyPair(p50: number | null, p99: number | null): string {
+  if (p50 === null || p99 === null) return 'n/a';
+  if (p99 < 1000) return `${Math.round(p50)} / ${Math.round(p99)} ms`;
+  return `${formatDuration(p50)} / ${formatDuration(p99)}`;
+}
+
+const LATENCY_NOTE =
+  'lost (span): lost writes and the RPO span. p50/p99: write latency of acknowledged writes after recovery (the "after" phase; before the fault when a drill had no outage). Conflicts are not measured yet. nodes: distinct nodes in final-state.json.';
+
+export function renderCompareText(rows: readonly CompareRow[]): string {
+  if (rows.length === 0) return 'no reports to compare\n';
+  const t = table(rows);
+  return [...alignTable([t.head, ...t.body], t.numeric), '', LATENCY_NOTE, ''].join('\n');
+}
+
+export function renderCompareMarkdown(rows: readonly CompareRow[]): string {
+  const t = table(rows);
+  const cell = (s: string): string => s.replace(/[\\`*_[\]<>|#]/g, '\\$&');
+  const out = [
+    '## hadrill: tier trade-offs',
+    '',
+    `| ${t.head.map(cell).join(' | ')} |`,
+    `|${t.head.map((_, i) => (t.numeric.has(i) ? '---:' : '---')).join('|')}|`,
+    ...t.body.map((r) => `| ${r.map(cell).join(' | ')} |`),
+    '',
+    LATENCY_NOTE,
+    '',
+  ];
+  return out.join('\n');
+}
+
+export function renderCompareHtml(rows: readonly CompareRow[]): string {
+  const t = table(rows);
+  const esc = escapeHtml;
+  // Two header rows: each service's name over its group of columns.
+  const group = `<tr><th colspan="2"></th>${t.services.map((n) => `<th colspan="${SERVICE_COLUMNS.length}" class="group">${esc(n)}</th>`).join('')}<th></th></tr>`;
+  const sub = [t.head[0]!, t.head[1]!, ...t.services.flatMap(() => [...SERVICE_COLUMNS]), t.head[t.head.length - 1]!];
+  const th = `<tr>${sub.map((h, i) => `<th${t.numeric.has(i) ? ' class="n"' : ''}>${esc(h)}</th>`).join('')}</tr>`;
+  const body = t.body
+    .map((r, k) => {
+      const cells = r.map((c, i) => `<td${t.numeric.has(i) ? ' class="n"' : ''}>${esc(c)}</td>`).join('');
+      return `<tr title="${esc(rows[k]!.source)}">${cells}</tr>`;
+    })
+    .join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>hadrill: tier trade-offs</title>
+<style>
+body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, "Liberation Sans", "DejaVu Sans", sans-serif; color: #1d1d1f; background: #fff; }
+main { padding: 24px 28px; }
+h1 { font-size: 22px; margin: 0 0 14px; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+th, td { border-bottom: 1px solid #e4e4e4; padding: 6px 10px; text-align: left; white-space: nowrap; }
+th { background: #f6f6f8; font-size: 12.5px; }
+.n { text-align: right; }
+th.group { text-align: center; border-bottom: 2px solid #ccc; }
+p { color: #555; }
+</style>
+</head>
+<body>
+<main>
+<h1>hadrill: tier trade-offs</h1>
+<div style="overflow-x:auto"><table>
+<thead>${group}
+${th}</thead>
+<tbody>
+${body}
+</tbody>
+</table></div>
+<p>${esc(LATENCY_NOTE)}</p>
+</main>
+</body>
+</html>
+`;
+}

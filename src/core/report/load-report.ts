@@ -1,0 +1,84 @@
+// Reading a saved report.json back (`hadrill report`, `hadrill compare`):
+// whatever is wrong with the file becomes one usage error that names the file
+// and says what to do, never a stack trace from a renderer tripping on it.
+import { Ajv, type ValidateFunction } from 'ajv';
+import { HadrillError } from '../errors.js';
+import type { OpRecord } from '../history.js';
+import { buildTimeline, timelineFrame } from '../check/timeline.js';
+import { readPackageJson } from '../../package-paths.js';
+import type { Report } from './report-model.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+let validator: ValidateFunction | undefined;
+
+function getValidator(): ValidateFunction {
+  validator ??= new Ajv({ allErrors: true, allowUnionTypes: true, strict: false }).compile(readPackageJson('schema/report.schema.json') as object);
+  return validator;
+}
+
+const HINT = 'Pass the directory a drill or check wrote with --report-dir (it holds report.json), or a report.json file.';
+
+/**
+ * Parses and validates report.json text. Reports written before the timeline
+ * existed (same schema version) get it rebuilt from historyText, the
+ * history.jsonl beside them, when there is one, or an empty one otherwise.
+ */
+export function parseReport(text: string, source: string, historyText: string | null = null): Report {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new HadrillError('usage', `${source} is not valid JSON (${(error as Error).message}).`, { hint: HINT });
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || (data as { tool?: unknown }).tool !== 'hadrill') {
+    throw new HadrillError('usage', `${source} is not a hadrill report (no "tool": "hadrill").`, { hint: HINT });
+  }
+  const version = (data as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== REPORT_SCHEMA_VERSION) {
+    throw new HadrillError('usage', `${source} has schemaVersion ${JSON.stringify(version)}; this hadrill reads schemaVersion ${REPORT_SCHEMA_VERSION}.`, {
+      hint: 'Render it with the hadrill version that wrote it, or run the drill again with this one.',
+    });
+  }
+  addMissingTimelines(data as { services?: unknown }, historyText);
+  const validate = getValidator();
+  if (!validate(data)) {
+    const problems = (validate.errors ?? []).slice(0, 5).map((e) => `  ${e.instancePath === '' ? '(top level)' : e.instancePath}: ${e.message ?? 'invalid'}`);
+    throw new HadrillError('usage', `${source} does not match schema/report.schema.json:\n${problems.join('\n')}`, {
+      hint: 'The file was changed by hand or cut short; run the drill or `hadrill check --report-dir DIR` again to write a fresh one.',
+    });
+  }
+  return data as Report;
+}
+
+function addMissingTimelines(data: { services?: unknown }, historyText: string | null): void {
+  if (!Array.isArray(data.services)) return;
+  const services = data.services.filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null && !Array.isArray(s));
+  if (services.every((s) => 'timeline' in s)) return;
+  const ops = historyText === null ? [] : parseSavedHistory(historyText);
+  const frame = timelineFrame(ops);
+  for (const s of services) {
+    if ('timeline' in s) continue;
+    s['timeline'] = buildTimeline(
+      ops.filter((op) => op.service === s['name']),
+      frame,
+    );
+  }
+}
+
+/** history.jsonl as a report directory holds it: one merged operation per line. Lines that are not operations are skipped. */
+function parseSavedHistory(text: string): OpRecord[] {
+  const ops: OpRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const op = JSON.parse(line) as Partial<OpRecord>;
+      if (typeof op.service === 'string' && typeof op.idc === 'string' && typeof op.invokeMs === 'number' && typeof op.outcome === 'string') {
+        ops.push({ completeMs: null, ...op } as OpRecord);
+      }
+    } catch {
+      // A cut-short last line: the timeline is a picture, not a verdict.
+    }
+  }
+  return ops;
+}

@@ -1,0 +1,652 @@
+// The report as one self-contained HTML page: it must open from a CI
+// artifact, a mail attachment or a laptop with no network, so there is no
+// script, font or style from anywhere else. The timeline is SVG drawn here,
+// and every chart of a report shares one time axis (seconds since the drill
+// started) so the services can be compared by eye.
+import type { LatencyStats, PhaseStats, ServiceResult, ServiceTimeline } from '../check/check-types.js';
+import type { SloResult } from '../check/slo.js';
+import { describeFault, isOutageFault, startsRtoClock, type FaultEvent } from '../faults.js';
+import type { Report } from './report-model.js';
+import { formatDuration, formatRto, formatSloActual } from './render-summary.js';
+
+/** Lost ids listed on the page; report.json has them all. */
+export const HTML_MAX_LOST_IDS = 200;
+
+const IDC_COLORS = ['#1f77b4', '#e6550d', '#2ca02c', '#9467bd', '#8c564b', '#d6267e', '#17a2b8', '#7f7f7f', '#a0a010'];
+const FAULT_COLORS: Record<FaultEvent['spec']['kind'], string> = {
+  power: '#d62728',
+  freeze: '#1f77b4',
+  isolate: '#9467bd',
+  'replication-stop': '#e6a700',
+  cut: '#8c564b',
+  partition: '#17a2b8',
+  degrade: '#a0a010',
+  crash: '#d6267e',
+};
+const MARKERS = {
+  detect: { color: '#3c3c3c', dash: '6 4', label: 'detected' },
+  promote: { color: '#6a3d9a', dash: '2 3', label: 'promoted' },
+  recovered: { color: '#1a7f37', dash: '', label: 'recovered' },
+} as const;
+
+export function renderHtml(report: Report): string {
+  const pass = report.verdict === 'pass';
+  const verdict = pass ? 'PASS' : 'FAIL';
+  const axis = timeAxis(report);
+  const body = [
+    header(report, verdict),
+    faultsSection(report, axis),
+    slosSection(report),
+    summarySection(report),
+    ...report.services.map((s) => serviceSection(report, s, axis)),
+    notesSection(report),
+    `<footer>Rendered by hadrill from report.json (schema version ${esc(String(report.schemaVersion))}). Times are seconds since the drill started (${esc(report.startedAt)}).</footer>`,
+  ];
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(`hadrill ${report.scenario.name}: ${verdict}`)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    ...body.filter((part) => part !== ''),
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+
+function header(report: Report, verdict: string): string {
+  const cls = verdict === 'PASS' ? 'pass' : 'fail';
+  const failed = report.slos.filter((s) => !s.ok).length;
+  const sloLine =
+    report.slos.length === 0 ? 'no SLOs declared' : failed === 0 ? `${report.slos.length} of ${report.slos.length} SLOs hold` : `${failed} of ${report.slos.length} SLOs violated`;
+  const file = report.scenario.file === null ? '' : `<span>scenario file <code>${esc(report.scenario.file)}</code></span>`;
+  return `<header>
+<div class="title"><span class="badge ${cls}" id="verdict">${verdict}</span><h1>${esc(report.scenario.name)}</h1></div>
+<p class="meta"><span>tier <b>${esc(report.scenario.tier)}</b></span><span>run <code>${esc(report.run)}</code> (${esc(report.mode)})</span>${file}<span>${esc(report.startedAt)} to ${esc(report.finishedAt)}</span><span>${esc(sloLine)}</span></p>
+</header>`;
+}
+
+function faultsSection(report: Report, axis: TimeAxis): string {
+  if (report.faults.length === 0) return '<section><h2>Faults</h2><p class="muted">No faults were injected.</p></section>';
+  const rows = report.faults.map((f) => {
+    const healed = f.healedMs === null ? 'not healed' : `+${seconds(axis.rel(f.healedMs))}`;
+    const lasted = f.healedMs === null ? '' : formatDuration(f.healedMs - f.appliedMs);
+    return tr([
+      `<span class="swatch" style="background:${FAULT_COLORS[f.spec.kind]}"></span>${esc(describeFault(f.spec))}`,
+      startsRtoClock(f.spec) ? 'outage (starts the RTO clock)' : 'degradation',
+      `+${seconds(axis.rel(f.appliedMs))}`,
+      healed,
+      esc(lasted),
+    ]);
+  });
+  return `<section><h2>Faults</h2>
+<table><thead>${tr(['fault', 'kind', 'applied', 'healed', 'lasted'], 'th')}</thead><tbody>
+${rows.join('\n')}
+</tbody></table></section>`;
+}
+
+function slosSection(report: Report): string {
+  if (report.slos.length === 0) return '<section><h2>SLOs</h2><p class="muted">No SLOs were declared: the verdict is a pass.</p></section>';
+  const rows = report.slos.map((slo) => {
+    const service = report.services.find((s) => s.name === slo.service);
+    const mark = slo.ok ? '<span class="ok">&#10003; pass</span>' : '<span class="bad">&#10007; FAIL</span>';
+    return tr([mark, esc(slo.name), esc(formatSloActual(slo, service)), esc(formatThreshold(slo)), esc(slo.message)], 'td', slo.ok ? '' : 'violated');
+  });
+  return `<section><h2>SLOs</h2>
+<table class="slos"><thead>${tr(['', 'SLO', 'measured', 'limit', ''], 'th')}</thead><tbody>
+${rows.join('\n')}
+</tbody></table></section>`;
+}
+
+function summarySection(report: Report): string {
+  if (report.services.length === 0) return '<section><h2>Services</h2><p class="muted">No service was checked.</p></section>';
+  const link = (s: ServiceResult): string => `<a href="#service-${esc(s.name)}">${esc(s.name)}</a>`;
+  const flag = (n: number): string => (n > 0 ? `<b class="bad">${num(n)}</b>` : num(n));
+  const outcomes = report.services.map((s) =>
+    tr([link(s), num(s.acknowledged), num(s.failed), num(s.unknown), flag(s.lost), num(s.unknownPresent), num(s.unknownAbsent), flag(s.unexpected), flag(s.divergent)]),
+  );
+  const recovery = report.services.map((s) =>
+    tr([
+      link(s),
+      `<b>${esc(formatRto(s))}</b>`,
+      esc(formatDuration(s.rtoSplit.detectMs)),
+      esc(formatDuration(s.rtoSplit.promoteMs)),
+      esc(formatDuration(s.rtoSplit.rerouteMs)),
+      esc(formatDuration(s.rpo.spanMs)),
+      esc(latencyTriple(s.phases.before.writeLatency)),
+      esc(latencyTriple(s.phases.during.writeLatency)),
+      esc(latencyTriple(s.phases.after.writeLatency)),
+    ]),
+  );
+  return `<section><h2>Services</h2>
+<div class="scroll"><table class="summary num" id="summary-writes"><caption>Writes</caption><thead>${tr(['service', 'acknowledged', 'failed', 'unknown', 'lost', 'unknown, present', 'unknown, absent', 'unexpected', 'divergent'], 'th')}</thead><tbody>
+${outcomes.join('\n')}
+</tbody></table></div>
+<div class="scroll"><table class="summary num" id="summary-recovery"><caption>Recovery and write latency <small class="muted">(p50 / p99 / max of acknowledged writes, by phase)</small></caption><thead>${tr(['service', 'RTO', 'detect', 'promote', 'reroute', 'RPO span', 'before the outage', 'during', 'after recovery'], 'th')}</thead><tbody>
+${recovery.join('\n')}
+</tbody></table></div>
+<p class="muted">Lost: acknowledged, then absent from the authoritative node. Unknown writes (timed out, connection lost) are not losses, present or not. RTO runs from the outage fault to the first sustained window of successful writes by clients outside the failed IDCs, and splits into detect (to the failure being detected), promote (detection to promotion) and reroute (promotion to the recovery window). RPO span: from the oldest lost write's acknowledgement to the outage.</p>
+</section>`;
+}
+
+function serviceSection(report: Report, s: ServiceResult, axis: TimeAxis): string {
+  const phases = (['before', 'during', 'after'] as const).map((name) => phaseRow(name, s.phases[name]));
+  const idcs = s.byIdc.map((i) => tr([esc(i.idc), num(i.attempted), num(i.acknowledged), num(i.failed), num(i.unknown), i.lost > 0 ? `<b class="bad">${num(i.lost)}</b>` : num(i.lost)]));
+  const auth = s.authoritativeNode === null ? '<span class="bad">no authoritative node survived</span>' : `authoritative node <code>${esc(s.authoritativeNode)}</code>`;
+  return `<section class="service" id="service-${esc(s.name)}">
+<h2>${esc(s.name)} <small>${auth} &middot; RTO <b>${esc(formatRto(s))}</b> &middot; lost <b class="${s.lost > 0 ? 'bad' : ''}">${num(s.lost)}</b> of ${num(s.acknowledged)} acknowledged</small></h2>
+${timelineChart(report, s, axis)}
+<div class="tables">
+<table class="num"><caption>Writes by phase</caption><thead>${tr(['phase', 'ops', 'ok', 'failed', 'unknown', 'error rate', 'p50', 'p99', 'max'], 'th')}</thead><tbody>
+${phases.join('\n')}
+</tbody></table>
+<table class="num"><caption>Writes by client IDC</caption><thead>${tr(['client IDC', 'attempted', 'acknowledged', 'failed', 'unknown', 'lost'], 'th')}</thead><tbody>
+${idcs.join('\n')}
+</tbody></table>
+</div>
+${idList('Lost writes', 'lost', s.name, s.lostIds, 'acknowledged and absent from the final state')}
+${idList('Unexpected ids', 'unexpected', s.name, s.unexpectedIds, 'present in the final state but never attempted, or reported failed')}
+</section>`;
+}
+
+function phaseRow(name: string, p: PhaseStats): string {
+  const l = p.writeLatency;
+  return tr([
+    name,
+    num(p.ops),
+    num(p.ok),
+    num(p.failed),
+    num(p.unknown),
+    p.ops === 0 ? 'n/a' : `${(p.errorRate * 100).toFixed(1)}%`,
+    esc(formatDuration(l.p50Ms)),
+    esc(formatDuration(l.p99Ms)),
+    esc(formatDuration(l.maxMs)),
+  ]);
+}
+
+function idList(title: string, kind: string, service: string, ids: readonly string[], meaning: string): string {
+  if (ids.length === 0) return kind === 'lost' ? `<p class="ids-none" id="${esc(`${kind}-${service}`)}">No lost writes.</p>` : '';
+  const shown = ids.slice(0, HTML_MAX_LOST_IDS);
+  const more = ids.length > shown.length ? ` (the first ${shown.length} shown; all ${num(ids.length)} are in report.json)` : '';
+  return `<details class="ids" id="${esc(`${kind}-${service}`)}" open>
+<summary>${esc(title)}: <b>${num(ids.length)}</b> <span class="muted">${esc(meaning)}${esc(more)}</span></summary>
+<div class="idlist">${shown.map((id) => `<code>${esc(id)}</code>`).join(' ')}</div>
+</details>`;
+}
+
+function notesSection(report: Report): string {
+  if (report.notes.length === 0) return '';
+  return `<section><h2>Notes</h2><ul class="notes">${report.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>`;
+}
+
+
+interface TimeAxis {
+  /** Epoch ms to seconds since the drill started. */
+  rel(ms: number): number;
+  min: number;
+  max: number;
+  /** Epoch ms of the first fault that can stop writes: the RTO clock's start. */
+  outageStartMs: number | null;
+}
+
+function timeAxis(report: Report): TimeAxis {
+  const started = Date.parse(report.startedAt);
+  const firstFrame = report.services.find((s) => (s.timeline?.series.length ?? 0) > 0)?.timeline;
+  const zero = Number.isFinite(started) ? started : (firstFrame?.startMs ?? report.faults[0]?.appliedMs ?? 0);
+  const rel = (ms: number): number => (ms - zero) / 1000;
+  const outageStartMs = report.faults.find((f) => startsRtoClock(f.spec))?.appliedMs ?? null;
+  let min = 0;
+  let max = 1;
+  for (const s of report.services) {
+    const tl = s.timeline;
+    const buckets = tl?.series[0]?.ok.length ?? 0;
+    if (tl === undefined || buckets === 0) continue;
+    min = Math.min(min, rel(tl.startMs));
+    max = Math.max(max, rel(tl.startMs + buckets * tl.bucketMs));
+    if (outageStartMs !== null && s.rtoMs !== null) max = Math.max(max, rel(outageStartMs + s.rtoMs));
+  }
+  for (const f of report.faults) max = Math.max(max, rel(f.appliedMs), f.healedMs === null ? -Infinity : rel(f.healedMs));
+  return { rel, min, max, outageStartMs };
+}
+
+interface Line {
+  idc: string;
+  color: string;
+  values: (number | null)[];
+}
+
+interface Panel {
+  id: string;
+  title: string;
+  unit: string;
+  height: number;
+  log: boolean;
+  lines: Line[];
+}
+
+const CHART = { width: 1100, left: 70, right: 24, labelRow: 17, panelGap: 34 };
+
+function timelineChart(report: Report, s: ServiceResult, axis: TimeAxis): string {
+  const tl: ServiceTimeline | undefined = s.timeline;
+  const buckets = tl?.series[0]?.ok.length ?? 0;
+  if (tl === undefined || buckets === 0) return '<p class="muted chart-empty">No writes were recorded for this service, so there is no timeline.</p>';
+  const perSecond = 1000 / tl.bucketMs;
+  const colorOf = (i: number): string => IDC_COLORS[i % IDC_COLORS.length]!;
+  const panels: Panel[] = [
+    {
+      id: 'throughput',
+      title: 'Acknowledged writes per second',
+      unit: 'ok/s',
+      height: 170,
+      log: false,
+      lines: tl.series.map((x, i) => ({ idc: x.idc, color: colorOf(i), values: x.ok.map((v) => v * perSecond) })),
+    },
+    {
+      id: 'errors',
+      title: 'Failed + unknown writes per second',
+      unit: 'errors/s',
+      height: 120,
+      log: false,
+      lines: tl.series.map((x, i) => ({ idc: x.idc, color: colorOf(i), values: x.failed.map((v, b) => (v + x.unknown[b]!) * perSecond) })),
+    },
+    {
+      id: 'latency',
+      title: 'p99 latency of acknowledged writes (log scale)',
+      unit: 'ms',
+      height: 120,
+      log: true,
+      lines: tl.series.map((x, i) => ({ idc: x.idc, color: colorOf(i), values: x.p99Ms })),
+    },
+  ];
+
+  const plotLeft = CHART.left;
+  const plotRight = CHART.width - CHART.right;
+  const span = Math.max(axis.max - axis.min, 1e-3);
+  const x = (sec: number): number => plotLeft + ((sec - axis.min) / span) * (plotRight - plotLeft);
+  const xMs = (ms: number): number => x(axis.rel(ms));
+
+  // Labels of faults and markers go in rows above the plots, as many as it
+  // takes for no two to overlap.
+  const faults = report.faults.map((f) => ({
+    f,
+    x0: xMs(f.appliedMs),
+    x1: f.healedMs === null ? plotRight : xMs(f.healedMs),
+    text: `${describeFault(f.spec)}${f.healedMs === null ? ' (not healed)' : ''}`,
+  }));
+  const markers = markerTimes(s, axis).map((m) => ({ ...m, x: xMs(m.ms) }));
+  const labels = packLabels(
+    [
+      ...faults.map((f) => ({ x: clamp(f.x0, plotLeft, plotRight), text: f.text, color: FAULT_COLORS[f.f.spec.kind], kind: 'fault' as const })),
+      ...markers.map((m) => ({ x: m.x, text: m.kind === 'recovered' ? `recovered: RTO ${formatRto(s)}` : MARKERS[m.kind].label, color: MARKERS[m.kind].color, kind: 'marker' as const })),
+    ],
+    plotLeft,
+    plotRight,
+  );
+  const labelRows = labels.reduce((n, l) => Math.max(n, l.row + 1), 0);
+  const top = 8 + labelRows * CHART.labelRow + 6;
+
+  const out: string[] = [];
+  let y = top;
+  const panelBoxes: { y0: number; y1: number }[] = [];
+  for (const p of panels) {
+    y += 20; // the panel's title
+    panelBoxes.push({ y0: y, y1: y + p.height });
+    y += p.height + CHART.panelGap;
+  }
+  const axisY = panelBoxes[panelBoxes.length - 1]!.y1;
+  const height = axisY + 44;
+  const firstY = panelBoxes[0]!.y0;
+
+  out.push(
+    `<svg class="timeline" id="timeline-${esc(s.name)}" viewBox="0 0 ${CHART.width} ${height}" width="${CHART.width}" height="${height}" role="img" aria-label="${esc(`${s.name}: writes per second, errors per second and p99 latency per client IDC over time, with fault windows and failover markers`)}">`,
+  );
+  // Fault windows, behind everything, across every panel.
+  for (const f of faults) {
+    const x0 = clamp(f.x0, plotLeft, plotRight);
+    const x1 = clamp(Math.max(f.x1, f.x0 + 1), plotLeft, plotRight);
+    out.push(
+      `<rect class="fault fault-${f.f.spec.kind}" data-fault="${esc(f.f.id)}" x="${r(x0)}" y="${r(firstY - 20)}" width="${r(Math.max(1, x1 - x0))}" height="${r(axisY - firstY + 20)}" fill="${FAULT_COLORS[f.f.spec.kind]}" fill-opacity="0.09" stroke="${FAULT_COLORS[f.f.spec.kind]}" stroke-opacity="0.45" stroke-dasharray="3 3"><title>${esc(faultTitle(f.f, axis))}</title></rect>`,
+    );
+  }
+  panels.forEach((p, i) => out.push(drawPanel(p, panelBoxes[i]!, x, tl, axis, plotLeft, plotRight)));
+
+  // X axis, shared by the panels.
+  const step = niceStep(span, 14, [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]);
+  out.push(`<g class="x-axis"><line x1="${plotLeft}" x2="${plotRight}" y1="${r(axisY)}" y2="${r(axisY)}" stroke="#444"/>`);
+  for (let t = Math.ceil(axis.min / step) * step; t <= axis.max + 1e-9; t += step) {
+    const tx = x(t);
+    out.push(`<line x1="${r(tx)}" x2="${r(tx)}" y1="${r(axisY)}" y2="${r(axisY + 5)}" stroke="#444"/><text x="${r(tx)}" y="${r(axisY + 18)}" text-anchor="middle">${esc(tickLabel(t, step))}</text>`);
+  }
+  out.push(`<text class="axis-title" x="${r((plotLeft + plotRight) / 2)}" y="${r(axisY + 38)}" text-anchor="middle">seconds since the drill started</text></g>`);
+
+  // Failover markers across every panel, over the data.
+  for (const m of markers) {
+    const style = MARKERS[m.kind];
+    out.push(
+      `<line class="marker marker-${m.kind}" x1="${r(m.x)}" x2="${r(m.x)}" y1="${r(top - 4)}" y2="${r(axisY)}" stroke="${style.color}" stroke-width="1.6"${style.dash === '' ? '' : ` stroke-dasharray="${style.dash}"`}><title>${esc(`${style.label} at +${seconds(axis.rel(m.ms))} (${formatDuration(m.ms - (axis.outageStartMs ?? m.ms))} after the outage started)`)}</title></line>`,
+    );
+  }
+  for (const l of labels) {
+    const ly = 8 + l.row * CHART.labelRow + 12;
+    const anchor = l.anchorEnd ? 'end' : 'start';
+    const tx = l.anchorEnd ? l.x - 3 : l.x + 3;
+    out.push(
+      `<g class="label label-${l.kind}"><line x1="${r(l.x)}" x2="${r(l.x)}" y1="${r(ly - 11)}" y2="${r(top - 4)}" stroke="${l.color}" stroke-opacity="0.6"/><text x="${r(tx)}" y="${r(ly)}" text-anchor="${anchor}" fill="${darken(l.color)}">${esc(l.text)}</text></g>`,
+    );
+  }
+  out.push(hoverColumns(tl, x, axis, firstY - 20, axisY));
+  out.push('</svg>');
+
+  const outageIdcs = new Set(report.faults.flatMap((f) => (isOutageFault(f.spec) ? [f.spec.idc] : [])));
+  const legend = [
+    ...tl.series.map(
+      (x, i) =>
+        `<span class="key"><svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${colorOf(i)}" stroke-width="2.5"/></svg>clients in ${esc(x.idc)}${outageIdcs.has(x.idc) ? ' <small>(outage IDC)</small>' : ''}</span>`,
+    ),
+    ...[...new Set(report.faults.map((f) => f.spec.kind))].map(
+      (kind) => `<span class="key"><span class="swatch wide" style="background:${FAULT_COLORS[kind]};opacity:.35"></span>${esc(kind)} fault window</span>`,
+    ),
+    ...markers.map(
+      (m) =>
+        `<span class="key"><svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${MARKERS[m.kind].color}" stroke-width="2"${MARKERS[m.kind].dash === '' ? '' : ` stroke-dasharray="${MARKERS[m.kind].dash}"`}/></svg>${esc(markerMeaning(m.kind, s))}</span>`,
+    ),
+  ];
+  const bucket = tl.bucketMs === 1000 ? '1 s' : formatDuration(tl.bucketMs);
+  return `<figure class="chart">
+<div class="legend">${legend.join('')}</div>
+<div class="chart-box">${out.join('\n')}</div>
+<figcaption>Writes bucketed by invoke time (${esc(bucket)} buckets), per client IDC. Hover a column for its numbers.</figcaption>
+</figure>`;
+}
+
+function drawPanel(
+  p: Panel,
+  box: { y0: number; y1: number },
+  x: (sec: number) => number,
+  tl: ServiceTimeline,
+  axis: TimeAxis,
+  plotLeft: number,
+  plotRight: number,
+): string {
+  const out: string[] = [`<g class="panel panel-${p.id}">`];
+  out.push(`<text class="panel-title" x="${plotLeft}" y="${r(box.y0 - 7)}">${esc(p.title)}</text>`);
+  const values = p.lines.flatMap((l) => l.values).filter((v): v is number => v !== null && Number.isFinite(v));
+  let y: (v: number) => number;
+  let ticks: number[];
+  let fmt: (v: number) => string;
+  if (p.log) {
+    const positive = values.filter((v) => v > 0);
+    if (positive.length === 0) {
+      out.push(`<rect x="${plotLeft}" y="${r(box.y0)}" width="${plotRight - plotLeft}" height="${p.height}" fill="none" stroke="#ccc"/>`);
+      out.push(`<text class="muted" x="${r((plotLeft + plotRight) / 2)}" y="${r((box.y0 + box.y1) / 2)}" text-anchor="middle">no acknowledged writes</text></g>`);
+      return out.join('\n');
+    }
+    const lo = Math.floor(Math.log10(Math.min(...positive)));
+    const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...positive))));
+    y = (v: number): number => box.y1 - ((Math.log10(Math.max(v, 10 ** lo)) - lo) / (hi - lo)) * p.height;
+    ticks = [];
+    for (let e = lo; e <= hi; e++) ticks.push(10 ** e);
+    fmt = (v) => (v >= 1000 ? `${v / 1000} s` : `${trimNumber(v)} ms`);
+  } else {
+    const max = Math.max(1, ...values);
+    const step = niceStep(max, 4, null);
+    const top = Math.ceil(max / step) * step;
+    y = (v: number): number => box.y1 - (v / top) * p.height;
+    ticks = [];
+    for (let v = 0; v <= top + 1e-9; v += step) ticks.push(v);
+    fmt = (v) => trimNumber(v);
+  }
+  for (const t of ticks) {
+    const ty = y(t);
+    out.push(`<line class="grid" x1="${plotLeft}" x2="${plotRight}" y1="${r(ty)}" y2="${r(ty)}" stroke="#e3e3e3"/>`);
+    out.push(`<text class="tick" x="${plotLeft - 6}" y="${r(ty + 4)}" text-anchor="end">${esc(fmt(t))}</text>`);
+  }
+  out.push(`<line x1="${plotLeft}" x2="${plotLeft}" y1="${r(box.y0)}" y2="${r(box.y1)}" stroke="#444"/>`);
+  out.push(`<text class="unit" x="${plotLeft - 6}" y="${r(box.y0 - 7)}" text-anchor="end">${esc(p.unit)}</text>`);
+  const t0 = axis.rel(tl.startMs);
+  const width = tl.bucketMs / 1000;
+  for (const line of p.lines) out.push(stepPath(line, (i) => x(t0 + i * width), y));
+  out.push('</g>');
+  return out.join('\n');
+}
+
+/** Each bucket drawn flat across its width: a count belongs to the whole bucket, not a point in it. */
+function stepPath(line: Line, xAt: (bucket: number) => number, y: (v: number) => number): string {
+  let d = '';
+  let open = false;
+  line.values.forEach((v, i) => {
+    if (v === null || !Number.isFinite(v)) {
+      open = false;
+      return;
+    }
+    const yv = r(y(v));
+    d += open ? `V${yv}H${r(xAt(i + 1))}` : `M${r(xAt(i))} ${yv}H${r(xAt(i + 1))}`;
+    open = true;
+  });
+  if (d === '') return '';
+  return `<path class="series" data-idc="${esc(line.idc)}" d="${d}" fill="none" stroke="${line.color}" stroke-width="1.8" stroke-linejoin="round"/>`;
+}
+
+/** Invisible columns, one per bucket, whose tooltips give the numbers behind the lines. */
+function hoverColumns(tl: ServiceTimeline, x: (sec: number) => number, axis: TimeAxis, y0: number, y1: number): string {
+  const buckets = tl.series[0]?.ok.length ?? 0;
+  const t0 = axis.rel(tl.startMs);
+  const width = tl.bucketMs / 1000;
+  const out: string[] = ['<g class="hover">'];
+  for (let b = 0; b < buckets; b++) {
+    const from = t0 + b * width;
+    const lines = tl.series.map((x) => {
+      const p99 = x.p99Ms[b];
+      return `${x.idc}: ${x.ok[b]} ok, ${x.failed[b]} failed, ${x.unknown[b]} unknown${p99 === null || p99 === undefined ? '' : `, p99 ${formatDuration(p99)}`}`;
+    });
+    out.push(
+      `<rect x="${r(x(from))}" y="${r(y0)}" width="${r(Math.max(0.5, x(from + width) - x(from)))}" height="${r(y1 - y0)}" fill="transparent"><title>${esc(`+${seconds(from)} to +${seconds(from + width)}\n${lines.join('\n')}`)}</title></rect>`,
+    );
+  }
+  out.push('</g>');
+  return out.join('');
+}
+
+type MarkerKind = keyof typeof MARKERS;
+
+function markerTimes(s: ServiceResult, axis: TimeAxis): { kind: MarkerKind; ms: number }[] {
+  const start = axis.outageStartMs;
+  if (start === null) return [];
+  const out: { kind: MarkerKind; ms: number }[] = [];
+  const { detectMs, promoteMs } = s.rtoSplit;
+  if (detectMs !== null) out.push({ kind: 'detect', ms: start + detectMs });
+  if (detectMs !== null && promoteMs !== null) out.push({ kind: 'promote', ms: start + detectMs + promoteMs });
+  if (s.rtoMs !== null) out.push({ kind: 'recovered', ms: start + s.rtoMs });
+  return out;
+}
+
+function markerMeaning(kind: MarkerKind, s: ServiceResult): string {
+  switch (kind) {
+    case 'detect':
+      return `${s.name === 'redis' ? 'Sentinels' : 'failover manager'} detected the failure, ${formatDuration(s.rtoSplit.detectMs)} after the outage`;
+    case 'promote':
+      return `new ${s.name === 'redis' ? 'master' : 'primary'} promoted, ${formatDuration(s.rtoSplit.promoteMs)} after detection`;
+    case 'recovered':
+      return `writes sustained again (RTO ${formatRto(s)})`;
+  }
+}
+
+interface PlacedLabel {
+  x: number;
+  text: string;
+  color: string;
+  kind: 'fault' | 'marker';
+  row: number;
+  anchorEnd: boolean;
+}
+
+function packLabels(items: Omit<PlacedLabel, 'row' | 'anchorEnd'>[], left: number, right: number): PlacedLabel[] {
+  const rowEnds: number[] = [];
+  const sorted = [...items].sort((a, b) => a.x - b.x);
+  return sorted.map((item) => {
+    const w = textWidth(item.text) + 8;
+    const anchorEnd = item.x + w > right;
+    const from = anchorEnd ? item.x - w : item.x;
+    const to = anchorEnd ? item.x : item.x + w;
+    let row = rowEnds.findIndex((end) => end + 6 < from);
+    if (row === -1) row = rowEnds.length;
+    rowEnds[row] = Math.max(to, rowEnds[row] ?? left);
+    return { ...item, row, anchorEnd };
+  });
+}
+
+function faultTitle(f: FaultEvent, axis: TimeAxis): string {
+  const healed = f.healedMs === null ? 'not healed' : `healed at +${seconds(axis.rel(f.healedMs))} (${formatDuration(f.healedMs - f.appliedMs)})`;
+  return `${describeFault(f.spec)}: applied at +${seconds(axis.rel(f.appliedMs))}, ${healed}`;
+}
+
+
+/** The smallest of 1, 2, 5 x 10^k (or of the given steps) that splits range into at most maxTicks. */
+function niceStep(range: number, maxTicks: number, steps: number[] | null): number {
+  if (steps !== null) {
+    for (const step of steps) if (range / step <= maxTicks) return step;
+    return Math.ceil(range / maxTicks / 3600) * 3600;
+  }
+  const raw = range / maxTicks;
+  const pow = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5, 10]) if (m * pow >= raw) return m * pow;
+  return 10 * pow;
+}
+
+function tickLabel(sec: number, step: number): string {
+  if (step >= 60 && Math.abs(sec) >= 60) {
+    const m = Math.floor(Math.abs(sec) / 60);
+    const rest = Math.round(Math.abs(sec) % 60);
+    return `${sec < 0 ? '-' : ''}${m}m${rest === 0 ? '' : ` ${rest}s`}`;
+  }
+  return `${trimNumber(sec)} s`;
+}
+
+function seconds(sec: number): string {
+  return `${sec.toFixed(Math.abs(sec) < 100 ? 1 : 0)} s`;
+}
+
+function trimNumber(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(3)));
+}
+
+function formatThreshold(slo: SloResult): string {
+  switch (slo.metric) {
+    case 'rtoMs':
+    case 'p99WriteMsDuringFault':
+      return formatDuration(slo.threshold);
+    case 'lostWrites':
+      return `${slo.threshold} lost writes`;
+    case 'divergentRows':
+      return `${slo.threshold} divergent ids`;
+    default:
+      return String(slo.threshold);
+  }
+}
+
+function split(s: ServiceResult): string {
+  const { detectMs, promoteMs, rerouteMs } = s.rtoSplit;
+  if (detectMs === null && promoteMs === null && rerouteMs === null) return 'n/a';
+  return `${formatDuration(detectMs)} / ${formatDuration(promoteMs)} / ${formatDuration(rerouteMs)}`;
+}
+
+function latencyTriple(l: LatencyStats): string {
+  if (l.count === 0) return 'n/a';
+  const ms = (v: number | null): string => (v === null ? 'n/a' : v < 1000 ? `${Math.round(v)}` : `${(v / 1000).toFixed(2)} s`);
+  return `${ms(l.p50Ms)} / ${ms(l.p99Ms)} / ${ms(l.maxMs)}${(l.maxMs ?? 0) < 1000 ? ' ms' : ''}`;
+}
+
+function num(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+function tr(cells: readonly string[], tag: 'td' | 'th' = 'td', cls = ''): string {
+  return `<tr${cls === '' ? '' : ` class="${cls}"`}>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
+}
+
+/** Rough width of 12px sans-serif text, enough to keep labels apart. */
+function textWidth(text: string): number {
+  return text.length * 6.6;
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+function r(v: number): string {
+  return String(Math.round(v * 10) / 10);
+}
+
+/** Label text in the colour of its line, dark enough to read on white. */
+function darken(hex: string): string {
+  const n = Number.parseInt(hex.slice(1), 16);
+  const f = (c: number): string => Math.round(c * 0.72).toString(16).padStart(2, '0');
+  return `#${f((n >> 16) & 255)}${f((n >> 8) & 255)}${f(n & 255)}`;
+}
+
+/** Everything from a report (names from YAML, ids, server messages) is text, never markup. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const esc = escapeHtml;
+
+const STYLE = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #fff; color: #1d1d1f; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 40px; }
+header { border-bottom: 1px solid #ddd; padding-bottom: 12px; margin-bottom: 8px; }
+.title { display: flex; align-items: center; gap: 14px; }
+h1 { font-size: 26px; margin: 0; font-weight: 650; }
+h2 { font-size: 19px; margin: 28px 0 10px; font-weight: 650; }
+h2 small { font-size: 13px; font-weight: 400; color: #555; margin-left: 8px; }
+.badge { display: inline-block; padding: 4px 12px; border-radius: 6px; color: #fff; font-weight: 700; letter-spacing: .06em; font-size: 15px; }
+.badge.pass { background: #1a7f37; }
+.badge.fail { background: #c62828; }
+.meta { color: #444; margin: 8px 0 0; display: flex; flex-wrap: wrap; gap: 6px 18px; }
+code { font: 12.5px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", "DejaVu Sans Mono", monospace; background: #f3f3f5; padding: 1px 4px; border-radius: 3px; }
+table { border-collapse: collapse; margin: 6px 0 12px; font-variant-numeric: tabular-nums; }
+caption { text-align: left; font-weight: 600; padding: 2px 0 6px; }
+caption small { font-weight: 400; }
+th, td { border-bottom: 1px solid #e4e4e4; padding: 5px 10px; text-align: left; vertical-align: top; white-space: nowrap; }
+td:last-child { white-space: normal; }
+th { background: #f6f6f8; font-weight: 600; font-size: 12.5px; }
+table.num td:not(:first-child), table.num th:not(:first-child) { text-align: right; }
+tr.violated td { background: #fff1f0; }
+.scroll { overflow-x: auto; }
+.ok { color: #1a7f37; font-weight: 600; white-space: nowrap; }
+.bad { color: #c62828; }
+.muted { color: #666; }
+.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
+.swatch.wide { width: 22px; }
+.service { border-top: 1px solid #ddd; margin-top: 26px; }
+figure.chart { margin: 8px 0 10px; }
+.chart-box { overflow-x: auto; }
+svg.timeline { display: block; max-width: 100%; height: auto; font: 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
+svg.timeline text { fill: #333; }
+svg.timeline .panel-title { font-weight: 600; font-size: 12.5px; fill: #222; }
+svg.timeline .unit, svg.timeline .tick { fill: #555; font-size: 11px; }
+svg.timeline .axis-title { fill: #444; }
+svg.timeline .label text { font-size: 11.5px; font-weight: 600; }
+svg.timeline .hover rect:hover { fill: rgba(0,0,0,.06); }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 4px 0 6px 70px; font-size: 13px; }
+.legend .key { display: inline-flex; align-items: center; gap: 6px; }
+figcaption { color: #666; font-size: 12.5px; margin: 2px 0 0 70px; }
+.tables { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 8px 40px; }
+details.ids { margin: 8px 0; }
+details.ids summary { cursor: pointer; }
+.idlist code { white-space: nowrap; display: inline-block; margin: 1px 0; }
+.idlist { max-height: 220px; overflow: auto; border: 1px solid #e4e4e4; border-radius: 4px; padding: 8px; margin-top: 6px; line-height: 1.9; }
+.ids-none { color: #1a7f37; }
+.notes li { margin: 3px 0; }
+footer { margin-top: 36px; color: #777; font-size: 12px; border-top: 1px solid #eee; padding-top: 10px; }
+`;

@@ -1,0 +1,158 @@
+// `hadrill report` and `hadrill compare` as a user runs them: from saved
+// report directories, without Docker, with exit code 2 and a hint for
+// anything that is not a report.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { hadrill, ROOT } from '../support/hadrill-cli.js';
+
+const FIXTURE = join(ROOT, 'test', 'fixtures', 'hot-standby-report');
+const home = mkdtempSync(join(tmpdir(), 'hadrill-report-cli-'));
+// No Docker is reachable from here: these commands must not need it.
+const env = { HADRILL_HOME: home, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+
+function reportDir(name: string, mutate?: (report: Record<string, unknown>) => void): string {
+  const dir = join(home, name);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(FIXTURE, dir, { recursive: true });
+  if (mutate !== undefined) {
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Record<string, unknown>;
+    mutate(report);
+    writeFileSync(join(dir, 'report.json'), JSON.stringify(report));
+  }
+  return dir;
+}
+
+describe('hadrill report', () => {
+  test('renders a saved report as self-contained HTML on stdout', async () => {
+    const r = await hadrill(['report', FIXTURE, '--format', 'html'], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^<!DOCTYPE html>/);
+    assert.match(r.stdout, /<svg class="timeline" id="timeline-mysql"/);
+    assert.doesNotMatch(r.stdout, /https?:\/\//);
+  });
+
+  test('writes -o FILE in the format its extension names, and says so', async () => {
+    const out = join(home, 'rendered', 'drill.html');
+    const r = await hadrill(['report', FIXTURE, '-o', out], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^Wrote .*drill\.html \(html, \d+ kB\) from hot-standby-report: hot-standby, PASS/);
+    assert.match(readFileSync(out, 'utf8'), /<span class="badge pass" id="verdict">PASS<\/span>/);
+  });
+
+  test('renders JUnit, Markdown and JSON from the directory or the report.json itself', async () => {
+    const junit = await hadrill(['report', FIXTURE, '--format', 'junit'], env);
+    assert.equal(junit.code, 0, junit.stderr);
+    assert.match(junit.stdout, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="hadrill" tests="2" failures="0"/);
+    const md = await hadrill(['report', join(FIXTURE, 'report.json')], env);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /^## ✅ hadrill: hot-standby: PASS/);
+    const json = await hadrill(['--json', 'report', FIXTURE], env);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout), JSON.parse(readFileSync(join(FIXTURE, 'report.json'), 'utf8')));
+  });
+
+  test('a missing directory is a usage error (exit 2) with a hint', async () => {
+    const r = await hadrill(['report', join(home, 'no-such-dir'), '--format', 'html'], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /error No report at .*no-such-dir: no such file or directory\./);
+    assert.match(r.stderr, /hint {2}Pass the directory a drill or check wrote with --report-dir/);
+    assert.equal(r.stdout, '');
+  });
+
+  test('a directory without report.json is a usage error (exit 2)', async () => {
+    const empty = join(home, 'empty');
+    mkdirSync(empty, { recursive: true });
+    const r = await hadrill(['report', empty], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Cannot read .*empty\/report\.json: no such file/);
+    assert.match(r.stderr, /hint {2}.*is not a report directory/);
+  });
+
+  test('a malformed report, or one of another schema version, is a usage error (exit 2)', async () => {
+    const notJson = reportDir('not-json');
+    writeFileSync(join(notJson, 'report.json'), '{"schemaVersion": 1, "tool": "hadr');
+    const a = await hadrill(['report', notJson, '--format', 'html'], env);
+    assert.equal(a.code, 2);
+    assert.match(a.stderr, /report\.json is not valid JSON/);
+
+    const future = reportDir('future', (r) => (r['schemaVersion'] = 2));
+    const b = await hadrill(['report', future], env);
+    assert.equal(b.code, 2);
+    assert.match(b.stderr, /has schemaVersion 2; this hadrill reads schemaVersion 1/);
+
+    const broken = reportDir('broken', (r) => delete r['services']);
+    const c = await hadrill(['report', broken], env);
+    assert.equal(c.code, 2);
+    assert.match(c.stderr, /does not match schema\/report\.schema\.json:\n {2}\(top level\): must have required property 'services'/);
+    assert.doesNotMatch(c.stderr, /at .*\.js:\d+/, 'no stack trace');
+  });
+
+  test('an unknown format is a usage error (exit 2)', async () => {
+    const r = await hadrill(['report', FIXTURE, '--format', 'pdf'], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Unknown report format "pdf"/);
+    assert.match(r.stderr, /html, md, junit, json/);
+  });
+
+  test('an older report without the timeline is rendered with one rebuilt from history.jsonl', async () => {
+    const old = reportDir('old', (r) => {
+      for (const s of r['services'] as Record<string, unknown>[]) delete s['timeline'];
+    });
+    const r = await hadrill(['report', old, '--format', 'html'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const fresh = await hadrill(['report', FIXTURE, '--format', 'html'], env);
+    assert.equal(r.stdout, fresh.stdout);
+  });
+});
+
+describe('hadrill compare', () => {
+  test('prints the trade-off table for several report directories', async () => {
+    const semi = reportDir('semisync', (r) => {
+      (r['scenario'] as Record<string, unknown>)['name'] = 'hot-standby-semisync';
+    });
+    const r = await hadrill(['compare', FIXTURE, semi], env);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.match(lines[0]!, /^scenario +tier +mysql RTO +mysql lost \(span\) +mysql p50\/p99 +mysql conflicts +mysql divergent +redis RTO/);
+    assert.match(lines[1]!, /^hot-standby +hot-standby +5\.91 s +121 \(3\.40 s\) +3 \/ 16 ms +- +0 +3\.08 s +0 +1 \/ 6 ms +- +0 +4$/);
+    assert.match(lines[2]!, /^hot-standby-semisync +hot-standby +5\.91 s/);
+  });
+
+  test('--format md and --json', async () => {
+    const md = await hadrill(['compare', FIXTURE, '--format', 'md'], env);
+    assert.equal(md.code, 0, md.stderr);
+    assert.match(md.stdout, /\| hot-standby \| hot-standby \| 5\.91 s \| 121 \(3\.40 s\) \|/);
+    const json = await hadrill(['--json', 'compare', join(FIXTURE, 'report.json')], env);
+    assert.equal(json.code, 0, json.stderr);
+    const { rows } = JSON.parse(json.stdout) as { rows: { scenario: string; nodes: number | null; services: { name: string; lost: number; conflicts: null }[] }[] };
+    assert.deepEqual(
+      rows.map((row) => [row.scenario, row.nodes, row.services.map((s) => [s.name, s.lost, s.conflicts])]),
+      [['hot-standby', 4, [['mysql', 121, null], ['redis', 0, null]]]],
+    );
+  });
+
+  test('shows "-" for the node count when final-state.json is not beside the report', async () => {
+    const lone = reportDir('lone');
+    rmSync(join(lone, 'final-state.json'));
+    const r = await hadrill(['compare', lone], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout.split('\n')[1]!, / -$/);
+  });
+
+  test('a scenario file is a usage error that says to run the drill first', async () => {
+    const r = await hadrill(['compare', FIXTURE, 'scenarios/hot-standby.yaml'], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /scenarios\/hot-standby\.yaml is a scenario; compare reads the reports drills write/);
+    assert.match(r.stderr, /hint {2}Run `hadrill drill scenarios\/hot-standby\.yaml --report-dir DIR` first and pass DIR to compare\./);
+  });
+
+  test('a missing report is a usage error (exit 2)', async () => {
+    const r = await hadrill(['compare', FIXTURE, join(home, 'gone')], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /No report at .*gone/);
+    assert.equal(existsSync(join(home, 'gone')), false);
+  });
+});

@@ -1,0 +1,138 @@
+// `hadrill compare`'s table and reading saved reports back.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { nodeCount } from '../../src/cli/commands/compare.js';
+import { HadrillError } from '../../src/core/errors.js';
+import { compareRows, renderCompareHtml, renderCompareMarkdown, renderCompareText } from '../../src/core/report/compare.js';
+import { parseReport } from '../../src/core/report/load-report.js';
+import type { Report } from '../../src/core/report/report-model.js';
+
+const DIR = new URL('../../../test/fixtures/hot-standby-report/', import.meta.url);
+const reportText = readFileSync(new URL('report.json', DIR), 'utf8');
+const historyText = readFileSync(new URL('history.jsonl', DIR), 'utf8');
+const fixture = (): Report => JSON.parse(reportText) as Report;
+
+/** The same drill as if semi-sync had kept every write and nobody failed over to a slower node. */
+function semisync(): Report {
+  const r = fixture();
+  r.scenario = { ...r.scenario, name: 'hot-standby-semisync|x', file: null };
+  const mysql = r.services[0]!;
+  r.services[0] = { ...mysql, lost: 0, lostIds: [], rpo: { lostWrites: 0, spanMs: null }, divergent: 2 };
+  return r;
+}
+
+/** A drill without an outage: every operation is in the "before" phase. */
+function noOutage(): Report {
+  const r = fixture();
+  r.scenario = { ...r.scenario, name: 'steady', tier: 'global-zone' };
+  r.faults = [];
+  r.services = [{ ...r.services[1]!, rtoMs: null, recovered: true, phases: { ...r.services[1]!.phases, after: { ...r.services[1]!.phases.after, writeLatency: { count: 0, p50Ms: null, p99Ms: null, maxMs: null } } } }];
+  return r;
+}
+
+describe('compareRows', () => {
+  const rows = compareRows([
+    { source: 'out/async', report: fixture(), nodeCount: 4 },
+    { source: 'out/semi', report: semisync(), nodeCount: null },
+    { source: 'out/steady', report: noOutage(), nodeCount: 2 },
+  ]);
+
+  it('takes RTO, losses, divergence and nodes from each report, with conflicts not measured', () => {
+    assert.deepEqual(
+      rows.map((r) => [r.scenario, r.tier, r.nodes, r.services.map((s) => [s.name, s.rtoMs === null ? null : Math.round(s.rtoMs), s.lost, s.divergent, s.conflicts])]),
+      [
+        ['hot-standby', 'hot-standby', 4, [['mysql', 5910, 121, 0, null], ['redis', 3077, 0, 0, null]]],
+        ['hot-standby-semisync|x', 'hot-standby', null, [['mysql', 5910, 0, 2, null], ['redis', 3077, 0, 0, null]]],
+        ['steady', 'global-zone', 2, [['redis', null, 0, 0, null]]],
+      ],
+    );
+  });
+
+  it('reads write latency from the phase after recovery, or before when there was no outage', () => {
+    const mysql = rows[0]!.services[0]!;
+    assert.deepEqual([mysql.latencyPhase, mysql.p50Ms, mysql.p99Ms], ['after', fixture().services[0]!.phases.after.writeLatency.p50Ms, fixture().services[0]!.phases.after.writeLatency.p99Ms]);
+    const steady = rows[2]!.services[0]!;
+    assert.equal(steady.latencyPhase, 'before');
+    assert.equal(steady.p99Ms, fixture().services[1]!.phases.before.writeLatency.p99Ms);
+  });
+
+  it('prints an aligned console table with a group of columns per service', () => {
+    const text = renderCompareText(rows);
+    const lines = text.split('\n');
+    assert.match(lines[0]!, /^scenario +tier +mysql RTO +mysql lost \(span\) +mysql p50\/p99 +mysql conflicts +mysql divergent +redis RTO .* nodes$/);
+    assert.match(lines[1]!, /^hot-standby +hot-standby +5\.91 s +121 \(3\.40 s\) +3 \/ 16 ms +- +0 +3\.08 s +0 +1 \/ 6 ms +- +0 +4$/);
+    assert.match(lines[2]!, /^hot-standby-semisync\|x .* 0 +3 \/ 16 ms +- +2 .* -$/);
+    assert.match(lines[3]!, /^steady +global-zone +- +- +- +- +- +n\/a +0 +\d+ \/ \d+ ms +- +0 +2$/);
+    // Right-aligned numbers: every row ends at the header's width.
+    assert.equal(new Set(lines.slice(0, 4).map((l) => l.length)).size, 1);
+    assert.match(text, /after recovery \(the "after" phase; before the fault when a drill had no outage\)/);
+  });
+
+  it('writes a Markdown table with its separators and escaped cells', () => {
+    const md = renderCompareMarkdown(rows);
+    const lines = md.split('\n');
+    assert.equal(lines[0], '## hadrill: tier trade-offs');
+    assert.match(lines[2]!, /^\| scenario \| tier \| mysql RTO \| mysql lost \(span\) \|/);
+    assert.equal(lines[3], '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    assert.equal(lines[4], '| hot-standby | hot-standby | 5.91 s | 121 (3.40 s) | 3 / 16 ms | - | 0 | 3.08 s | 0 | 1 / 6 ms | - | 0 | 4 |');
+    assert.match(lines[5]!, /^\| hot-standby-semisync\\\|x \|/);
+  });
+
+  it('writes a small self-contained HTML page', () => {
+    const html = renderCompareHtml(rows);
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.doesNotMatch(html, /https?:\/\/|<script|<link/);
+    assert.match(html, /<th colspan="5" class="group">mysql<\/th><th colspan="5" class="group">redis<\/th>/);
+    assert.match(html, /<td>hot-standby-semisync\|x<\/td>/);
+    assert.match(html, /<td class="n">121 \(3\.40 s\)<\/td>/);
+  });
+
+  it('counts the distinct nodes of final-state.json', () => {
+    assert.equal(nodeCount(new URL('final-state.json', DIR).pathname), 4);
+    assert.equal(nodeCount('/nonexistent/final-state.json'), null);
+  });
+});
+
+describe('parseReport', () => {
+  const usage = (fn: () => unknown, message: RegExp): void =>
+    assert.throws(fn, (e: unknown) => {
+      assert.ok(e instanceof HadrillError);
+      assert.equal(e.code, 'usage');
+      assert.match(e.message, message);
+      assert.ok(e.hint !== undefined && e.hint.length > 0);
+      return true;
+    });
+
+  it('accepts a report written by this hadrill', () => {
+    assert.deepEqual(parseReport(reportText, 'r.json'), fixture());
+  });
+
+  it('refuses what is not JSON, not a hadrill report, or from another schema version', () => {
+    usage(() => parseReport('{"schemaVersion": 1,', 'out/report.json'), /^out\/report\.json is not valid JSON/);
+    usage(() => parseReport('[]', 'x.json'), /x\.json is not a hadrill report/);
+    usage(() => parseReport(JSON.stringify({ ...fixture(), schemaVersion: 2 }), 'x.json'), /x\.json has schemaVersion 2; this hadrill reads schemaVersion 1/);
+  });
+
+  it('refuses a report that does not match the schema, naming the place', () => {
+    const broken = fixture() as unknown as { services: Record<string, unknown>[] };
+    broken.services[0]!['acknowledged'] = 'many';
+    usage(() => parseReport(JSON.stringify(broken), 'x.json'), /does not match schema\/report\.schema\.json:\n {2}\/services\/0\/acknowledged: must be integer/);
+    const noFaults = { ...fixture(), faults: undefined };
+    usage(() => parseReport(JSON.stringify(noFaults), 'x.json'), /\(top level\): must have required property 'faults'/);
+  });
+
+  it("rebuilds an older report's missing timeline from the history beside it", () => {
+    const old = fixture() as unknown as { services: Record<string, unknown>[] };
+    for (const s of old.services) delete s['timeline'];
+    assert.deepEqual(parseReport(JSON.stringify(old), 'old.json', historyText), fixture());
+    const without = parseReport(JSON.stringify(old), 'old.json', null);
+    assert.deepEqual(
+      without.services.map((s) => s.timeline),
+      [
+        { bucketMs: 1000, startMs: 0, series: [] },
+        { bucketMs: 1000, startMs: 0, series: [] },
+      ],
+    );
+  });
+});

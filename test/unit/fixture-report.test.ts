@@ -1,0 +1,57 @@
+// test/fixtures/hot-standby-report is a real hot-standby drill (async
+// replication, replication stopped for 3 s, then power loss of idc-a): its
+// history and final state as the drill wrote them, the fenced former primary
+// and master listed out of service as the engine now does. The checker must
+// keep giving the same answers on it, and the HTML and compare tests read it.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { Ajv } from 'ajv';
+import { checkAll } from '../../src/core/check/checker.js';
+import { isOutageFault } from '../../src/core/faults.js';
+import type { FinalState, OpRecord } from '../../src/core/history.js';
+import type { Report } from '../../src/core/report/report-model.js';
+
+const DIR = new URL('../../../test/fixtures/hot-standby-report/', import.meta.url);
+const read = (name: string): string => readFileSync(new URL(name, DIR), 'utf8');
+
+describe('the hot-standby report fixture', () => {
+  const report = JSON.parse(read('report.json')) as Report;
+  const history = read('history.jsonl')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as OpRecord);
+  const finalState = JSON.parse(read('final-state.json')) as FinalState;
+
+  it('validates against the report schema', () => {
+    const schema = JSON.parse(readFileSync(new URL('../../../schema/report.schema.json', import.meta.url), 'utf8')) as object;
+    const validate = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true }).compile(schema);
+    assert.ok(validate(report), JSON.stringify(validate.errors));
+  });
+
+  it('is what the checker answers on its history and final state', () => {
+    const outage = report.faults.find((f) => isOutageFault(f.spec))!;
+    const start = outage.appliedMs;
+    const failoverEvents = Object.fromEntries(
+      report.services.map((s) => [s.name, { detectedMs: start + s.rtoSplit.detectMs!, promotedMs: start + s.rtoSplit.detectMs! + s.rtoSplit.promoteMs! }]),
+    );
+    const services = checkAll({
+      history,
+      finalState,
+      faults: report.faults,
+      outageStartMs: start,
+      outageEndMs: outage.healedMs,
+      outageIdcs: isOutageFault(outage.spec) ? [outage.spec.idc] : [],
+      rtoWindowMs: 1000,
+      failoverEvents,
+    });
+    assert.deepEqual(JSON.parse(JSON.stringify(services)), report.services);
+    assert.deepEqual(
+      services.map((s) => [s.name, s.acknowledged, s.lost, s.unknownAbsent, Math.round(s.rtoMs!)]),
+      [
+        ['mysql', 748, 121, 1, 5910],
+        ['redis', 804, 0, 1, 3077],
+      ],
+    );
+  });
+});
