@@ -12,7 +12,8 @@ import { phase, type EventSink } from '../core/engine-events.js';
 import { isOutageFault, startsRtoClock } from '../core/faults.js';
 import type { FinalState } from '../core/history.js';
 import { faultEvents } from '../core/journal-model.js';
-import { managerMilestones, parseManagerEvents } from '../core/manager-log.js';
+import { lagSeries, managerMilestones, parseManagerEvents } from '../core/manager-log.js';
+import type { ManagerEvent } from '../core/plan/runtime-configs.js';
 import { LABEL_RUN } from '../core/plan/labels.js';
 import { buildReport, type Report } from '../core/report/report-model.js';
 import { renderHtml } from '../core/report/render-html.js';
@@ -81,6 +82,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       services,
       slos: evaluateScenarioSlos(services, options.slo),
       notes,
+      ...(state.scenario.mysql ? { replicationLag: lagSeries(managerEvents(state), options.startedAtMs, finalState.readAtMs) } : {}),
     });
   });
   writeReportFiles(options.reportDir, report, history.ops.filter((op) => op.invokeMs < finalState.readAtMs), finalState);
@@ -97,10 +99,14 @@ export function writeReportFiles(dir: string, report: Report, ops: unknown[], fi
   writeFileSync(join(dir, 'report.html'), renderHtml(report));
 }
 
+function managerEvents(state: RunState): ManagerEvent[] {
+  const file = join(runDir(state.run), 'manager', 'events.jsonl');
+  return existsSync(file) ? parseManagerEvents(readFileSync(file, 'utf8')) : [];
+}
+
 async function failoverEvents(state: RunState, runtime: ContainerRuntime, sinceMs: number): Promise<NonNullable<CheckInput['failoverEvents']>> {
   const events: NonNullable<CheckInput['failoverEvents']> = {};
-  const managerFile = join(runDir(state.run), 'manager', 'events.jsonl');
-  if (existsSync(managerFile)) events.mysql = managerMilestones(parseManagerEvents(readFileSync(managerFile, 'utf8')), sinceMs);
+  if (state.scenario.mysql) events.mysql = managerMilestones(managerEvents(state), sinceMs);
   const live = new Set((await runtime.list({ [LABEL_RUN]: state.run })).map((c) => c.name));
   const logs = await Promise.all(containersOf(state, 'sentinel').filter((s) => live.has(s.name)).map((s) => runtime.logs(s.name).catch(() => '')));
   if (logs.length > 0) events.redis = sentinelMilestones(logs.flatMap(parseSentinelLog), sinceMs);

@@ -4,7 +4,7 @@ import { boundsFor, evaluateScenarioSlos, overrideSlos } from '../../src/core/ch
 import type { ServiceResult } from '../../src/core/check/check-types.js';
 import { parseDuration } from '../../src/core/duration.js';
 import { faultEvents, activeFaults, type JournalEntry } from '../../src/core/journal-model.js';
-import { managerMilestones, parseManagerEvents } from '../../src/core/manager-log.js';
+import { lagSeries, managerMilestones, parseManagerEvents } from '../../src/core/manager-log.js';
 import { gtidProgress } from '../../src/core/mysql/gtid.js';
 import { parseSentinelLog, sentinelMilestones } from '../../src/core/sentinel-log.js';
 import { overlaps, pickSubnetBlock } from '../../src/core/subnet-picker.js';
@@ -150,4 +150,18 @@ describe('latency and divergence SLOs', () => {
     const [quiet] = evaluateScenarioSlos([result(null, 0)], { p99WriteMsDuringFault: 500 });
     assert.equal(quiet?.ok, true, 'no write during the fault measures nothing and fails nothing');
   });
+});
+
+test('replication lag series from the manager log', () => {
+  const events = parseManagerEvents(
+    [
+      '{"t":"lag","at":10,"node":"db-b","transactionsBehind":0,"secondsBehind":0,"replicating":true}',
+      '{"t":"lag","at":20,"node":"db-b","transactionsBehind":42,"secondsBehind":null,"replicating":false}',
+      '{"t":"lag","at":25,"node":"db-c","transactionsBehind":3,"secondsBehind":1,"replicating":true}',
+      '{"t":"lag","at":99,"node":"db-b","transactionsBehind":500,"secondsBehind":9,"replicating":true}',
+      '{"t":"promoted","at":30,"node":"db-b","epoch":2,"gtid":""}',
+    ].join('\n'),
+  );
+  const series = lagSeries(events, 0, 50);
+  assert.deepEqual(series.map((s) => [s.node, s.maxTransactionsBehind, s.samples.length]), [['db-b', 42, 2], ['db-c', 3, 1]]);
 });

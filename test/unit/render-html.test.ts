@@ -212,3 +212,19 @@ describe('renderHtml edge cases', () => {
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 });
+
+describe('renderHtml SLO table', () => {
+  it('shows each kind of SLO with its own unit', () => {
+    const report = fixture();
+    const mysql = report.services[0]!;
+    const slo = (metric: Report['slos'][number]['metric'], threshold: number, actual: number | null) => ({ name: `mysql ${metric} <= ${threshold}`, service: 'mysql' as const, metric, threshold, actual, ok: true, message: 'm' });
+    const html = renderHtml({
+      ...report,
+      slos: [slo('rtoMs', 30_000, mysql.rtoMs), slo('lostWrites', 200, 121), slo('divergentRows', 5, 3), slo('p99WriteMsDuringFault', 2000, null)],
+    });
+    assert.match(html, /<td>mysql rtoMs &lt;= 30000<\/td><td>5\.91 s<\/td><td>30\.00 s<\/td>/);
+    assert.match(html, /<td>mysql lostWrites &lt;= 200<\/td><td>121<\/td><td>200 lost writes<\/td>/);
+    assert.match(html, /<td>mysql divergentRows &lt;= 5<\/td><td>3<\/td><td>5 divergent ids<\/td>/);
+    assert.match(html, /<td>mysql p99WriteMsDuringFault &lt;= 2000<\/td><td>not measured<\/td><td>2\.00 s<\/td>/);
+  });
+});

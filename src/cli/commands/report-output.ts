@@ -15,7 +15,7 @@ export function finishWithReport(c: Context, report: Report, reportDir: string):
       .replace(/\bFAIL\b/g, c.output.color.red('FAIL'))
       .replace(/\bpass\b/g, c.output.color.green('pass'));
     c.output.print(text);
-    c.output.print(`\nReports: ${reportDir}/report.json, history.jsonl, final-state.json, junit.xml, summary.md`);
+    c.output.print(`\nReports: ${reportDir}/report.json, report.html, history.jsonl, final-state.json, junit.xml, summary.md`);
   }
   process.exitCode = report.verdict === 'pass' ? 0 : 1;
 }

@@ -98,7 +98,7 @@ function slosSection(report: Report): string {
   const rows = report.slos.map((slo) => {
     const service = report.services.find((s) => s.name === slo.service);
     const mark = slo.ok ? '<span class="ok">&#10003; pass</span>' : '<span class="bad">&#10007; FAIL</span>';
-    return tr([mark, esc(slo.name), esc(formatSloActual(slo, service)), esc(formatThreshold(slo)), esc(slo.message)], 'td', slo.ok ? '' : 'violated');
+    return tr([mark, esc(slo.name), esc(formatMeasured(slo, service)), esc(formatThreshold(slo)), esc(slo.message)], 'td', slo.ok ? '' : 'violated');
   });
   return `<section><h2>SLOs</h2>
 <table class="slos"><thead>${tr(['', 'SLO', 'measured', 'limit', ''], 'th')}</thead><tbody>
@@ -536,6 +536,17 @@ function seconds(sec: number): string {
 
 function trimNumber(v: number): string {
   return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(3)));
+}
+
+function formatMeasured(slo: SloResult, service: ServiceResult | undefined): string {
+  switch (slo.metric) {
+    case 'divergentRows':
+      return slo.actual === null ? 'n/a' : num(slo.actual);
+    case 'p99WriteMsDuringFault':
+      return slo.actual === null ? 'not measured' : formatDuration(slo.actual);
+    default:
+      return formatSloActual(slo, service);
+  }
 }
 
 function formatThreshold(slo: SloResult): string {

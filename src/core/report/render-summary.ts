@@ -18,7 +18,7 @@ export function formatRto(s: Pick<ServiceResult, 'rtoMs' | 'recovered'>): string
 }
 
 export function formatSloActual(slo: SloResult, service: ServiceResult | undefined): string {
-  if (slo.metric === 'lostWrites') return slo.actual === null ? 'n/a' : String(slo.actual);
+  if (slo.metric === 'lostWrites' || slo.metric === 'divergentRows') return slo.actual === null ? 'n/a' : String(slo.actual);
   if (slo.actual !== null) return formatDuration(slo.actual);
   return service === undefined ? 'n/a' : formatRto(service);
 }

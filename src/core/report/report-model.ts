@@ -3,6 +3,7 @@
 import type { ServiceResult } from '../check/check-types.js';
 import type { SloResult } from '../check/slo.js';
 import type { FaultEvent } from '../faults.js';
+import type { LagSeries } from '../manager-log.js';
 
 export interface Report {
   schemaVersion: 1;
@@ -19,6 +20,8 @@ export interface Report {
   slos: SloResult[];
   verdict: 'pass' | 'fail';
   notes: string[];
+  /** Replication lag of each MySQL replica, sampled every second by the failover manager over the whole run. */
+  replicationLag?: LagSeries[];
 }
 
 export interface BuildReportInput {
@@ -32,6 +35,7 @@ export interface BuildReportInput {
   services: ServiceResult[];
   slos: SloResult[];
   notes?: string[];
+  replicationLag?: LagSeries[];
 }
 
 export function buildReport(input: BuildReportInput): Report {
@@ -48,6 +52,7 @@ export function buildReport(input: BuildReportInput): Report {
     slos: input.slos,
     verdict: input.slos.every((s) => s.ok) ? 'pass' : 'fail',
     notes: [...(input.notes ?? []), ...anomalyNotes(input.services)],
+    ...(input.replicationLag ? { replicationLag: input.replicationLag } : {}),
   };
 }
 
