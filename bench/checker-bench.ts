@@ -5,23 +5,12 @@ import type { CheckInput } from '../src/core/check/check-types.js';
 import { checkAll, measureRto } from '../src/core/check/checker.js';
 import { mergeHistory, parseHistoryJsonl } from '../src/core/check/merge-history.js';
 import type { FinalState, HistoryLine, OpRecord, Outcome, ServiceName } from '../src/core/history.js';
+import { prng } from '../test/support/prng.js';
 
 const TOTAL_OPS = 1_000_000;
 const LIMIT_MS = 2000;
 const RTO_WINDOW_MS = 1000;
 const T0 = 1_700_000_000_000;
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    z ^= z >>> 16;
-    return (z >>> 0) / 4294967296;
-  };
-}
 
 interface Generated {
   files: HistoryLine[][];

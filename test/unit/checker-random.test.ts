@@ -8,22 +8,10 @@ import type { CheckInput, ServiceResult } from '../../src/core/check/check-types
 import { checkAll, measureRto } from '../../src/core/check/checker.js';
 import { mergeHistory, parseHistoryJsonl } from '../../src/core/check/merge-history.js';
 import type { FinalState, HistoryLine, NodeState, OpRecord, Outcome, ServiceName } from '../../src/core/history.js';
+import { prng } from '../support/prng.js';
 
 const SEED = process.env['HADRILL_SEED'] === undefined ? 0x5eed2024 : Number(process.env['HADRILL_SEED']) >>> 0;
 const CASES = 3000;
-
-/** A Weyl sequence through a 32-bit avalanche mix: tiny, fast, and good enough to spread test cases. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    z ^= z >>> 16;
-    return (z >>> 0) / 4294967296;
-  };
-}
 
 class Rand {
   readonly next: () => number;

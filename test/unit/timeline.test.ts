@@ -8,18 +8,7 @@ import { IdIndex } from '../../src/core/check/id-index.js';
 import { mergeHistory } from '../../src/core/check/merge-history.js';
 import { MAX_BUCKETS, buildTimeline, selectInPlace, timelineBucketMs, timelineFrame } from '../../src/core/check/timeline.js';
 import type { HistoryLine, OpRecord, Outcome, ServiceName } from '../../src/core/history.js';
-
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x9e3779b9) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    z ^= z >>> 16;
-    return (z >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/prng.js';
 
 const T0 = 1_790_000_000_000;
 
