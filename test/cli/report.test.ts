@@ -142,11 +142,13 @@ describe('hadrill compare', () => {
     assert.match(r.stdout.split('\n')[1]!, / -$/);
   });
 
-  test('a scenario file is a usage error that says to run the drill first', async () => {
-    const r = await hadrill(['compare', FIXTURE, 'scenarios/hot-standby.yaml'], env);
+  test('a bad scenario among the arguments stops compare before any drill runs', async () => {
+    const bad = join(mkdtempSync(join(tmpdir(), 'hadrill-compare-')), 'bad.yaml');
+    writeFileSync(bad, 'name: bad\nidcs: []\n');
+    const r = await hadrill(['compare', 'scenarios/hot-standby.yaml', bad], env);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /scenarios\/hot-standby\.yaml is a scenario; compare reads the reports drills write/);
-    assert.match(r.stderr, /hint {2}Run `hadrill drill scenarios\/hot-standby\.yaml --report-dir DIR` first and pass DIR to compare\./);
+    assert.match(r.stderr, /Invalid scenario .*bad\.yaml/);
+    assert.doesNotMatch(r.stderr, /Drilling/);
   });
 
   test('a missing report is a usage error (exit 2)', async () => {

@@ -5,6 +5,10 @@ import { HadrillError } from '../../core/errors.js';
 import type { FinalState } from '../../core/history.js';
 import { compareRows, renderCompareHtml, renderCompareMarkdown, renderCompareText, type CompareInput } from '../../core/report/compare.js';
 import { readSavedReport } from './report.js';
+import { drill } from '../../engine/drill.js';
+import { imageTag } from '../../images/image-spec.js';
+import type { Scenario } from '../../core/scenario/scenario.js';
+import { readScenarioFile } from '../context.js';
 import type { ContextFactory } from './index.js';
 
 const FORMATS = ['text', 'md', 'html'] as const;
@@ -14,24 +18,32 @@ export function registerCompare(program: Command, ctx: ContextFactory): void {
   program
     .command('compare')
     .description('the tier trade-off table from saved drill reports: RTO, lost writes, write latency, conflicts, divergence, nodes used')
-    .argument('<reports...>', 'report directories (a drill\'s --report-dir) or report.json files')
+    .argument('<reports...>', 'report directories (a drill\'s --report-dir), report.json files, or scenario files to drill first')
     .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
+    .option('--report-dir <dir>', 'where drills of scenario arguments write their reports (one folder per scenario)', 'hadrill-compare')
     .addHelpText(
       'after',
-      '\nExample:\n  hadrill drill scenarios/hot-standby.yaml --report-dir out/async\n  hadrill drill scenarios/hot-standby-semisync.yaml --report-dir out/semisync\n  hadrill compare out/async out/semisync',
+      '\nExamples:\n  hadrill compare scenarios/hot-standby.yaml scenarios/hot-standby-semisync.yaml   drills both, then compares\n  hadrill compare out/async out/semisync                                          compares saved drills',
     )
-    .action((paths: string[], opts: { format: string }) => {
+    .action(async (given: string[], opts: { format: string; reportDir: string }) => {
       const c = ctx();
       const format = opts.format.toLowerCase() === 'markdown' ? 'md' : opts.format.toLowerCase();
       if (!(FORMATS as readonly string[]).includes(format)) {
         throw new HadrillError('usage', `Unknown compare format "${opts.format}".`, { hint: `Use one of: ${FORMATS.join(', ')} (or --json).` });
       }
-      for (const p of paths) {
-        if (/\.ya?ml$/i.test(p)) {
-          throw new HadrillError('usage', `${p} is a scenario; compare reads the reports drills write.`, {
-            hint: `Run \`hadrill drill ${p} --report-dir DIR\` first and pass DIR to compare.`,
-          });
+      // Scenario arguments are drilled first, one after the other, each into its own report folder.
+      const scenarios = given.filter((p) => /\.ya?ml$/i.test(p)).map((p) => readScenarioFile(p));
+      const paths: string[] = [];
+      for (const p of given) {
+        if (!/\.ya?ml$/i.test(p)) {
+          paths.push(p);
+          continue;
         }
+        const scenario = scenarios.shift() as Scenario;
+        const reportDir = join(opts.reportDir, scenario.name);
+        c.output.events({ type: 'info', text: `Drilling ${p} for the comparison (reports in ${reportDir})` });
+        await drill({ scenario, runtime: c.runtime, ownImageTag: imageTag(), reportDir, keep: false, slo: scenario.slo, emit: c.output.events });
+        paths.push(reportDir);
       }
       const inputs: CompareInput[] = paths.map((p) => {
         const saved = readSavedReport(p);
