@@ -342,8 +342,12 @@ describe('hadrill base image', () => {
 
     // The drill timeline is rebuilt from these lines, so they must be in
     // `docker logs` with millisecond timestamps.
-    const logs = await execa('docker', ['logs', `${RUN_ID}-sentinel1`], { timeout: 30_000 });
-    const text = `${logs.stdout}\n${logs.stderr}`;
+    // Sentinel logs +switch-master a moment after it starts answering with the new master.
+    const text = await waitFor('Sentinel to log +switch-master', 30_000, async () => {
+      const logs = await execa('docker', ['logs', `${RUN_ID}-sentinel1`], { timeout: 30_000 });
+      const all = `${logs.stdout}\n${logs.stderr}`;
+      return all.includes('+switch-master') ? all : undefined;
+    });
     const stamped = (event: string): RegExp => new RegExp(`\\d{2}:\\d{2}:\\d{2}\\.\\d{3} # \\${event} `);
     assert.match(text, stamped('+monitor'));
     assert.match(text, stamped('+sdown'));

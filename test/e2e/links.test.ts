@@ -130,13 +130,18 @@ describe('a self-healing fault whose CLI is killed', () => {
     await drill.done;
     const faults = applied();
     assert.equal(faults.length, 2, 'both faults took effect before the kill');
+    assert.ok(faults.every((f) => f.durationMs === 5000), 'both faults carry their duration in the journal');
     const lastDue = Math.max(...faults.map((f) => f.at + (f.durationMs ?? 0)));
-    await sleep(Math.max(0, lastDue - Date.now()) + 2500);
-    const healed = readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"fault.healed"')).map((l) => JSON.parse(l) as { id: string; at: number });
+    const healedEntries = (): { id: string; at: number }[] => readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"fault.healed"')).map((l) => JSON.parse(l) as { id: string; at: number });
+    // Wait for both heals (or give up well after they were due); the timing is asserted below.
+    while (healedEntries().length < faults.length && Date.now() < lastDue + 10_000) await sleep(200);
+    const healed = healedEntries();
+    const healerLog = join(home, 'runs', run, 'healer.log');
+    const diagnostics = existsSync(healerLog) ? readFileSync(healerLog, 'utf8').slice(-2000) : 'no healer log';
     for (const f of faults) {
       const h = healed.find((x) => x.id === f.id);
-      assert.ok(h, `fault ${f.id} healed by itself`);
-      assert.ok(h.at >= f.at + (f.durationMs ?? 0) && h.at < f.at + (f.durationMs ?? 0) + 2000, `healed on time (${h.at - f.at} ms after it took effect)`);
+      assert.ok(h, `fault ${f.id} healed by itself (healer log: ${diagnostics})`);
+      assert.ok(h.at >= f.at + (f.durationMs ?? 0) && h.at < f.at + (f.durationMs ?? 0) + 3000, `healed on time (${h.at - f.at} ms after it took effect)`);
     }
     const router = `hadrill-${run}-router`;
     const rules = await runtime.exec(router, ['iptables', '-S', 'HADRILL-FWD']);
