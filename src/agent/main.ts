@@ -1,11 +1,14 @@
 // The workload agent: runs inside an IDC, writes to MySQL and Redis at a
-// steady rate and records every operation. SIGUSR1 pauses the writes (after
+// steady rate, reads back from the nodes in its own IDC, and records every
+// operation. SIGUSR1 pauses the writes (after
 // in-flight ones finish) so a final read sees a quiet system; SIGUSR2 resumes.
 import type { AgentConfig } from '../core/plan/runtime-configs.js';
 import { HistoryWriter, nowMs } from './history-writer.js';
+import { MysqlReader } from './mysql-reader.js';
 import { MysqlWriter } from './mysql-writer.js';
+import { OpLoop, type OpFn, type OpLoopOptions } from './op-loop.js';
+import { RedisReader } from './redis-reader.js';
 import { RedisWriter } from './redis-writer.js';
-import { WriteLoop } from './write-loop.js';
 
 const config = JSON.parse(process.env['HADRILL_AGENT_CONFIG'] ?? 'null') as AgentConfig | null;
 if (!config) {
@@ -16,22 +19,37 @@ if (!config) {
 // A restarted agent (after a power loss) continues the same history file; the incarnation keeps op ids unique.
 const incarnation = Math.floor(nowMs()).toString(36);
 const history = new HistoryWriter(config.historyFile);
-const loops: WriteLoop[] = [];
+const loops: OpLoop[] = [];
 const closers: (() => Promise<void>)[] = [];
+const loop = (service: OpLoopOptions['service'], kind: OpLoopOptions['kind'], perSecond: number, perform: OpFn): void => {
+  const { client, idc, keys } = config;
+  loops.push(new OpLoop({ service, kind, client, idc, incarnation, perSecond, keys }, history, perform));
+};
 
 if (config.mysql) {
   const writer = new MysqlWriter(config.mysql, config.client, config.idc, config.opTimeoutMs);
   writer.start();
   closers.push(() => writer.stop());
-  loops.push(new WriteLoop('mysql', config.client, config.idc, incarnation, config.mysql.writesPerSecond, history, writer.write));
+  loop('mysql', 'write', config.mysql.writesPerSecond, writer.write);
+  if (config.mysql.readHost !== null && config.mysql.readsPerSecond > 0) {
+    const reader = new MysqlReader(config.mysql, config.mysql.readHost, config.client, config.opTimeoutMs);
+    closers.push(() => reader.stop());
+    loop('mysql', 'read', config.mysql.readsPerSecond, reader.read);
+  }
 }
 if (config.redis) {
   const writer = new RedisWriter(config.redis, config.client, config.opTimeoutMs);
   await writer.ready(10_000);
   closers.push(() => writer.stop());
-  loops.push(new WriteLoop('redis', config.client, config.idc, incarnation, config.redis.writesPerSecond, history, writer.write));
+  loop('redis', 'write', config.redis.writesPerSecond, writer.write);
+  if (config.redis.readHost !== null && config.redis.readsPerSecond > 0) {
+    const reader = new RedisReader(config.redis.readHost, config.client, config.opTimeoutMs);
+    await reader.ready(10_000);
+    closers.push(() => reader.stop());
+    loop('redis', 'read', config.redis.readsPerSecond, reader.read);
+  }
 }
-for (const loop of loops) loop.start();
+for (const l of loops) l.start();
 console.log(`hadrill agent ${config.client} in ${config.idc}: writing (incarnation ${incarnation})`);
 
 process.on('SIGUSR1', () => {
@@ -41,7 +59,7 @@ process.on('SIGUSR1', () => {
   });
 });
 process.on('SIGUSR2', () => {
-  for (const loop of loops) loop.resume();
+  for (const l of loops) l.resume();
   history.write({ t: 'resumed', client: config.client, at: nowMs() });
   console.log('resumed');
 });

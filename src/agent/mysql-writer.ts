@@ -3,7 +3,7 @@
 import mysql from 'mysql2/promise';
 import type { AgentConfig, PrimaryAnnouncement } from '../core/plan/runtime-configs.js';
 import { mysqlOutcome } from './outcome-rules.js';
-import type { WriteAttempt } from './write-loop.js';
+import type { OpAttempt, OpRequest } from './op-loop.js';
 
 type MysqlConfig = NonNullable<AgentConfig['mysql']>;
 
@@ -51,7 +51,7 @@ export class MysqlWriter {
     this.connectionHost = null;
   }
 
-  write = async (id: string): Promise<WriteAttempt> => {
+  write = async ({ id, key }: OpRequest): Promise<OpAttempt> => {
     const host = this.target.host;
     let sent = false;
     // Once the deadline has passed the outcome is recorded; the late attempt must not send anything after that.
@@ -75,8 +75,9 @@ export class MysqlWriter {
         if (abandoned) throw new Error('abandoned after the deadline');
         sent = true;
         await this.connection.query({
-          sql: 'INSERT INTO writes (id, client, idc, written_at) VALUES (?, ?, ?, ?)',
-          values: [id, this.client, this.idc, Date.now()],
+          // A trigger makes the id the shared key's value and the client's latest write, in the same transaction.
+          sql: 'INSERT INTO writes (id, client, idc, written_at, k) VALUES (?, ?, ?, ?, ?)',
+          values: [id, this.client, this.idc, Date.now(), key ?? null],
           timeout: this.opTimeoutMs,
         });
       })();

@@ -15,6 +15,7 @@ export function mysqlOutcome(error: { code?: string; errno?: number; fatal?: boo
 /** ioredis errors, by message: only refusals before sending and server replies are certain. */
 export function redisOutcome(message: string): Outcome {
   if (message.includes("Stream isn't writeable")) return 'failed';
-  if (/^(READONLY|ERR|WRONGTYPE|OOM|NOREPLICAS|MASTERDOWN|LOADING|BUSY)\b/.test(message)) return 'failed';
+  // EXECABORT: a command of the transaction was refused while queued, so EXEC ran none of them.
+  if (/^(READONLY|ERR|WRONGTYPE|OOM|NOREPLICAS|MASTERDOWN|LOADING|BUSY|EXECABORT)\b/.test(message)) return 'failed';
   return 'unknown';
 }

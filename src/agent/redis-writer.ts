@@ -3,7 +3,9 @@
 import { Redis } from 'ioredis';
 import type { AgentConfig } from '../core/plan/runtime-configs.js';
 import { redisOutcome } from './outcome-rules.js';
-import type { WriteAttempt } from './write-loop.js';
+import { LAST_WRITE_KEY_PREFIX, SHARED_KEY_PREFIX, WRITE_KEY_PREFIX } from '../core/redis-keys.js';
+import type { OpAttempt, OpRequest } from './op-loop.js';
+import { whenReady } from './redis-ready.js';
 
 type RedisConfig = NonNullable<AgentConfig['redis']>;
 
@@ -38,17 +40,10 @@ export class RedisWriter {
 
   /** Resolves once connected (or after `ms`), so the first writes do not fail only because the client is starting. */
   ready(ms: number): Promise<void> {
-    if (this.redis.status === 'ready') return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.redis.once('ready', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
+    return whenReady(this.redis, ms);
   }
 
-  write = async (id: string): Promise<WriteAttempt> => {
+  write = async ({ id, key }: OpRequest): Promise<OpAttempt> => {
     const node = this.redis.stream?.remoteAddress;
     if (this.redis.status === 'end') {
       // ioredis gives up for good when a failover interrupts its Sentinel lookup; an application would
@@ -57,8 +52,16 @@ export class RedisWriter {
       return { outcome: 'failed', error: 'client connection ended; reconnecting through the Sentinels' };
     }
     try {
-      await this.redis.set(`hadrill:w:${id}`, this.client);
+      // One transaction: the write's own key, the client's latest write (what reads ask for) and the shared key.
+      const transaction = this.redis.multi().set(`${WRITE_KEY_PREFIX}${id}`, this.client).set(`${LAST_WRITE_KEY_PREFIX}${this.client}`, id);
+      if (key !== undefined) transaction.set(`${SHARED_KEY_PREFIX}${key}`, id);
+      const replies = await transaction.exec();
       this.timeoutsInARow = 0;
+      // Redis does not roll a transaction back: a command that failed inside EXEC leaves the others applied.
+      const failedInside = replies?.find(([error]) => error !== null)?.[0];
+      if (replies === null || failedInside) {
+        return { outcome: 'unknown', error: failedInside?.message ?? 'transaction aborted', ...(node ? { node } : {}) };
+      }
       return { outcome: 'ok', ...(node ? { node } : {}) };
     } catch (error) {
       const message = (error as Error).message ?? String(error);

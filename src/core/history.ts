@@ -13,14 +13,23 @@ export type ServiceName = 'mysql' | 'redis';
 export type Outcome = 'ok' | 'failed' | 'unknown';
 
 /**
+ * write: adds the op's id to the service's set of writes and, when the op
+ *   names a key, makes that id the key's value (a register shared by every
+ *   client) and the client's latest write.
+ * read: asks a node for the id of the reading client's latest write it holds
+ *   (`observed`, null when it holds none); a read that errs is failed.
+ */
+export type OpKind = 'write' | 'read';
+
+/**
  * One line of an agent's history file (`history/<client>.jsonl`). An agent
  * writes the invoke line before it sends the operation and the complete line
  * after it sees the outcome, each with a synchronous write, so a killed agent
  * leaves at worst an invoke without a completion (which reads as unknown).
  */
 export type HistoryLine =
-  | { t: 'invoke'; id: string; service: ServiceName; kind: 'write'; client: string; idc: string; at: number }
-  | { t: 'complete'; id: string; at: number; outcome: Outcome; error?: string; node?: string }
+  | { t: 'invoke'; id: string; service: ServiceName; kind: OpKind; client: string; idc: string; at: number; key?: string }
+  | { t: 'complete'; id: string; at: number; outcome: Outcome; error?: string; node?: string; observed?: string | null }
   | { t: 'paused'; client: string; at: number }
   | { t: 'resumed'; client: string; at: number };
 
@@ -28,7 +37,7 @@ export type HistoryLine =
 export interface OpRecord {
   id: string;
   service: ServiceName;
-  kind: 'write';
+  kind: OpKind;
   client: string;
   idc: string;
   invokeMs: number;
@@ -38,6 +47,10 @@ export interface OpRecord {
   error?: string;
   /** The node address the operation was sent to, when known. */
   node?: string;
+  /** A write's shared key (register), when it set one. */
+  key?: string;
+  /** A completed read's answer: the id of the client's latest write the node held, or null for none. */
+  observed?: string | null;
 }
 
 export interface NodeState {
@@ -47,6 +60,8 @@ export interface NodeState {
   role: string;
   /** Write ids present on this node. */
   ids: string[];
+  /** Each shared key's value on this node: the id of the write that set it last. */
+  registers?: Record<string, string>;
 }
 
 export interface ServiceFinalState {

@@ -27,6 +27,8 @@ export class LiveStats {
 
   add(line: HistoryLine): void {
     if (line.t === 'invoke') {
+      // Reads have their own figures in the report; the live view is about writes.
+      if (line.kind !== 'write') return;
       this.invokes.set(line.id, { service: line.service, idc: line.idc, at: line.at });
       return;
     }

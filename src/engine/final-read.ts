@@ -3,8 +3,8 @@
 import type { FinalState, NodeState, ServiceFinalState } from '../core/history.js';
 import type { PrimaryAnnouncement } from '../core/plan/runtime-configs.js';
 import { PORTS, type ContainerPlan } from '../core/plan/topology-plan.js';
-import { nodeStatus, readWriteIds, withMysql } from './mysql-control.js';
-import { readRedisIds, redisRole, sentinelView } from './redis-control.js';
+import { nodeStatus, readRegisters, readWriteIds, withMysql } from './mysql-control.js';
+import { readRedisContent, redisRole, sentinelView } from './redis-control.js';
 import type { RunState } from './run-store.js';
 
 export async function readFinalState(state: RunState): Promise<FinalState> {
@@ -20,9 +20,14 @@ async function readMysql(state: RunState): Promise<ServiceFinalState> {
   const unreadable: ServiceFinalState['unreadable'] = [];
   for (const c of containersOf(state, 'mysql')) {
     try {
-      const { ids, status } = await withMysql(c.ip, state.secrets, async (conn) => ({ ids: await readWriteIds(conn), status: await nodeStatus(conn, flavor) }), 3000);
+      const { ids, registers, status } = await withMysql(
+        c.ip,
+        state.secrets,
+        async (conn) => ({ ids: await readWriteIds(conn), registers: await readRegisters(conn), status: await nodeStatus(conn, flavor) }),
+        3000,
+      );
       const source = status.replica?.ioRunning || status.replica?.sqlRunning ? status.replica.source : null;
-      read.push({ node: c.node, idc: c.idc, ip: c.ip, source, role: status.readOnly ? (source ? 'replica' : 'read-only') : 'writable', ids });
+      read.push({ node: c.node, idc: c.idc, ip: c.ip, source, role: status.readOnly ? (source ? 'replica' : 'read-only') : 'writable', ids, registers });
     } catch (error) {
       unreadable.push({ node: c.node, reason: (error as Error).message });
     }
@@ -44,7 +49,7 @@ function serviceState<N extends NodeState>(
   unreadable: ServiceFinalState['unreadable'],
 ): ServiceFinalState {
   const inService = (n: N): boolean => n === authority || followsAuthority(n);
-  const strip = ({ node, idc, role, ids }: NodeState): NodeState => ({ node, idc, role, ids });
+  const strip = ({ node, idc, role, ids, registers }: NodeState): NodeState => ({ node, idc, role, ids, ...(registers ? { registers } : {}) });
   return {
     service,
     authoritativeNode: authority?.node ?? null,
@@ -72,8 +77,8 @@ async function readRedis(state: RunState): Promise<ServiceFinalState> {
   for (const c of containersOf(state, 'redis')) {
     try {
       const role = await redisRole(c.ip);
-      const ids = await readRedisIds(c.ip);
-      read.push({ node: c.node, idc: c.idc, ip: c.ip, role: role.role, ids, masterHost: role.masterHost, linkUp: role.linkUp === true });
+      const { ids, registers } = await readRedisContent(c.ip);
+      read.push({ node: c.node, idc: c.idc, ip: c.ip, role: role.role, ids, registers, masterHost: role.masterHost, linkUp: role.linkUp === true });
     } catch (error) {
       unreadable.push({ node: c.node, reason: (error as Error).message });
     }

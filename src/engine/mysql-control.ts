@@ -50,14 +50,30 @@ export async function withMysql<T>(host: string, secrets: Secrets, fn: (c: mysql
   }
 }
 
-/** Users, database and table, created on the primary and carried to replicas by replication. */
+/**
+ * Users, database, tables and trigger, created on the primary and carried to
+ * replicas by replication. Each write is a row of `writes`; the trigger, in
+ * the same transaction, makes it the client's latest write (what reads ask
+ * for) and the value of its shared key, when it names one.
+ */
 export async function bootstrapPrimary(c: mysql.Connection, secrets: Secrets): Promise<void> {
   const statements: [string, unknown[]][] = [
     [`CREATE USER IF NOT EXISTS '${REPL_USER}'@'%' IDENTIFIED BY ?`, [secrets.replPassword]],
     [`GRANT REPLICATION SLAVE ON *.* TO '${REPL_USER}'@'%'`, []],
     [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, []],
     [
-      `CREATE TABLE IF NOT EXISTS ${DATABASE}.writes (id VARCHAR(96) PRIMARY KEY, client VARCHAR(64) NOT NULL, idc VARCHAR(32) NOT NULL, written_at BIGINT NOT NULL) ENGINE=InnoDB`,
+      `CREATE TABLE IF NOT EXISTS ${DATABASE}.writes (id VARCHAR(96) PRIMARY KEY, client VARCHAR(64) NOT NULL, idc VARCHAR(32) NOT NULL, written_at BIGINT NOT NULL, k VARCHAR(32) NULL) ENGINE=InnoDB`,
+      [],
+    ],
+    [`CREATE TABLE IF NOT EXISTS ${DATABASE}.last_write (client VARCHAR(64) PRIMARY KEY, id VARCHAR(96) NOT NULL) ENGINE=InnoDB`, []],
+    [`CREATE TABLE IF NOT EXISTS ${DATABASE}.registers (k VARCHAR(32) PRIMARY KEY, id VARCHAR(96) NOT NULL) ENGINE=InnoDB`, []],
+    [
+      `CREATE TRIGGER IF NOT EXISTS ${DATABASE}.writes_after_insert AFTER INSERT ON ${DATABASE}.writes FOR EACH ROW BEGIN
+         INSERT INTO ${DATABASE}.last_write (client, id) VALUES (NEW.client, NEW.id) ON DUPLICATE KEY UPDATE id = NEW.id;
+         IF NEW.k IS NOT NULL THEN
+           INSERT INTO ${DATABASE}.registers (k, id) VALUES (NEW.k, NEW.id) ON DUPLICATE KEY UPDATE id = NEW.id;
+         END IF;
+       END`,
       [],
     ],
     // The workload user has no SUPER (nor any global privilege), so read_only really fences it.
@@ -119,4 +135,10 @@ export async function hasWritesTable(c: mysql.Connection): Promise<boolean> {
 export async function readWriteIds(c: mysql.Connection): Promise<string[]> {
   const [rows] = await c.query({ sql: `SELECT id FROM ${DATABASE}.writes`, rowsAsArray: true });
   return (rows as [string][]).map((r) => r[0]);
+}
+
+/** Each shared key's value: the id of the write that set it last. */
+export async function readRegisters(c: mysql.Connection): Promise<Record<string, string>> {
+  const [rows] = await c.query({ sql: `SELECT k, id FROM ${DATABASE}.registers`, rowsAsArray: true });
+  return Object.fromEntries(rows as [string, string][]);
 }

@@ -2,8 +2,8 @@
 // roles, Sentinel's view, and the final state.
 import { Redis } from 'ioredis';
 import { PORTS, REDIS_MASTER_NAME } from '../core/plan/topology-plan.js';
+import { SHARED_KEY_PREFIX, WRITE_KEY_PREFIX } from '../core/redis-keys.js';
 
-export const WRITE_KEY_PREFIX = 'hadrill:w:';
 
 export async function withRedis<T>(host: string, port: number, fn: (r: Redis) => Promise<T>, timeoutMs = 2000): Promise<T> {
   const redis = new Redis({ host, port, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
@@ -48,20 +48,33 @@ export async function sentinelView(host: string): Promise<{ master: string | nul
   });
 }
 
-export async function readRedisIds(host: string): Promise<string[]> {
+/** The write ids a node holds, and the value of each shared key. */
+export async function readRedisContent(host: string): Promise<{ ids: string[]; registers: Record<string, string> }> {
   return withRedis(
     host,
     PORTS.redis,
     async (r) => {
-      const ids: string[] = [];
-      let cursor = '0';
-      do {
-        const [next, keys] = await r.scan(cursor, 'MATCH', `${WRITE_KEY_PREFIX}*`, 'COUNT', 1000);
-        cursor = next;
-        for (const key of keys) ids.push(key.slice(WRITE_KEY_PREFIX.length));
-      } while (cursor !== '0');
-      return ids;
+      const ids = (await scanKeys(r, WRITE_KEY_PREFIX)).map((key) => key.slice(WRITE_KEY_PREFIX.length));
+      const shared = await scanKeys(r, SHARED_KEY_PREFIX);
+      const values = shared.length === 0 ? [] : await r.mget(shared);
+      const registers: Record<string, string> = {};
+      shared.forEach((key, i) => {
+        const value = values[i];
+        if (typeof value === 'string') registers[key.slice(SHARED_KEY_PREFIX.length)] = value;
+      });
+      return { ids, registers };
     },
     10_000,
   );
+}
+
+async function scanKeys(r: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await r.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  return keys;
 }

@@ -36,10 +36,42 @@ export interface PhaseStats {
   errorRate: number;
   /** latency of ok writes */
   writeLatency: LatencyStats;
+  /** reads invoked in the phase, and those that erred */
+  reads: number;
+  readErrors: number;
+  /** latency of ok reads */
+  readLatency: LatencyStats;
+}
+
+/**
+ * Reads from each client's local node of the service. A read asks for the
+ * id of the reading client's latest write the node holds; it is stale when
+ * the client had an acknowledged write newer than that answer, and its age is
+ * how long the oldest such write had been acknowledged when the read was sent.
+ * A read sent after the outage started is judged only against writes that
+ * survived (present in the final state): lost writes are counted as lost, not
+ * as staleness.
+ */
+export interface ReadResult {
+  attempted: number;
+  ok: number;
+  /** reads that erred or timed out */
+  failed: number;
+  /** ok reads that missed an acknowledged write */
+  stale: number;
+  /** ok reads whose answer is no write the reading client ever attempted: a sign of a broken workload or node */
+  unexplained: number;
+  /** Age of every ok, explained read (0 when it was fresh): p50, p99 and max. */
+  staleAgeMs: LatencyStats;
+  /** Latency of ok reads. */
+  latency: LatencyStats;
+  /** Per client IDC, with the nodes its clients read from. */
+  byIdc: { idc: string; nodes: string[]; attempted: number; ok: number; failed: number; stale: number; p99AgeMs: number | null; maxAgeMs: number | null }[];
 }
 
 export interface ServiceResult {
   name: ServiceName;
+  /** writes attempted (reads are counted under reads) */
   attempted: number;
   acknowledged: number;
   failed: number;
@@ -54,8 +86,18 @@ export interface ServiceResult {
   /** present in the final state, never attempted by any client */
   unexpected: number;
   unexpectedIds: string[];
-  /** ids whose presence differs between readable surviving nodes */
+  /** ids whose presence differs between the nodes in service, plus shared keys whose value differs between them */
   divergent: number;
+  /**
+   * Acknowledged writes to a shared key, present in the final state, whose
+   * value was silently overwritten by an older acknowledged write from
+   * another IDC: the key's final value comes from a write acknowledged
+   * before this one was even sent.
+   */
+  conflicts: number;
+  /** The overwritten writes, one per conflict. */
+  conflictIds: string[];
+  reads: ReadResult;
   /** RPO: lost count, and time from the oldest lost write's acknowledgement to the outage start (0 if acknowledged after it) */
   rpo: { lostWrites: number; spanMs: number | null };
   /** ms from outage start to the start of the first sustained window; null if no outage, or if writes never recovered */

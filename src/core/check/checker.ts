@@ -3,7 +3,9 @@
 // history. Everything here is a pure function of CheckInput.
 import type { NodeState, OpRecord, ServiceFinalState, ServiceName } from '../history.js';
 import type { CheckInput, LatencyStats, PhaseStats, ServiceResult } from './check-types.js';
+import { RegisterWinners, divergentRegisters, findConflicts } from './conflicts.js';
 import { IdIndex } from './id-index.js';
+import { checkStaleReads, type PhaseReads } from './stale-reads.js';
 import { scratchFloat64, scratchInt32, scratchUint8 } from './scratch.js';
 import { TimelineBuilder, selectInPlace, timelineFrame, type TimelineFrame } from './timeline.js';
 
@@ -51,6 +53,8 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   // No authoritative node means nothing survived: every acknowledged write is gone.
   const finalList = authoritativeNode === null ? [] : (state?.nodes.find((n) => n.node === authoritativeNode)?.ids ?? []);
   const finalIds = indexIds(finalList, 'check.final');
+  const registers = authoritativeNode === null ? undefined : state?.nodes.find((n) => n.node === authoritativeNode)?.registers;
+  const winners = new RegisterWinners(registers);
   const start = input.outageStartMs;
 
   let acknowledged = 0;
@@ -75,9 +79,19 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   const rtoMs = start === null ? null : measureRto(ops, start, input.outageIdcs, input.rtoWindowMs);
   const phases = new PhaseBuilder(start, rtoMs, ops.length);
   const timeline = new TimelineBuilder(frame, ops.length);
+  // Which writes survived, by position: the stale-read and conflict checks need it after this pass.
+  const present = scratchUint8('check.present', ops.length);
+  const readPositions: number[] = [];
+  let writes = 0;
 
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
+    if (op.kind !== 'write') {
+      readPositions.push(i);
+      continue;
+    }
+    writes++;
+    if (op.key !== undefined && !winners.empty) winners.note(op);
     let k = idcNames.indexOf(op.idc);
     if (k === -1) {
       k = idcNames.push(op.idc) - 1;
@@ -90,16 +104,19 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     const idc = idcs[k]!;
     idc.attempted++;
     const at = finalIds.index.find(op.id);
-    const present = at !== -1;
-    if (present && matched[at] === 0) {
-      matched[at] = 1;
-      matchedCount++;
+    const isPresent = at !== -1;
+    if (isPresent) {
+      present[i] = 1;
+      if (matched[at] === 0) {
+        matched[at] = 1;
+        matchedCount++;
+      }
     }
     switch (op.outcome) {
       case 'ok':
         acknowledged++;
         idc.acknowledged++;
-        if (!present) {
+        if (!isPresent) {
           lostIds.push(op.id);
           idc.lost++;
           const ackMs = op.completeMs ?? op.invokeMs;
@@ -109,12 +126,12 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
       case 'failed':
         failed++;
         idc.failed++;
-        if (present) unexpectedIds.push(op.id);
+        if (isPresent) unexpectedIds.push(op.id);
         break;
       case 'unknown':
         unknown++;
         idc.unknown++;
-        if (present) unknownPresent++;
+        if (isPresent) unknownPresent++;
         else unknownAbsent++;
         break;
     }
@@ -123,13 +140,24 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     for (let i = 0; i < finalList.length; i++) if (finalIds.first[i] === 1 && matched[i] === 0) unexpectedIds.push(finalList[i]!);
   }
 
+  const recoveredAt = start === null || rtoMs === null ? Infinity : start + rtoMs;
+  const reads = checkStaleReads({
+    ops,
+    readPositions,
+    present,
+    outageStartMs: start,
+    phaseOf: (t) => (start === null || t < start ? 0 : t < recoveredAt ? 1 : 2),
+    stats: (values) => selectLatencyStats(Float64Array.from(values)),
+  });
+  const conflictIds = findConflicts({ ops, present, registers, winners: winners.winners });
+
   const failover = input.failoverEvents?.[service];
   const detectedMs = failover?.detectedMs;
   const promotedMs = failover?.promotedMs;
 
   return {
     name: service,
-    attempted: ops.length,
+    attempted: writes,
     acknowledged,
     failed,
     unknown,
@@ -139,7 +167,10 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     unknownAbsent,
     unexpected: unexpectedIds.length,
     unexpectedIds,
-    divergent: countDivergent(state, authoritativeNode, finalIds),
+    divergent: countDivergent(state, authoritativeNode, finalIds) + divergentRegisters(state?.nodes ?? []),
+    conflicts: conflictIds.length,
+    conflictIds,
+    reads: reads.result,
     rpo: {
       lostWrites: lostIds.length,
       spanMs: start === null || lostIds.length === 0 ? null : Math.max(0, start - oldestLostAckMs),
@@ -153,7 +184,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
       rerouteMs: start !== null && rtoMs !== null && promotedMs !== undefined ? start + rtoMs - promotedMs : null,
     },
     byIdc: idcs.sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0)),
-    phases: phases.finish(),
+    phases: phases.finish(reads.phases),
     authoritativeNode,
     timeline: timeline.finish(),
   };
@@ -252,7 +283,7 @@ export function measureRto(
   let n = 0;
   let sorted = true;
   for (const op of ops) {
-    if (op.invokeMs < outageStartMs || failedIdcs.has(op.idc)) continue;
+    if (op.kind !== 'write' || op.invokeMs < outageStartMs || failedIdcs.has(op.idc)) continue;
     if (n > 0 && op.invokeMs < s[n - 1]!.invokeMs) sorted = false;
     s[n++] = op;
   }
@@ -294,10 +325,11 @@ export function measureRto(
 }
 
 /**
- * Ops counted by phase (before the outage, during it, after recovery) as
+ * Writes counted by phase (before the outage, during it, after recovery) as
  * they come; the first op of the recovery window belongs to "after": from its
  * invoke on, writes were sustained. Latencies are noted with their phase and
- * grouped at the end, so the three phases share one buffer.
+ * grouped at the end, so the three phases share one buffer; the read side
+ * of each phase comes from the stale-read check.
  */
 class PhaseBuilder {
   private readonly recoveredAt: number;
@@ -332,7 +364,7 @@ class PhaseBuilder {
     else this.counts[4 * p + 3]!++;
   }
 
-  finish(): ServiceResult['phases'] {
+  finish(reads: readonly [PhaseReads, PhaseReads, PhaseReads]): ServiceResult['phases'] {
     const timed = this.timed;
     const offset = [0, timed[0]!, timed[0]! + timed[1]!];
     const fill = [...offset];
@@ -348,6 +380,9 @@ class PhaseBuilder {
         unknown: c[4 * p + 3]!,
         errorRate: n === 0 ? 0 : (c[4 * p + 2]! + c[4 * p + 3]!) / n,
         writeLatency: selectLatencyStats(grouped.subarray(offset[p]!, offset[p]! + timed[p]!)),
+        reads: reads[p]!.reads,
+        readErrors: reads[p]!.readErrors,
+        readLatency: selectLatencyStats(Float64Array.from(reads[p]!.latencies)),
       };
     };
     return { before: stats(0), during: stats(1), after: stats(2) };

@@ -2,7 +2,7 @@
 // invoke before sending and a complete after the outcome, so a missing
 // completion means the agent died mid-flight: the op may or may not have
 // applied, which is exactly what 'unknown' means.
-import type { HistoryLine, OpRecord, Outcome, ServiceName } from '../history.js';
+import type { HistoryLine, OpKind, OpRecord, Outcome, ServiceName } from '../history.js';
 import { IdIndex } from './id-index.js';
 
 export class HistoryParseError extends Error {
@@ -27,6 +27,7 @@ export interface MergedHistory {
 
 const SERVICES: ReadonlySet<string> = new Set<ServiceName>(['mysql', 'redis']);
 const OUTCOMES: ReadonlySet<string> = new Set<Outcome>(['ok', 'failed', 'unknown']);
+const KINDS: ReadonlySet<string> = new Set<OpKind>(['write', 'read']);
 
 /**
  * A killed agent can leave its final line half written, so a final line that
@@ -63,7 +64,8 @@ function shapeProblem(v: unknown): string | null {
     case 'invoke':
       if (typeof o['id'] !== 'string') return 'invoke without a string "id"';
       if (typeof o['service'] !== 'string' || !SERVICES.has(o['service'])) return `unknown service ${JSON.stringify(o['service'])}`;
-      if (o['kind'] !== 'write') return `unknown kind ${JSON.stringify(o['kind'])}`;
+      if (typeof o['kind'] !== 'string' || !KINDS.has(o['kind'])) return `unknown kind ${JSON.stringify(o['kind'])}`;
+      if (o['key'] !== undefined && (typeof o['key'] !== 'string' || o['kind'] !== 'write')) return '"key" must be a string, on a write';
       if (typeof o['client'] !== 'string') return 'invoke without a string "client"';
       if (typeof o['idc'] !== 'string') return 'invoke without a string "idc"';
       return null;
@@ -72,6 +74,7 @@ function shapeProblem(v: unknown): string | null {
       if (typeof o['outcome'] !== 'string' || !OUTCOMES.has(o['outcome'])) return `unknown outcome ${JSON.stringify(o['outcome'])}`;
       if (o['error'] !== undefined && typeof o['error'] !== 'string') return '"error" must be a string';
       if (o['node'] !== undefined && typeof o['node'] !== 'string') return '"node" must be a string';
+      if (o['observed'] !== undefined && o['observed'] !== null && typeof o['observed'] !== 'string') return '"observed" must be a string or null';
       return null;
     case 'paused':
     case 'resumed':
@@ -192,10 +195,11 @@ function applyCompletion(op: OpRecord, line: CompleteLine): void {
   op.outcome = line.outcome;
   if (line.error !== undefined) op.error = line.error;
   if (line.node !== undefined) op.node = line.node;
+  if (line.observed !== undefined) op.observed = line.observed;
 }
 
 function toOp(line: Extract<HistoryLine, { t: 'invoke' }>): OpRecord {
-  return {
+  const op: OpRecord = {
     id: line.id,
     service: line.service,
     kind: line.kind,
@@ -205,4 +209,6 @@ function toOp(line: Extract<HistoryLine, { t: 'invoke' }>): OpRecord {
     completeMs: null,
     outcome: 'unknown',
   };
+  if (line.key !== undefined) op.key = line.key;
+  return op;
 }

@@ -42,12 +42,14 @@ export function timelineFrame(ops: readonly OpRecord[]): TimelineFrame {
 }
 
 /**
- * Counts by outcome and the nearest-rank p99 latency of ok writes, per client
+ * Counts by outcome and the nearest-rank p99 latency of ok writes (reads are
+ * left out), per client
  * IDC and bucket of invoke time.
  */
 export function buildTimeline(ops: readonly OpRecord[], frame: TimelineFrame): ServiceTimeline {
   const builder = new TimelineBuilder(frame, ops.length);
   for (const op of ops) {
+    if (op.kind !== 'write') continue;
     const latency = op.outcome === 'ok' && op.completeMs !== null ? op.completeMs - op.invokeMs : null;
     builder.add(builder.seriesOf(op.idc), op.invokeMs, op.outcome, latency);
   }

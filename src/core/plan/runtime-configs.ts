@@ -6,6 +6,8 @@ export interface AgentConfig {
   idc: string;
   historyFile: string;
   opTimeoutMs: number;
+  /** Size of the shared key space every write sets a key of; 0 for none. */
+  keys: number;
   mysql: {
     /** The failover manager publishes the current primary here; clients follow it like they would a DNS name or a proxy. */
     managerUrl: string;
@@ -15,11 +17,16 @@ export interface AgentConfig {
     password: string;
     database: string;
     writesPerSecond: number;
+    /** The node in the client's IDC it reads from; null when it does not read. */
+    readHost: string | null;
+    readsPerSecond: number;
   } | null;
   redis: {
     sentinels: { host: string; port: number }[];
     masterName: string;
     writesPerSecond: number;
+    readHost: string | null;
+    readsPerSecond: number;
   } | null;
 }
 

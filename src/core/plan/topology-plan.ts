@@ -161,11 +161,13 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
   }
 
   for (const client of scenario.workload.clients) {
+    const workload = scenario.workload;
     const config: AgentConfig = {
       client: client.name,
       idc: client.idc,
       historyFile: `/var/lib/hadrill/history/${client.name}.jsonl`,
-      opTimeoutMs: scenario.workload.opTimeoutMs,
+      opTimeoutMs: workload.opTimeoutMs,
+      keys: workload.keys,
       mysql:
         mysql && manager && scenario.workload.mysqlWritesPerSecond > 0
           ? {
@@ -175,7 +177,8 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
               user: APP_USER,
               password: inputs.secrets.appPassword,
               database: DATABASE,
-              writesPerSecond: scenario.workload.mysqlWritesPerSecond,
+              writesPerSecond: workload.mysqlWritesPerSecond,
+              ...localReads(mysql?.nodes.map((n, i) => ({ role: n.role, idc: n.idc, ip: mysqlNodes[i]!.ip })), client.idc, workload.mysqlReadsPerSecond),
             }
           : null,
       redis:
@@ -183,7 +186,8 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
           ? {
               sentinels: sentinels.map((s) => ({ host: s.ip, port: PORTS.sentinel })),
               masterName: REDIS_MASTER_NAME,
-              writesPerSecond: scenario.workload.redisWritesPerSecond,
+              writesPerSecond: workload.redisWritesPerSecond,
+              ...localReads(redisNodes.map((r) => ({ role: r.spec.role, idc: r.spec.idc, ip: r.plan.ip })), client.idc, workload.redisReadsPerSecond),
             }
           : null,
     };
@@ -217,4 +221,19 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
 
 function primaryNodeName(scenario: Scenario): string {
   return scenario.mysql?.nodes.find((n) => n.role === 'primary')?.name ?? '';
+}
+
+/**
+ * A client reads from the service's node in its own IDC (a replica when the
+ * IDC has several), as an application reading locally does; a client in an
+ * IDC without one does not read.
+ */
+function localReads(
+  nodes: { role: string; idc: string; ip: string }[] | undefined,
+  idc: string,
+  readsPerSecond: number,
+): { readHost: string | null; readsPerSecond: number } {
+  const local = (nodes ?? []).filter((n) => n.idc === idc);
+  const node = local.find((n) => n.role === 'replica') ?? local[0];
+  return node && readsPerSecond > 0 ? { readHost: node.ip, readsPerSecond } : { readHost: null, readsPerSecond: 0 };
 }

@@ -4,11 +4,14 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { HadrillError } from '../errors.js';
 import type { OpRecord } from '../history.js';
+import { emptyReadResult } from '../check/stale-reads.js';
 import { buildTimeline, timelineFrame } from '../check/timeline.js';
 import { readPackageJson } from '../../package-paths.js';
 import type { Report } from './report-model.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
+/** Older versions this hadrill still reads, upgraded on load. */
+const UPGRADABLE_VERSIONS: readonly unknown[] = [1];
 
 let validator: ValidateFunction | undefined;
 
@@ -35,7 +38,8 @@ export function parseReport(text: string, source: string, historyText: string | 
     throw new HadrillError('usage', `${source} is not a hadrill report (no "tool": "hadrill").`, { hint: HINT });
   }
   const version = (data as { schemaVersion?: unknown }).schemaVersion;
-  if (version !== REPORT_SCHEMA_VERSION) {
+  if (UPGRADABLE_VERSIONS.includes(version)) upgradeFromVersion1(data as { schemaVersion: unknown; services?: unknown });
+  else if (version !== REPORT_SCHEMA_VERSION) {
     throw new HadrillError('usage', `${source} has schemaVersion ${JSON.stringify(version)}; this hadrill reads schemaVersion ${REPORT_SCHEMA_VERSION}.`, {
       hint: 'Render it with the hadrill version that wrote it, or run the drill again with this one.',
     });
@@ -63,6 +67,29 @@ function addMissingTimelines(data: { services?: unknown }, historyText: string |
       ops.filter((op) => op.service === s['name']),
       frame,
     );
+  }
+}
+
+/**
+ * Version 1 reports come from workloads that only inserted unique ids and
+ * never read: they truly had no reads and no shared keys, so no stale reads
+ * and no conflicts, which is what the added fields say.
+ */
+function upgradeFromVersion1(data: { schemaVersion: unknown; services?: unknown }): void {
+  data.schemaVersion = REPORT_SCHEMA_VERSION;
+  if (!Array.isArray(data.services)) return;
+  for (const s of data.services as Record<string, unknown>[]) {
+    if (typeof s !== 'object' || s === null) continue;
+    s['conflicts'] ??= 0;
+    s['conflictIds'] ??= [];
+    s['reads'] ??= emptyReadResult();
+    const phases = s['phases'] as Record<string, Record<string, unknown>> | undefined;
+    for (const phase of Object.values(phases ?? {})) {
+      if (typeof phase !== 'object' || phase === null) continue;
+      phase['reads'] ??= 0;
+      phase['readErrors'] ??= 0;
+      phase['readLatency'] ??= { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
+    }
   }
 }
 

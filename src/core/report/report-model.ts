@@ -6,7 +6,7 @@ import type { FaultEvent } from '../faults.js';
 import type { LagSeries } from '../manager-log.js';
 
 export interface Report {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: 'hadrill';
   scenario: { name: string; file: string | null; tier: string };
   run: string;
@@ -40,7 +40,7 @@ export interface BuildReportInput {
 
 export function buildReport(input: BuildReportInput): Report {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: 'hadrill',
     scenario: { ...input.scenario },
     run: input.run,
@@ -69,7 +69,13 @@ function anomalyNotes(services: readonly ServiceResult[]): string[] {
         `${s.name}: ${s.unexpected} ids in the final state were never attempted or were reported failed (unexpectedIds)`,
       );
     }
-    if (s.divergent > 0) notes.push(`${s.name}: ${s.divergent} ids differ between the readable nodes`);
+    if (s.divergent > 0) notes.push(`${s.name}: ${s.divergent} rows or keys differ between the nodes in service`);
+    if (s.conflicts > 0) {
+      notes.push(`${s.name}: ${s.conflicts} acknowledged writes to shared keys were silently overwritten by older writes from another IDC (conflictIds)`);
+    }
+    if (s.reads.unexplained > 0) {
+      notes.push(`${s.name}: ${s.reads.unexplained} reads returned a write their client never attempted`);
+    }
   }
   return notes;
 }

@@ -140,6 +140,9 @@ function buildWorkload(raw: Raw, checkIdc: (s: (string | number)[], idc: string)
     clients: uniqueNames(raw.clients, 'app'),
     mysqlWritesPerSecond: raw.mysqlWritesPerSecond ?? 20,
     redisWritesPerSecond: raw.redisWritesPerSecond ?? 20,
+    mysqlReadsPerSecond: raw.mysqlReadsPerSecond ?? 10,
+    redisReadsPerSecond: raw.redisReadsPerSecond ?? 10,
+    keys: raw.keys ?? 32,
     opTimeoutMs: ms(raw.opTimeout ?? '2s'),
   };
 }

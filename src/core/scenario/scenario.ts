@@ -55,6 +55,11 @@ export interface Workload {
   clients: WorkloadClient[];
   mysqlWritesPerSecond: number;
   redisWritesPerSecond: number;
+  /** Reads per second each client sends to the service's node in its own IDC (0: none). */
+  mysqlReadsPerSecond: number;
+  redisReadsPerSecond: number;
+  /** Shared keys: every write also sets one of this many keys, so writes from different IDCs can conflict (0: none). */
+  keys: number;
   opTimeoutMs: number;
 }
 

@@ -1,0 +1,115 @@
+// Issues one service's writes, or its reads, at a steady rate, one at a time
+// (a client waits for each answer, as an application thread does), and
+// records each in the history.
+import type { OpKind, Outcome, ServiceName } from '../core/history.js';
+import { HistoryWriter, nowMs } from './history-writer.js';
+
+export interface OpAttempt {
+  outcome: Outcome;
+  error?: string;
+  node?: string;
+  /** A read's answer: the id of the client's latest write the node holds, null for none. */
+  observed?: string | null;
+}
+
+export interface OpRequest {
+  /** Unique across every agent and incarnation. */
+  id: string;
+  /** The shared key a write sets, when the workload has shared keys. */
+  key?: string;
+}
+
+/** Performs one operation; never throws. */
+export type OpFn = (op: OpRequest) => Promise<OpAttempt>;
+
+export interface OpLoopOptions {
+  service: ServiceName;
+  kind: OpKind;
+  client: string;
+  idc: string;
+  /** Distinguishes a restarted agent's ids from its earlier incarnation's. */
+  incarnation: string;
+  perSecond: number;
+  /** Size of the shared key space writes pick a key from; 0 for none. */
+  keys: number;
+}
+
+export class OpLoop {
+  private seq = 0;
+  private running = true;
+  private paused = false;
+  private busy = false;
+  private idleWaiters: (() => void)[] = [];
+  private done: Promise<void> | undefined;
+  private readonly idPrefix: string;
+
+  constructor(
+    private readonly options: OpLoopOptions,
+    private readonly history: HistoryWriter,
+    private readonly perform: OpFn,
+  ) {
+    const { service, kind, client, incarnation } = options;
+    this.idPrefix = `${service === 'mysql' ? 'm' : 'r'}${kind === 'read' ? 'q' : ''}.${client}.${incarnation}.`;
+  }
+
+  start(): void {
+    this.done = this.run();
+  }
+
+  pause(): Promise<void> {
+    this.paused = true;
+    return this.untilIdle();
+  }
+
+  resume(): void {
+    this.paused = false;
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.done;
+  }
+
+  private untilIdle(): Promise<void> {
+    if (!this.busy) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async run(): Promise<void> {
+    const interval = 1000 / this.options.perSecond;
+    let next = nowMs();
+    while (this.running) {
+      const wait = next - nowMs();
+      if (wait > 0) await sleep(wait);
+      if (!this.running) break;
+      // A late loop does not burst to catch up: that would overload a recovering primary.
+      next = Math.max(next + interval, nowMs());
+      if (this.paused) continue;
+      await this.once();
+    }
+  }
+
+  private async once(): Promise<void> {
+    this.busy = true;
+    const { service, kind, client, idc, keys } = this.options;
+    const id = `${this.idPrefix}${++this.seq}`;
+    const key = kind === 'write' && keys > 0 ? `k${Math.floor(Math.random() * keys)}` : undefined;
+    this.history.write({ t: 'invoke', id, service, kind, client, idc, at: nowMs(), ...(key === undefined ? {} : { key }) });
+    const result = await this.perform(key === undefined ? { id } : { id, key });
+    this.history.write({
+      t: 'complete',
+      id,
+      at: nowMs(),
+      outcome: result.outcome,
+      ...(result.error ? { error: result.error.slice(0, 200) } : {}),
+      ...(result.node ? { node: result.node } : {}),
+      ...(result.observed !== undefined ? { observed: result.observed } : {}),
+    });
+    this.busy = false;
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,166 @@
+// Stale-read age: how out of date the answers of reads from a client's local
+// node were, judged against that same client's own acknowledged writes. Using
+// the reader's own writes means one clock (the agent's) times both the write's
+// acknowledgement and the read, so no clock offset between agents enters the
+// number.
+import type { OpRecord } from '../history.js';
+import type { LatencyStats, ReadResult } from './check-types.js';
+
+/** The read side of one phase (before, during, after the outage). */
+export interface PhaseReads {
+  reads: number;
+  readErrors: number;
+  latencies: number[];
+}
+
+export interface StaleReadInput {
+  /** Every op of the service, in invoke order. */
+  ops: readonly OpRecord[];
+  /** Positions in ops of the reads, in invoke order. */
+  readPositions: readonly number[];
+  /** 1 at the position in ops of each write present in the final state. */
+  present: Uint8Array;
+  outageStartMs: number | null;
+  /** Phase of an invoke instant: 0 before the outage, 1 during it, 2 after recovery. */
+  phaseOf: (invokeMs: number) => 0 | 1 | 2;
+  /** Nearest-rank p50/p99/max of a list of values. */
+  stats: (values: number[]) => LatencyStats;
+}
+
+export interface StaleReadOutcome {
+  result: ReadResult;
+  phases: [PhaseReads, PhaseReads, PhaseReads];
+}
+
+/**
+ * For each ok read: find the write it observed among the reading client's
+ * writes, then the oldest-acknowledged write of that client that is newer
+ * (invoked later), was acknowledged before the read was sent, and counts
+ * (any write before the outage; after it, only writes that survived). The
+ * read's age is the time from that write's acknowledgement to the read's
+ * invoke, or 0 when there is none.
+ */
+export function checkStaleReads(input: StaleReadInput): StaleReadOutcome {
+  const { ops, readPositions, present, outageStartMs } = input;
+  const phases: [PhaseReads, PhaseReads, PhaseReads] = [emptyPhase(), emptyPhase(), emptyPhase()];
+  if (readPositions.length === 0) return { result: emptyReadResult(), phases };
+
+  // Each reading client's writes, in invoke order, as positions in ops.
+  const clients: string[] = [];
+  const writesOf: number[][] = [];
+  const cursor: number[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.kind !== 'write') continue;
+    let k = clients.indexOf(op.client);
+    if (k === -1) {
+      k = clients.push(op.client) - 1;
+      writesOf.push([]);
+      cursor.push(0);
+    }
+    writesOf[k]!.push(i);
+  }
+
+  const idcs: { idc: string; nodes: Set<string>; attempted: number; ok: number; failed: number; stale: number; ages: number[] }[] = [];
+  const ages: number[] = [];
+  const latencies: number[] = [];
+  let ok = 0;
+  let failed = 0;
+  let stale = 0;
+  let unexplained = 0;
+  for (const position of readPositions) {
+    const read = ops[position]!;
+    let idc = idcs.find((d) => d.idc === read.idc);
+    if (idc === undefined) {
+      idc = { idc: read.idc, nodes: new Set(), attempted: 0, ok: 0, failed: 0, stale: 0, ages: [] };
+      idcs.push(idc);
+    }
+    idc.attempted++;
+    if (read.node !== undefined) idc.nodes.add(read.node);
+    const phase = phases[input.phaseOf(read.invokeMs)];
+    phase.reads++;
+    if (read.outcome !== 'ok' || read.completeMs === null || read.observed === undefined) {
+      failed++;
+      idc.failed++;
+      phase.readErrors++;
+      continue;
+    }
+    ok++;
+    idc.ok++;
+    const latency = read.completeMs - read.invokeMs;
+    latencies.push(latency);
+    phase.latencies.push(latency);
+
+    const k = clients.indexOf(read.client);
+    const writes = k === -1 ? [] : writesOf[k]!;
+    let seen = -1;
+    if (read.observed !== null) {
+      seen = findObserved(ops, writes, read.observed, k === -1 ? 0 : cursor[k]!);
+      if (seen === -1) {
+        unexplained++;
+        continue;
+      }
+      cursor[k] = seen;
+    }
+    const judgedAgainstAll = outageStartMs === null || read.invokeMs < outageStartMs;
+    // The oldest acknowledgement among the missed writes. A write is
+    // acknowledged after it was invoked, so once writes are invoked no
+    // earlier than the best acknowledgement so far, none can beat it.
+    let oldestMissedAck = Infinity;
+    for (let j = seen + 1; j < writes.length; j++) {
+      const w = ops[writes[j]!]!;
+      if (w.invokeMs >= oldestMissedAck || w.invokeMs > read.invokeMs) break;
+      if (w.outcome !== 'ok' || w.completeMs === null || w.completeMs > read.invokeMs) continue;
+      if (!judgedAgainstAll && present[writes[j]!] !== 1) continue;
+      if (w.completeMs < oldestMissedAck) oldestMissedAck = w.completeMs;
+    }
+    const age = oldestMissedAck === Infinity ? 0 : read.invokeMs - oldestMissedAck;
+    if (oldestMissedAck !== Infinity) {
+      stale++;
+      idc.stale++;
+    }
+    ages.push(age);
+    idc.ages.push(age);
+  }
+
+  const ageStats = input.stats(ages);
+  return {
+    result: {
+      attempted: readPositions.length,
+      ok,
+      failed,
+      stale,
+      unexplained,
+      staleAgeMs: ageStats,
+      latency: input.stats(latencies),
+      byIdc: idcs
+        .sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0))
+        .map((d) => {
+          const s = input.stats(d.ages);
+          return { idc: d.idc, nodes: [...d.nodes].sort(), attempted: d.attempted, ok: d.ok, failed: d.failed, stale: d.stale, p99AgeMs: s.p99Ms, maxAgeMs: s.maxMs };
+        }),
+    },
+    phases,
+  };
+}
+
+/**
+ * Position in `writes` of the write with id `observed`, or -1. Successive
+ * reads of a client mostly observe the same or a later write, so the search
+ * starts where the last one was found and wraps around.
+ */
+function findObserved(ops: readonly OpRecord[], writes: readonly number[], observed: string, from: number): number {
+  for (let j = from; j < writes.length; j++) if (ops[writes[j]!]!.id === observed) return j;
+  for (let j = 0; j < from && j < writes.length; j++) if (ops[writes[j]!]!.id === observed) return j;
+  return -1;
+}
+
+function emptyPhase(): PhaseReads {
+  return { reads: 0, readErrors: 0, latencies: [] };
+}
+
+const NO_STATS: LatencyStats = { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
+
+export function emptyReadResult(): ReadResult {
+  return { attempted: 0, ok: 0, failed: 0, stale: 0, unexplained: 0, staleAgeMs: { ...NO_STATS }, latency: { ...NO_STATS }, byIdc: [] };
+}
