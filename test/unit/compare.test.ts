@@ -18,7 +18,7 @@ function semisync(): Report {
   const r = fixture();
   r.scenario = { ...r.scenario, name: 'hot-standby-semisync|x', file: null };
   const mysql = r.services[0]!;
-  r.services[0] = { ...mysql, lost: 0, lostIds: [], rpo: { lostWrites: 0, spanMs: null }, divergent: 2 };
+  r.services[0] = { ...mysql, lost: 0, lostIds: [], rpo: { lostWrites: 0, spanMs: null }, divergent: 2, conflicts: 1, conflictIds: ['m.app-idc-b.x.1'] };
   return r;
 }
 
@@ -38,13 +38,13 @@ describe('compareRows', () => {
     { source: 'out/steady', report: noOutage(), nodeCount: 2 },
   ]);
 
-  it('takes RTO, losses, divergence and nodes from each report, with conflicts not measured', () => {
+  it('takes RTO, losses, conflicts, divergence and nodes from each report', () => {
     assert.deepEqual(
       rows.map((r) => [r.scenario, r.tier, r.nodes, r.services.map((s) => [s.name, s.rtoMs === null ? null : Math.round(s.rtoMs), s.lost, s.divergent, s.conflicts])]),
       [
-        ['hot-standby', 'hot-standby', 4, [['mysql', 5910, 121, 0, null], ['redis', 3077, 0, 0, null]]],
-        ['hot-standby-semisync|x', 'hot-standby', null, [['mysql', 5910, 0, 2, null], ['redis', 3077, 0, 0, null]]],
-        ['steady', 'global-zone', 2, [['redis', null, 0, 0, null]]],
+        ['hot-standby', 'hot-standby', 4, [['mysql', 5974, 122, 0, 0], ['redis', 3116, 0, 0, 0]]],
+        ['hot-standby-semisync|x', 'hot-standby', null, [['mysql', 5974, 0, 2, 1], ['redis', 3116, 0, 0, 0]]],
+        ['steady', 'global-zone', 2, [['redis', null, 0, 0, 0]]],
       ],
     );
   });
@@ -61,9 +61,9 @@ describe('compareRows', () => {
     const text = renderCompareText(rows);
     const lines = text.split('\n');
     assert.match(lines[0]!, /^scenario +tier +mysql RTO +mysql lost \(span\) +mysql p50\/p99 +mysql conflicts +mysql divergent +redis RTO .* nodes$/);
-    assert.match(lines[1]!, /^hot-standby +hot-standby +5\.91 s +121 \(3\.40 s\) +3 \/ 16 ms +- +0 +3\.08 s +0 +1 \/ 6 ms +- +0 +4$/);
-    assert.match(lines[2]!, /^hot-standby-semisync\|x .* 0 +3 \/ 16 ms +- +2 .* -$/);
-    assert.match(lines[3]!, /^steady +global-zone +- +- +- +- +- +n\/a +0 +\d+ \/ \d+ ms +- +0 +2$/);
+    assert.match(lines[1]!, /^hot-standby +hot-standby +5\.97 s +122 \(3\.43 s\) +3 \/ 13 ms +0 +0 +3\.12 s +0 +1 \/ 8 ms +0 +0 +4$/);
+    assert.match(lines[2]!, /^hot-standby-semisync\|x .* 0 +3 \/ 13 ms +1 +2 .* -$/);
+    assert.match(lines[3]!, /^steady +global-zone +- +- +- +- +- +n\/a +0 +\d+ \/ \d+ ms +0 +0 +2$/);
     // Right-aligned numbers: every row ends at the header's width.
     assert.equal(new Set(lines.slice(0, 4).map((l) => l.length)).size, 1);
     assert.match(text, /after recovery \(the "after" phase; before the fault when a drill had no outage\)/);
@@ -75,7 +75,7 @@ describe('compareRows', () => {
     assert.equal(lines[0], '## hadrill: tier trade-offs');
     assert.match(lines[2]!, /^\| scenario \| tier \| mysql RTO \| mysql lost \(span\) \|/);
     assert.equal(lines[3], '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    assert.equal(lines[4], '| hot-standby | hot-standby | 5.91 s | 121 (3.40 s) | 3 / 16 ms | - | 0 | 3.08 s | 0 | 1 / 6 ms | - | 0 | 4 |');
+    assert.equal(lines[4], '| hot-standby | hot-standby | 5.97 s | 122 (3.43 s) | 3 / 13 ms | 0 | 0 | 3.12 s | 0 | 1 / 8 ms | 0 | 0 | 4 |');
     assert.match(lines[5]!, /^\| hot-standby-semisync\\\|x \|/);
   });
 
@@ -85,7 +85,7 @@ describe('compareRows', () => {
     assert.doesNotMatch(html, /https?:\/\/|<script|<link/);
     assert.match(html, /<th colspan="5" class="group">mysql<\/th><th colspan="5" class="group">redis<\/th>/);
     assert.match(html, /<td>hot-standby-semisync\|x<\/td>/);
-    assert.match(html, /<td class="n">121 \(3\.40 s\)<\/td>/);
+    assert.match(html, /<td class="n">122 \(3\.43 s\)<\/td>/);
   });
 
   it('counts the distinct nodes of final-state.json', () => {
@@ -111,7 +111,22 @@ describe('parseReport', () => {
   it('refuses what is not JSON, not a hadrill report, or from another schema version', () => {
     usage(() => parseReport('{"schemaVersion": 1,', 'out/report.json'), /^out\/report\.json is not valid JSON/);
     usage(() => parseReport('[]', 'x.json'), /x\.json is not a hadrill report/);
-    usage(() => parseReport(JSON.stringify({ ...fixture(), schemaVersion: 2 }), 'x.json'), /x\.json has schemaVersion 2; this hadrill reads schemaVersion 1/);
+    usage(() => parseReport(JSON.stringify({ ...fixture(), schemaVersion: 3 }), 'x.json'), /x\.json has schemaVersion 3; this hadrill reads schemaVersion 2/);
+  });
+
+  it('reads a version 1 report (no reads, no shared keys) with zero reads and zero conflicts', () => {
+    const v1 = new URL('../../../test/fixtures/hot-standby-report-v1/report.json', import.meta.url);
+    const original = JSON.parse(readFileSync(v1, 'utf8')) as { schemaVersion: number; services: { lost: number; phases: Record<string, object> }[] };
+    assert.equal(original.schemaVersion, 1);
+    const upgraded = parseReport(readFileSync(v1, 'utf8'), 'v1.json');
+    assert.equal(upgraded.schemaVersion, 2);
+    assert.deepEqual(
+      upgraded.services.map((s) => [s.name, s.lost, s.conflicts, s.conflictIds, s.reads.attempted, s.reads.staleAgeMs.count, s.phases.during.reads, s.phases.during.readLatency.count]),
+      [
+        ['mysql', original.services[0]!.lost, 0, [], 0, 0, 0, 0],
+        ['redis', original.services[1]!.lost, 0, [], 0, 0, 0, 0],
+      ],
+    );
   });
 
   it('refuses a report that does not match the schema, naming the place', () => {

@@ -1,7 +1,6 @@
 // test/fixtures/hot-standby-report is a real hot-standby drill (async
 // replication, replication stopped for 3 s, then power loss of idc-a): its
-// history and final state as the drill wrote them, the fenced former primary
-// and master listed out of service as the engine now does. The checker must
+// history (writes and local reads) and final state as the drill wrote them. The checker must
 // keep giving the same answers on it, and the HTML and compare tests read it.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -49,8 +48,26 @@ describe('the hot-standby report fixture', () => {
     assert.deepEqual(
       services.map((s) => [s.name, s.acknowledged, s.lost, s.unknownAbsent, Math.round(s.rtoMs!)]),
       [
-        ['mysql', 748, 121, 1, 5910],
-        ['redis', 804, 0, 1, 3077],
+        ['mysql', 758, 122, 1, 5974],
+        ['redis', 815, 0, 1, 3116],
+      ],
+    );
+  });
+
+  it('has reads from both IDCs, and stale reads where the standby stopped receiving', () => {
+    // The standby's MySQL stopped receiving 3.43 s before idc-a lost power: reads from it in
+    // that window missed writes acknowledged up to that long before.
+    const mysql = report.services.find((s) => s.name === 'mysql')!;
+    const stop = report.faults.find((f) => f.spec.kind === 'replication-stop')!;
+    const power = report.faults.find((f) => f.spec.kind === 'power')!;
+    const standby = mysql.reads.byIdc.find((i) => i.idc === 'idc-b')!;
+    assert.ok(standby.maxAgeMs! <= power.appliedMs - stop.appliedMs, `${standby.maxAgeMs} ms`);
+    assert.ok(standby.maxAgeMs! >= power.appliedMs - stop.appliedMs - 500, `${standby.maxAgeMs} ms`);
+    assert.deepEqual(
+      report.services.map((s) => [s.name, s.reads.attempted, s.reads.stale, s.reads.unexplained, s.conflicts]),
+      [
+        ['mysql', 443, 81, 0, 0],
+        ['redis', 443, 47, 0, 0],
       ],
     );
   });

@@ -30,8 +30,7 @@ export interface CompareService {
   latencyPhase: 'after' | 'before';
   p50Ms: number | null;
   p99Ms: number | null;
-  /** Not measured yet: always null, shown as "-". */
-  conflicts: number | null;
+  conflicts: number;
   divergent: number;
 }
 
@@ -70,7 +69,7 @@ function compareService(s: ServiceResult): CompareService {
     latencyPhase: useAfter ? 'after' : 'before',
     p50Ms: latency.p50Ms,
     p99Ms: latency.p99Ms,
-    conflicts: null,
+    conflicts: s.conflicts,
     divergent: s.divergent,
   };
 }
@@ -108,7 +107,7 @@ function table(rows: readonly CompareRow[]): Table {
 function serviceCells(s: CompareService | undefined): string[] {
   if (s === undefined) return SERVICE_COLUMNS.map(() => '-');
   const lost = s.lost === 0 ? '0' : `${s.lost} (${formatDuration(s.rpoSpanMs)})`;
-  return [formatRto(s), lost, latencyPair(s.p50Ms, s.p99Ms), s.conflicts === null ? '-' : String(s.conflicts), String(s.divergent)];
+  return [formatRto(s), lost, latencyPair(s.p50Ms, s.p99Ms), String(s.conflicts), String(s.divergent)];
 }
 
 function latencyPair(p50: number | null, p99: number | null): string {

@@ -1,11 +1,11 @@
 // A report for a CI step summary ($GITHUB_STEP_SUMMARY and the like): the
 // verdict first, then one table per service, then the SLOs.
-import type { PhaseStats, ServiceResult } from '../check/check-types.js';
+import type { LatencyStats, PhaseStats, ServiceResult } from '../check/check-types.js';
 import { describeFault } from '../faults.js';
 import type { Report } from './report-model.js';
 import { formatDuration, formatRto, formatSloActual } from './render-summary.js';
 
-/** Lost ids listed inline; the full list is in report.json. */
+/** Lost and conflicting ids listed inline; the full lists are in report.json. */
 const MAX_IDS = 50;
 
 export function renderMarkdown(report: Report): string {
@@ -59,6 +59,10 @@ function serviceSection(s: ServiceResult): string[] {
     row(['unknown, absent', String(s.unknownAbsent)]),
     row(['unexpected', String(s.unexpected)]),
     row(['divergent', String(s.divergent)]),
+    row(['conflicts', String(s.conflicts)]),
+    row(['reads (ok / failed)', `${s.reads.ok} / ${s.reads.failed}`]),
+    row(['stale reads', String(s.reads.stale)]),
+    row(['stale-read age p50 / p99 / max', formatStats(s.reads.staleAgeMs)]),
     row(['**RTO**', `**${formatRto(s)}**`]),
     row([
       'RTO: detect / promote / reroute',
@@ -69,7 +73,10 @@ function serviceSection(s: ServiceResult): string[] {
     '',
   ];
 
-  out.push('| phase | ops | ok | error rate | p50 | p99 |', '|---|---:|---:|---:|---:|---:|');
+  out.push(
+    '| phase | writes | ok | error rate | write p50 | write p99 | write max | reads | read errors | read p50 | read p99 | read max |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const [name, p] of [['before', s.phases.before], ['during', s.phases.during], ['after', s.phases.after]] as const) {
     out.push(phaseRow(name, p));
   }
@@ -83,17 +90,43 @@ function serviceSection(s: ServiceResult): string[] {
     out.push('');
   }
 
-  if (s.lostIds.length > 0) {
-    const shown = s.lostIds.slice(0, MAX_IDS).map(code).join(', ');
-    const more = s.lostIds.length > MAX_IDS ? `, and ${s.lostIds.length - MAX_IDS} more in report.json` : '';
-    out.push(`<details><summary>Lost ids (${s.lostIds.length})</summary>`, '', shown + more, '', '</details>', '');
+  if (s.reads.byIdc.length > 0) {
+    out.push('| reads in IDC | nodes read | reads | failed | stale | p99 age | max age |', '|---|---|---:|---:|---:|---:|---:|');
+    for (const i of s.reads.byIdc) {
+      out.push(row([esc(i.idc), i.nodes.map(code).join(', '), String(i.attempted), String(i.failed), String(i.stale), formatDuration(i.p99AgeMs), formatDuration(i.maxAgeMs)]));
+    }
+    out.push('');
   }
+
+  out.push(...idList('Lost ids', s.lostIds), ...idList('Conflicting writes (overwritten by an older write)', s.conflictIds));
   return out;
+}
+
+function idList(title: string, ids: readonly string[]): string[] {
+  if (ids.length === 0) return [];
+  const shown = ids.slice(0, MAX_IDS).map(code).join(', ');
+  const more = ids.length > MAX_IDS ? `, and ${ids.length - MAX_IDS} more in report.json` : '';
+  return [`<details><summary>${title} (${ids.length})</summary>`, '', shown + more, '', '</details>', ''];
+}
+
+function formatStats(s: LatencyStats): string {
+  return `${formatDuration(s.p50Ms)} / ${formatDuration(s.p99Ms)} / ${formatDuration(s.maxMs)}`;
 }
 
 function phaseRow(name: string, p: PhaseStats): string {
   const rate = p.ops === 0 ? 'n/a' : `${(p.errorRate * 100).toFixed(1)}%`;
-  return row([name, String(p.ops), String(p.ok), rate, formatDuration(p.writeLatency.p50Ms), formatDuration(p.writeLatency.p99Ms)]);
+  const w = p.writeLatency;
+  const r = p.readLatency;
+  return row([
+    name,
+    String(p.ops),
+    String(p.ok),
+    rate,
+    ...[w.p50Ms, w.p99Ms, w.maxMs].map(formatDuration),
+    String(p.reads),
+    String(p.readErrors),
+    ...[r.p50Ms, r.p99Ms, r.maxMs].map(formatDuration),
+  ]);
 }
 
 function row(cells: readonly string[]): string {

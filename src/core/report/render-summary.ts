@@ -43,7 +43,7 @@ export function alignTable(rows: readonly (readonly string[])[], rightAligned: R
 }
 
 export function renderSummary(report: Report): string {
-  const header = ['service', 'acknowledged', 'failed', 'unknown', 'lost', 'unknown-present', 'unknown-absent', 'RTO', 'verdict'];
+  const header = ['service', 'acknowledged', 'failed', 'unknown', 'lost', 'unknown-present', 'unknown-absent', 'conflicts', 'RTO', 'stale-read p99', 'verdict'];
   const rows = report.services.map((s) => [
     s.name,
     String(s.acknowledged),
@@ -52,12 +52,14 @@ export function renderSummary(report: Report): string {
     String(s.lost),
     String(s.unknownPresent),
     String(s.unknownAbsent),
+    String(s.conflicts),
     formatRto(s),
+    formatDuration(s.reads.staleAgeMs.p99Ms),
     serviceVerdict(report, s.name),
   ]);
   const lines = [`hadrill ${report.scenario.name} (${report.scenario.tier}, run ${report.run}, ${report.mode})`, ''];
   if (rows.length === 0) lines.push('no operations were recorded');
-  else lines.push(...alignTable([header, ...rows], new Set([1, 2, 3, 4, 5, 6, 7])));
+  else lines.push(...alignTable([header, ...rows], new Set([1, 2, 3, 4, 5, 6, 7, 8, 9])));
 
   if (report.slos.length > 0) {
     lines.push('', 'SLOs:');
