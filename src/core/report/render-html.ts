@@ -6,10 +6,11 @@
 import type { LatencyStats, PhaseStats, ServiceResult, ServiceTimeline } from '../check/check-types.js';
 import type { SloResult } from '../check/slo.js';
 import { describeFault, isOutageFault, startsRtoClock, type FaultEvent } from '../faults.js';
+import type { LagSeries } from '../manager-log.js';
 import type { Report } from './report-model.js';
 import { formatDuration, formatRto, formatSloActual } from './render-summary.js';
 
-/** Lost ids listed on the page; report.json has them all. */
+/** Ids listed on the page per list (lost, unexpected, conflicting); report.json has them all. */
 export const HTML_MAX_LOST_IDS = 200;
 
 const IDC_COLORS = ['#1f77b4', '#e6550d', '#2ca02c', '#9467bd', '#8c564b', '#d6267e', '#17a2b8', '#7f7f7f', '#a0a010'];
@@ -39,6 +40,7 @@ export function renderHtml(report: Report): string {
     slosSection(report),
     summarySection(report),
     ...report.services.map((s) => serviceSection(report, s, axis)),
+    report.services.some((s) => s.name === 'mysql') ? '' : lagSection(report, axis),
     notesSection(report),
     `<footer>Rendered by hadrill from report.json (schema version ${esc(String(report.schemaVersion))}). Times are seconds since the drill started (${esc(report.startedAt)}).</footer>`,
   ];
@@ -111,7 +113,19 @@ function summarySection(report: Report): string {
   const link = (s: ServiceResult): string => `<a href="#service-${esc(s.name)}">${esc(s.name)}</a>`;
   const flag = (n: number): string => (n > 0 ? `<b class="bad">${num(n)}</b>` : num(n));
   const outcomes = report.services.map((s) =>
-    tr([link(s), num(s.acknowledged), num(s.failed), num(s.unknown), flag(s.lost), num(s.unknownPresent), num(s.unknownAbsent), flag(s.unexpected), flag(s.divergent)]),
+    tr([link(s), num(s.acknowledged), num(s.failed), num(s.unknown), flag(s.lost), num(s.unknownPresent), num(s.unknownAbsent), flag(s.unexpected), flag(s.divergent), flag(s.conflicts)]),
+  );
+  const reads = report.services.map((s) =>
+    tr([
+      link(s),
+      num(s.reads.attempted),
+      num(s.reads.failed),
+      flag(s.reads.stale),
+      esc(formatDuration(s.reads.staleAgeMs.p99Ms)),
+      esc(formatDuration(s.reads.staleAgeMs.maxMs)),
+      flag(s.reads.unexplained),
+      esc(latencyTriple(s.reads.latency)),
+    ]),
   );
   const recovery = report.services.map((s) =>
     tr([
@@ -127,38 +141,62 @@ function summarySection(report: Report): string {
     ]),
   );
   return `<section><h2>Services</h2>
-<div class="scroll"><table class="summary num" id="summary-writes"><caption>Writes</caption><thead>${tr(['service', 'acknowledged', 'failed', 'unknown', 'lost', 'unknown, present', 'unknown, absent', 'unexpected', 'divergent'], 'th')}</thead><tbody>
+<div class="scroll"><table class="summary num" id="summary-writes"><caption>Writes</caption><thead>${tr(['service', 'acknowledged', 'failed', 'unknown', 'lost', 'unknown, present', 'unknown, absent', 'unexpected', 'divergent', 'conflicts'], 'th')}</thead><tbody>
 ${outcomes.join('\n')}
+</tbody></table></div>
+<div class="scroll"><table class="summary num" id="summary-reads"><caption>Reads from each client's local node <small class="muted">(stale-read age: p99 and max over every ok read, 0 for a fresh one)</small></caption><thead>${tr(['service', 'reads', 'failed', 'stale', 'stale age p99', 'stale age max', 'unexplained', 'read latency p50 / p99 / max'], 'th')}</thead><tbody>
+${reads.join('\n')}
 </tbody></table></div>
 <div class="scroll"><table class="summary num" id="summary-recovery"><caption>Recovery and write latency <small class="muted">(p50 / p99 / max of acknowledged writes, by phase)</small></caption><thead>${tr(['service', 'RTO', 'detect', 'promote', 'reroute', 'RPO span', 'before the outage', 'during', 'after recovery'], 'th')}</thead><tbody>
 ${recovery.join('\n')}
 </tbody></table></div>
-<p class="muted">Lost: acknowledged, then absent from the authoritative node. Unknown writes (timed out, connection lost) are not losses, present or not. RTO runs from the outage fault to the first sustained window of successful writes by clients outside the failed IDCs, and splits into detect (to the failure being detected), promote (detection to promotion) and reroute (promotion to the recovery window). RPO span: from the oldest lost write's acknowledgement to the outage.</p>
+<p class="muted">Lost: acknowledged, then absent from the authoritative node. Unknown writes (timed out, connection lost) are not losses, present or not. RTO runs from the outage fault to the first sustained window of successful writes by clients outside the failed IDCs, and splits into detect (to the failure being detected), promote (detection to promotion) and reroute (promotion to the recovery window). RPO span: from the oldest lost write's acknowledgement to the outage. Conflicts: acknowledged writes to a shared key that survived but whose value an older write from another IDC overwrote. A read is stale when its client had an acknowledged write newer than the answer; its age is how long the oldest such write had been acknowledged when the read was sent. Unexplained: reads that returned a write their client never attempted.</p>
 </section>`;
 }
 
 function serviceSection(report: Report, s: ServiceResult, axis: TimeAxis): string {
   const phases = (['before', 'during', 'after'] as const).map((name) => phaseRow(name, s.phases[name]));
   const idcs = s.byIdc.map((i) => tr([esc(i.idc), num(i.attempted), num(i.acknowledged), num(i.failed), num(i.unknown), i.lost > 0 ? `<b class="bad">${num(i.lost)}</b>` : num(i.lost)]));
+  const readIdcs = s.reads.byIdc.map((i) =>
+    tr([
+      esc(i.idc),
+      i.nodes.length === 0 ? 'n/a' : i.nodes.map((n) => `<code>${esc(n)}</code>`).join(' '),
+      num(i.attempted),
+      num(i.failed),
+      i.stale > 0 ? `<b class="bad">${num(i.stale)}</b>` : num(i.stale),
+      esc(formatDuration(i.p99AgeMs)),
+      esc(formatDuration(i.maxAgeMs)),
+    ]),
+  );
+  const readsTable =
+    readIdcs.length === 0
+      ? ''
+      : `
+<table class="num" id="${esc(`reads-${s.name}`)}"><caption>Stale reads by client IDC</caption><thead>${tr(['client IDC', 'nodes read', 'reads', 'failed', 'stale', 'p99 age', 'max age'], 'th')}</thead><tbody>
+${readIdcs.join('\n')}
+</tbody></table>`;
   const auth = s.authoritativeNode === null ? '<span class="bad">no authoritative node survived</span>' : `authoritative node <code>${esc(s.authoritativeNode)}</code>`;
   return `<section class="service" id="service-${esc(s.name)}">
 <h2>${esc(s.name)} <small>${auth} &middot; RTO <b>${esc(formatRto(s))}</b> &middot; lost <b class="${s.lost > 0 ? 'bad' : ''}">${num(s.lost)}</b> of ${num(s.acknowledged)} acknowledged</small></h2>
 ${timelineChart(report, s, axis)}
+${s.name === 'mysql' ? lagChart(report, s, axis) : ''}
 <div class="tables">
-<table class="num"><caption>Writes by phase</caption><thead>${tr(['phase', 'ops', 'ok', 'failed', 'unknown', 'error rate', 'p50', 'p99', 'max'], 'th')}</thead><tbody>
+<div class="scroll"><table class="num" id="${esc(`phases-${s.name}`)}"><caption>Writes and reads by phase <small class="muted">(latency of ok operations: p50, p99, max)</small></caption><thead>${tr(['phase', 'writes', 'ok', 'failed', 'unknown', 'error rate', 'write p50', 'write p99', 'write max', 'reads', 'read errors', 'read p50', 'read p99', 'read max'], 'th')}</thead><tbody>
 ${phases.join('\n')}
-</tbody></table>
+</tbody></table></div>
 <table class="num"><caption>Writes by client IDC</caption><thead>${tr(['client IDC', 'attempted', 'acknowledged', 'failed', 'unknown', 'lost'], 'th')}</thead><tbody>
 ${idcs.join('\n')}
-</tbody></table>
+</tbody></table>${readsTable}
 </div>
 ${idList('Lost writes', 'lost', s.name, s.lostIds, 'acknowledged and absent from the final state')}
+${idList('Conflicting writes', 'conflict', s.name, s.conflictIds, 'acknowledged writes to a shared key whose value an older write from another IDC overwrote')}
 ${idList('Unexpected ids', 'unexpected', s.name, s.unexpectedIds, 'present in the final state but never attempted, or reported failed')}
 </section>`;
 }
 
 function phaseRow(name: string, p: PhaseStats): string {
   const l = p.writeLatency;
+  const rl = p.readLatency;
   return tr([
     name,
     num(p.ops),
@@ -169,7 +207,20 @@ function phaseRow(name: string, p: PhaseStats): string {
     esc(formatDuration(l.p50Ms)),
     esc(formatDuration(l.p99Ms)),
     esc(formatDuration(l.maxMs)),
+    num(p.reads),
+    p.readErrors > 0 ? `<b class="bad">${num(p.readErrors)}</b>` : num(p.readErrors),
+    esc(formatDuration(rl.p50Ms)),
+    esc(formatDuration(rl.p99Ms)),
+    esc(formatDuration(rl.maxMs)),
   ]);
+}
+
+/** The lag chart on its own, for a report whose lag samples have no MySQL service beside them. */
+function lagSection(report: Report, axis: TimeAxis): string {
+  const chart = lagChart(report, undefined, axis);
+  return chart === '' ? '' : `<section class="service" id="replication-lag-section"><h2>MySQL replication lag</h2>
+${chart}
+</section>`;
 }
 
 function idList(title: string, kind: string, service: string, ids: readonly string[], meaning: string): string {
@@ -214,6 +265,12 @@ function timeAxis(report: Report): TimeAxis {
     if (outageStartMs !== null && s.rtoMs !== null) max = Math.max(max, rel(outageStartMs + s.rtoMs));
   }
   for (const f of report.faults) max = Math.max(max, rel(f.appliedMs), f.healedMs === null ? -Infinity : rel(f.healedMs));
+  for (const l of report.replicationLag ?? []) {
+    for (const sample of l.samples) {
+      min = Math.min(min, rel(sample.at));
+      max = Math.max(max, rel(sample.at));
+    }
+  }
   return { rel, min, max, outageStartMs };
 }
 
@@ -267,6 +324,65 @@ function timelineChart(report: Report, s: ServiceResult, axis: TimeAxis): string
     },
   ];
 
+  const frame = chartFrame(report, s, axis);
+  const { x, plotLeft, plotRight, top } = frame;
+  const { boxes: panelBoxes, axisY, height } = stackPanels(top, panels.map((p) => p.height));
+  const firstY = panelBoxes[0]!.y0;
+
+  const out: string[] = [];
+  out.push(
+    `<svg class="timeline" id="timeline-${esc(s.name)}" viewBox="0 0 ${CHART.width} ${height}" width="${CHART.width}" height="${height}" role="img" aria-label="${esc(`${s.name}: writes per second, errors per second and p99 latency per client IDC over time, with fault windows and failover markers`)}">`,
+  );
+  out.push(...faultWindows(frame, axis, firstY, axisY));
+  panels.forEach((p, i) => out.push(drawPanel(p, panelBoxes[i]!, x, tl, axis, plotLeft, plotRight)));
+  out.push(...xAxis(frame, axis, axisY));
+  out.push(...markerLines(frame, axis, axisY));
+  out.push(...labelMarks(frame));
+  out.push(hoverColumns(tl, x, axis, firstY - 20, axisY));
+  out.push('</svg>');
+
+  const outageIdcs = new Set(report.faults.flatMap((f) => (isOutageFault(f.spec) ? [f.spec.idc] : [])));
+  const legend = [
+    ...tl.series.map((x, i) => `<span class="key">${lineKey(colorOf(i), '')}clients in ${esc(x.idc)}${outageIdcs.has(x.idc) ? ' <small>(outage IDC)</small>' : ''}</span>`),
+    ...[...new Set(report.faults.map((f) => f.spec.kind))].map(
+      (kind) => `<span class="key"><span class="swatch wide" style="background:${FAULT_COLORS[kind]};opacity:.35"></span>${esc(kind)} fault window</span>`,
+    ),
+    ...frame.markers.map(
+      (m) =>
+        `<span class="key"><svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${MARKERS[m.kind].color}" stroke-width="2"${MARKERS[m.kind].dash === '' ? '' : ` stroke-dasharray="${MARKERS[m.kind].dash}"`}/></svg>${esc(markerMeaning(m.kind, s))}</span>`,
+    ),
+  ];
+  const bucket = tl.bucketMs === 1000 ? '1 s' : formatDuration(tl.bucketMs);
+  return `<figure class="chart">
+<div class="legend">${legend.join('')}</div>
+<div class="chart-box">${out.join('\n')}</div>
+<figcaption>Writes bucketed by invoke time (${esc(bucket)} buckets), per client IDC. Hover a column for its numbers.</figcaption>
+</figure>`;
+}
+
+/** A legend key: a short line in a series' colour. */
+function lineKey(color: string, dash: string): string {
+  return `<svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${color}" stroke-width="2.5"${dash === '' ? '' : ` stroke-dasharray="${dash}"`}/></svg>`;
+}
+
+/**
+ * What every chart of the page shares: the x scale of the time axis, the
+ * fault windows, the failover markers of the service (none without one), and
+ * their labels packed in rows above the plots.
+ */
+interface ChartFrame {
+  plotLeft: number;
+  plotRight: number;
+  span: number;
+  x: (sec: number) => number;
+  faults: { f: FaultEvent; x0: number; x1: number; text: string }[];
+  markers: { kind: MarkerKind; ms: number; x: number }[];
+  labels: PlacedLabel[];
+  /** Where the first panel's title row starts, below the label rows. */
+  top: number;
+}
+
+function chartFrame(report: Report, s: ServiceResult | undefined, axis: TimeAxis): ChartFrame {
   const plotLeft = CHART.left;
   const plotRight = CHART.width - CHART.right;
   const span = Math.max(axis.max - axis.min, 1e-3);
@@ -281,44 +397,47 @@ function timelineChart(report: Report, s: ServiceResult, axis: TimeAxis): string
     x1: f.healedMs === null ? plotRight : xMs(f.healedMs),
     text: `${describeFault(f.spec)}${f.healedMs === null ? ' (not healed)' : ''}`,
   }));
-  const markers = markerTimes(s, axis).map((m) => ({ ...m, x: xMs(m.ms) }));
+  const markers = s === undefined ? [] : markerTimes(s, axis).map((m) => ({ ...m, x: xMs(m.ms) }));
   const labels = packLabels(
     [
       ...faults.map((f) => ({ x: clamp(f.x0, plotLeft, plotRight), text: f.text, color: FAULT_COLORS[f.f.spec.kind], kind: 'fault' as const })),
-      ...markers.map((m) => ({ x: m.x, text: m.kind === 'recovered' ? `recovered: RTO ${formatRto(s)}` : MARKERS[m.kind].label, color: MARKERS[m.kind].color, kind: 'marker' as const })),
+      ...markers.map((m) => ({ x: m.x, text: m.kind === 'recovered' && s !== undefined ? `recovered: RTO ${formatRto(s)}` : MARKERS[m.kind].label, color: MARKERS[m.kind].color, kind: 'marker' as const })),
     ],
     plotLeft,
     plotRight,
   );
   const labelRows = labels.reduce((n, l) => Math.max(n, l.row + 1), 0);
   const top = 8 + labelRows * CHART.labelRow + 6;
+  return { plotLeft, plotRight, span, x, faults, markers, labels, top };
+}
 
-  const out: string[] = [];
+/** Panels one under another, each under its title row; the x axis goes under the last. */
+function stackPanels(top: number, heights: readonly number[]): { boxes: { y0: number; y1: number }[]; axisY: number; height: number } {
   let y = top;
-  const panelBoxes: { y0: number; y1: number }[] = [];
-  for (const p of panels) {
+  const boxes: { y0: number; y1: number }[] = [];
+  for (const h of heights) {
     y += 20; // the panel's title
-    panelBoxes.push({ y0: y, y1: y + p.height });
-    y += p.height + CHART.panelGap;
+    boxes.push({ y0: y, y1: y + h });
+    y += h + CHART.panelGap;
   }
-  const axisY = panelBoxes[panelBoxes.length - 1]!.y1;
-  const height = axisY + 44;
-  const firstY = panelBoxes[0]!.y0;
+  const axisY = boxes[boxes.length - 1]!.y1;
+  return { boxes, axisY, height: axisY + 44 };
+}
 
-  out.push(
-    `<svg class="timeline" id="timeline-${esc(s.name)}" viewBox="0 0 ${CHART.width} ${height}" width="${CHART.width}" height="${height}" role="img" aria-label="${esc(`${s.name}: writes per second, errors per second and p99 latency per client IDC over time, with fault windows and failover markers`)}">`,
-  );
-  // Fault windows, behind everything, across every panel.
-  for (const f of faults) {
+/** Fault windows, behind everything, across every panel. */
+function faultWindows(frame: ChartFrame, axis: TimeAxis, firstY: number, axisY: number): string[] {
+  const { plotLeft, plotRight } = frame;
+  return frame.faults.map((f) => {
     const x0 = clamp(f.x0, plotLeft, plotRight);
     const x1 = clamp(Math.max(f.x1, f.x0 + 1), plotLeft, plotRight);
-    out.push(
-      `<rect class="fault fault-${f.f.spec.kind}" data-fault="${esc(f.f.id)}" x="${r(x0)}" y="${r(firstY - 20)}" width="${r(Math.max(1, x1 - x0))}" height="${r(axisY - firstY + 20)}" fill="${FAULT_COLORS[f.f.spec.kind]}" fill-opacity="0.09" stroke="${FAULT_COLORS[f.f.spec.kind]}" stroke-opacity="0.45" stroke-dasharray="3 3"><title>${esc(faultTitle(f.f, axis))}</title></rect>`,
-    );
-  }
-  panels.forEach((p, i) => out.push(drawPanel(p, panelBoxes[i]!, x, tl, axis, plotLeft, plotRight)));
+    return `<rect class="fault fault-${f.f.spec.kind}" data-fault="${esc(f.f.id)}" x="${r(x0)}" y="${r(firstY - 20)}" width="${r(Math.max(1, x1 - x0))}" height="${r(axisY - firstY + 20)}" fill="${FAULT_COLORS[f.f.spec.kind]}" fill-opacity="0.09" stroke="${FAULT_COLORS[f.f.spec.kind]}" stroke-opacity="0.45" stroke-dasharray="3 3"><title>${esc(faultTitle(f.f, axis))}</title></rect>`;
+  });
+}
 
-  // X axis, shared by the panels.
+/** The x axis, shared by the panels: seconds since the drill started. */
+function xAxis(frame: ChartFrame, axis: TimeAxis, axisY: number): string[] {
+  const { plotLeft, plotRight, x, span } = frame;
+  const out: string[] = [];
   const step = niceStep(span, 14, [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]);
   out.push(`<g class="x-axis"><line x1="${plotLeft}" x2="${plotRight}" y1="${r(axisY)}" y2="${r(axisY)}" stroke="#444"/>`);
   for (let t = Math.ceil(axis.min / step) * step; t <= axis.max + 1e-9; t += step) {
@@ -326,45 +445,202 @@ function timelineChart(report: Report, s: ServiceResult, axis: TimeAxis): string
     out.push(`<line x1="${r(tx)}" x2="${r(tx)}" y1="${r(axisY)}" y2="${r(axisY + 5)}" stroke="#444"/><text x="${r(tx)}" y="${r(axisY + 18)}" text-anchor="middle">${esc(tickLabel(t, step))}</text>`);
   }
   out.push(`<text class="axis-title" x="${r((plotLeft + plotRight) / 2)}" y="${r(axisY + 38)}" text-anchor="middle">seconds since the drill started</text></g>`);
+  return out;
+}
 
-  // Failover markers across every panel, over the data.
-  for (const m of markers) {
+/** Failover markers across every panel, over the data. */
+function markerLines(frame: ChartFrame, axis: TimeAxis, axisY: number): string[] {
+  return frame.markers.map((m) => {
     const style = MARKERS[m.kind];
-    out.push(
-      `<line class="marker marker-${m.kind}" x1="${r(m.x)}" x2="${r(m.x)}" y1="${r(top - 4)}" y2="${r(axisY)}" stroke="${style.color}" stroke-width="1.6"${style.dash === '' ? '' : ` stroke-dasharray="${style.dash}"`}><title>${esc(`${style.label} at +${seconds(axis.rel(m.ms))} (${formatDuration(m.ms - (axis.outageStartMs ?? m.ms))} after the outage started)`)}</title></line>`,
-    );
-  }
-  for (const l of labels) {
+    return `<line class="marker marker-${m.kind}" x1="${r(m.x)}" x2="${r(m.x)}" y1="${r(frame.top - 4)}" y2="${r(axisY)}" stroke="${style.color}" stroke-width="1.6"${style.dash === '' ? '' : ` stroke-dasharray="${style.dash}"`}><title>${esc(`${style.label} at +${seconds(axis.rel(m.ms))} (${formatDuration(m.ms - (axis.outageStartMs ?? m.ms))} after the outage started)`)}</title></line>`;
+  });
+}
+
+function labelMarks(frame: ChartFrame): string[] {
+  return frame.labels.map((l) => {
     const ly = 8 + l.row * CHART.labelRow + 12;
     const anchor = l.anchorEnd ? 'end' : 'start';
     const tx = l.anchorEnd ? l.x - 3 : l.x + 3;
-    out.push(
-      `<g class="label label-${l.kind}"><line x1="${r(l.x)}" x2="${r(l.x)}" y1="${r(ly - 11)}" y2="${r(top - 4)}" stroke="${l.color}" stroke-opacity="0.6"/><text x="${r(tx)}" y="${r(ly)}" text-anchor="${anchor}" fill="${darken(l.color)}">${esc(l.text)}</text></g>`,
-    );
-  }
-  out.push(hoverColumns(tl, x, axis, firstY - 20, axisY));
+    return `<g class="label label-${l.kind}"><line x1="${r(l.x)}" x2="${r(l.x)}" y1="${r(ly - 11)}" y2="${r(frame.top - 4)}" stroke="${l.color}" stroke-opacity="0.6"/><text x="${r(tx)}" y="${r(ly)}" text-anchor="${anchor}" fill="${darken(l.color)}">${esc(l.text)}</text></g>`;
+  });
+}
+
+type LagSample = LagSeries['samples'][number];
+
+interface LagMetric {
+  id: 'transactions' | 'seconds';
+  title: string;
+  unit: string;
+  value: (x: LagSample) => number | null;
+}
+
+const LAG_METRICS: readonly LagMetric[] = [
+  {
+    id: 'transactions',
+    title: 'Transactions behind: executed on the primary, not yet on the replica (GTID count)',
+    unit: 'trx',
+    value: (x) => x.transactionsBehind,
+  },
+  {
+    id: 'seconds',
+    title: "Seconds behind, MySQL's own estimate (Seconds_Behind_Source; none while replication is stopped)",
+    unit: 's',
+    value: (x) => x.secondsBehind,
+  },
+];
+
+/**
+ * The replication lag of each MySQL replica on the page's time axis, with
+ * the fault windows and the MySQL service's failover markers (s, when the
+ * report has that service). Nothing when the report has no lag samples.
+ */
+function lagChart(report: Report, s: ServiceResult | undefined, axis: TimeAxis): string {
+  const lag = (report.replicationLag ?? []).filter((l) => l.samples.length > 0);
+  if (lag.length === 0) return '';
+  const colorOf = (i: number): string => REPLICA_COLORS[i % REPLICA_COLORS.length]!;
+  const measured = LAG_METRICS.filter((m) => lag.some((l) => l.samples.some((x) => m.value(x) !== null)));
+  const metrics = measured.length > 0 ? measured : LAG_METRICS.slice(0, 1);
+  const stopped = lag.some((l) => l.samples.some((x) => !x.replicating));
+  const stripHeight = lag.length * LAG_STRIP_ROW;
+  const frame = chartFrame(report, s, axis);
+  const { boxes, axisY, height } = stackPanels(frame.top, [...metrics.map(() => 110), ...(stopped ? [stripHeight] : [])]);
+  const firstY = boxes[0]!.y0;
+
+  const out: string[] = [];
+  out.push(
+    `<svg class="timeline lag" id="replication-lag" viewBox="0 0 ${CHART.width} ${height}" width="${CHART.width}" height="${height}" role="img" aria-label="${esc(`MySQL replication lag per replica over time (${metrics.map((m) => m.id).join(' and ')} behind), with fault windows and failover markers`)}">`,
+  );
+  out.push(...faultWindows(frame, axis, firstY, axisY));
+  metrics.forEach((m, i) => out.push(drawLagPanel(m, lag, boxes[i]!, frame, axis, colorOf)));
+  if (stopped) out.push(drawStoppedStrip(lag, boxes[metrics.length]!, frame, axis, colorOf));
+  out.push(...xAxis(frame, axis, axisY));
+  out.push(...markerLines(frame, axis, axisY));
+  out.push(...labelMarks(frame));
+  out.push(lagHoverColumns(lag, frame, axis, firstY - 20, axisY));
   out.push('</svg>');
 
-  const outageIdcs = new Set(report.faults.flatMap((f) => (isOutageFault(f.spec) ? [f.spec.idc] : [])));
   const legend = [
-    ...tl.series.map(
-      (x, i) =>
-        `<span class="key"><svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${colorOf(i)}" stroke-width="2.5"/></svg>clients in ${esc(x.idc)}${outageIdcs.has(x.idc) ? ' <small>(outage IDC)</small>' : ''}</span>`,
+    ...lag.map(
+      (l, i) =>
+        `<span class="key">${lineKey(colorOf(i), '')}replica ${esc(l.node)} <small>(at most ${l.maxTransactionsBehind === null ? 'n/a' : num(l.maxTransactionsBehind)} transactions behind)</small></span>`,
     ),
-    ...[...new Set(report.faults.map((f) => f.spec.kind))].map(
-      (kind) => `<span class="key"><span class="swatch wide" style="background:${FAULT_COLORS[kind]};opacity:.35"></span>${esc(kind)} fault window</span>`,
-    ),
-    ...markers.map(
-      (m) =>
-        `<span class="key"><svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${MARKERS[m.kind].color}" stroke-width="2"${MARKERS[m.kind].dash === '' ? '' : ` stroke-dasharray="${MARKERS[m.kind].dash}"`}/></svg>${esc(markerMeaning(m.kind, s))}</span>`,
-    ),
+    ...(stopped ? ['<span class="key"><span class="swatch wide" style="background:#555;opacity:.6"></span>replica not replicating (IO or SQL thread stopped)</span>'] : []),
   ];
-  const bucket = tl.bucketMs === 1000 ? '1 s' : formatDuration(tl.bucketMs);
-  return `<figure class="chart">
+  return `<figure class="chart" id="lag-figure">
+<h3>Replication lag of the MySQL replicas</h3>
 <div class="legend">${legend.join('')}</div>
 <div class="chart-box">${out.join('\n')}</div>
-<figcaption>Writes bucketed by invoke time (${esc(bucket)} buckets), per client IDC. Hover a column for its numbers.</figcaption>
+<figcaption>Sampled by the failover manager about once a second while the primary answered, on the same time axis as the timeline; a gap in a line is a stretch with no sample (samples more than ${esc(formatDuration(LAG_GAP_MS))} apart are not joined). Hover a column for its numbers.</figcaption>
 </figure>`;
+}
+
+/** Lag samples further apart than this are not joined by a line: nothing was measured in between. */
+const LAG_GAP_MS = 2500;
+const LAG_STRIP_ROW = 14;
+const REPLICA_COLORS = ['#00897b', '#c2185b', '#5e35b1', '#ef6c00', '#6d4c41', '#3949ab', '#7cb342', '#546e7a'];
+
+function drawLagPanel(m: LagMetric, lag: readonly LagSeries[], box: { y0: number; y1: number }, frame: ChartFrame, axis: TimeAxis, colorOf: (i: number) => string): string {
+  const { plotLeft, plotRight, x } = frame;
+  const out: string[] = [`<g class="panel panel-lag-${m.id}">`];
+  out.push(`<text class="panel-title" x="${plotLeft}" y="${r(box.y0 - 7)}">${esc(m.title)}</text>`);
+  let max = 1;
+  for (const l of lag) for (const sample of l.samples) max = Math.max(max, m.value(sample) ?? 0);
+  // Transactions and MySQL's seconds are whole numbers: no fractional ticks.
+  const { y, ticks } = linearScale(max, box, 1);
+  out.push(...yGrid(ticks, y, trimNumber, box, m.unit, plotLeft, plotRight));
+  lag.forEach((l, i) => out.push(lagLine(l, m, colorOf(i), (ms) => x(axis.rel(ms)), y)));
+  out.push('</g>');
+  return out.join('\n');
+}
+
+/**
+ * One vertex per sample that has a value, joined while the samples are close
+ * together; a sample with no neighbour to join is drawn as a dot.
+ */
+function lagLine(l: LagSeries, m: LagMetric, color: string, xMs: (ms: number) => number, y: (v: number) => number): string {
+  const runs: { x: number; y: number }[][] = [];
+  let run: { x: number; y: number }[] = [];
+  let prevAt = -Infinity;
+  for (const sample of l.samples) {
+    const v = m.value(sample);
+    if (v === null || !Number.isFinite(v) || sample.at - prevAt > LAG_GAP_MS) {
+      if (run.length > 0) runs.push(run);
+      run = [];
+    }
+    prevAt = sample.at;
+    if (v !== null && Number.isFinite(v)) run.push({ x: xMs(sample.at), y: y(v) });
+  }
+  if (run.length > 0) runs.push(run);
+  const d = runs
+    .filter((pts) => pts.length > 1)
+    .map((pts) => pts.map((p, i) => `${i === 0 ? 'M' : 'L'}${r(p.x)} ${r(p.y)}`).join(''))
+    .join('');
+  const out: string[] = [];
+  if (d !== '') out.push(`<path class="lag-series" data-node="${esc(l.node)}" d="${d}" fill="none" stroke="${color}" stroke-width="1.8" stroke-linejoin="round"/>`);
+  for (const pts of runs) if (pts.length === 1) out.push(`<circle class="lag-point" data-node="${esc(l.node)}" cx="${r(pts[0]!.x)}" cy="${r(pts[0]!.y)}" r="2.5" fill="${color}"/>`);
+  return out.join('\n');
+}
+
+/** A row per replica, barred where its samples said it was not replicating. */
+function drawStoppedStrip(lag: readonly LagSeries[], box: { y0: number; y1: number }, frame: ChartFrame, axis: TimeAxis, colorOf: (i: number) => string): string {
+  const { plotLeft, plotRight, x } = frame;
+  const out: string[] = ['<g class="panel panel-lag-stopped">'];
+  out.push(`<text class="panel-title" x="${plotLeft}" y="${r(box.y0 - 7)}">Not replicating (the replica's IO or SQL thread was stopped when sampled)</text>`);
+  lag.forEach((l, i) => {
+    const y0 = box.y0 + i * LAG_STRIP_ROW;
+    const name = l.node.length > 10 ? `${l.node.slice(0, 9)}\u2026` : l.node;
+    out.push(`<line class="grid" x1="${plotLeft}" x2="${plotRight}" y1="${r(y0 + LAG_STRIP_ROW)}" y2="${r(y0 + LAG_STRIP_ROW)}" stroke="#e3e3e3"/>`);
+    out.push(`<text class="tick" x="${plotLeft - 6}" y="${r(y0 + 10)}" text-anchor="end">${esc(name)}</text>`);
+    // Consecutive stopped samples close together make one bar, from the first to the last.
+    let from: number | null = null;
+    let to = 0;
+    const bar = (): void => {
+      if (from === null) return;
+      const x0 = x(axis.rel(from));
+      out.push(`<rect class="not-replicating" data-node="${esc(l.node)}" x="${r(x0)}" y="${r(y0 + 2)}" width="${r(Math.max(2, x(axis.rel(to)) - x0))}" height="${LAG_STRIP_ROW - 4}" fill="${colorOf(i)}" fill-opacity="0.75"/>`);
+      from = null;
+    };
+    for (const sample of l.samples) {
+      if (sample.replicating || (from !== null && sample.at - to > LAG_GAP_MS)) bar();
+      if (sample.replicating) continue;
+      from ??= sample.at;
+      to = sample.at;
+    }
+    bar();
+  });
+  out.push(`<line x1="${plotLeft}" x2="${plotLeft}" y1="${r(box.y0)}" y2="${r(box.y1)}" stroke="#444"/>`);
+  out.push('</g>');
+  return out.join('\n');
+}
+
+/** Invisible columns whose tooltips give each replica's last sample in them. */
+function lagHoverColumns(lag: readonly LagSeries[], frame: ChartFrame, axis: TimeAxis, y0: number, y1: number): string {
+  const width = Math.max(1, Math.ceil(frame.span / 600));
+  const columns = new Map<number, Map<string, LagSample>>();
+  for (const l of lag) {
+    for (const sample of l.samples) {
+      const c = Math.floor((axis.rel(sample.at) - axis.min) / width);
+      const column = columns.get(c) ?? new Map<string, LagSample>();
+      column.set(l.node, sample);
+      columns.set(c, column);
+    }
+  }
+  const out: string[] = ['<g class="hover">'];
+  for (const [c, column] of [...columns].sort((a, b) => a[0] - b[0])) {
+    const from = axis.min + c * width;
+    const lines = lag.flatMap((l) => {
+      const x = column.get(l.node);
+      if (x === undefined) return [];
+      const trx = x.transactionsBehind === null ? 'transactions behind n/a' : `${num(x.transactionsBehind)} transactions behind`;
+      const sec = x.secondsBehind === null ? 'MySQL estimate n/a' : `MySQL estimate ${x.secondsBehind} s`;
+      return [`${l.node} at +${seconds(axis.rel(x.at))}: ${trx}, ${sec}${x.replicating ? '' : ', not replicating'}`];
+    });
+    out.push(
+      `<rect x="${r(frame.x(from))}" y="${r(y0)}" width="${r(Math.max(0.5, frame.x(from + width) - frame.x(from)))}" height="${r(y1 - y0)}" fill="transparent"><title>${esc(`+${seconds(from)} to +${seconds(from + width)}\n${lines.join('\n')}`)}</title></rect>`,
+    );
+  }
+  out.push('</g>');
+  return out.join('');
 }
 
 function drawPanel(
@@ -396,26 +672,38 @@ function drawPanel(
     for (let e = lo; e <= hi; e++) ticks.push(10 ** e);
     fmt = (v) => (v >= 1000 ? `${v / 1000} s` : `${trimNumber(v)} ms`);
   } else {
-    const max = Math.max(1, ...values);
-    const step = niceStep(max, 4, null);
-    const top = Math.ceil(max / step) * step;
-    y = (v: number): number => box.y1 - (v / top) * p.height;
-    ticks = [];
-    for (let v = 0; v <= top + 1e-9; v += step) ticks.push(v);
+    ({ y, ticks } = linearScale(Math.max(1, ...values), box, 0));
     fmt = (v) => trimNumber(v);
   }
+  out.push(...yGrid(ticks, y, fmt, box, p.unit, plotLeft, plotRight));
+  const t0 = axis.rel(tl.startMs);
+  const width = tl.bucketMs / 1000;
+  for (const line of p.lines) out.push(stepPath(line, (i) => x(t0 + i * width), y));
+  out.push('</g>');
+  return out.join('\n');
+}
+
+/** A linear y scale from 0 to a round number at or above max, in steps of at least minStep. */
+function linearScale(max: number, box: { y0: number; y1: number }, minStep: number): { y: (v: number) => number; ticks: number[] } {
+  const height = box.y1 - box.y0;
+  const step = Math.max(minStep, niceStep(max, 4, null));
+  const top = Math.ceil(max / step) * step;
+  const ticks: number[] = [];
+  for (let v = 0; v <= top + 1e-9; v += step) ticks.push(v);
+  return { y: (v: number): number => box.y1 - (v / top) * height, ticks };
+}
+
+/** Grid lines and tick labels of a panel, its y axis, and the unit above it. */
+function yGrid(ticks: readonly number[], y: (v: number) => number, fmt: (v: number) => string, box: { y0: number; y1: number }, unit: string, plotLeft: number, plotRight: number): string[] {
+  const out: string[] = [];
   for (const t of ticks) {
     const ty = y(t);
     out.push(`<line class="grid" x1="${plotLeft}" x2="${plotRight}" y1="${r(ty)}" y2="${r(ty)}" stroke="#e3e3e3"/>`);
     out.push(`<text class="tick" x="${plotLeft - 6}" y="${r(ty + 4)}" text-anchor="end">${esc(fmt(t))}</text>`);
   }
   out.push(`<line x1="${plotLeft}" x2="${plotLeft}" y1="${r(box.y0)}" y2="${r(box.y1)}" stroke="#444"/>`);
-  out.push(`<text class="unit" x="${plotLeft - 6}" y="${r(box.y0 - 7)}" text-anchor="end">${esc(p.unit)}</text>`);
-  const t0 = axis.rel(tl.startMs);
-  const width = tl.bucketMs / 1000;
-  for (const line of p.lines) out.push(stepPath(line, (i) => x(t0 + i * width), y));
-  out.push('</g>');
-  return out.join('\n');
+  out.push(`<text class="unit" x="${plotLeft - 6}" y="${r(box.y0 - 7)}" text-anchor="end">${esc(unit)}</text>`);
+  return out;
 }
 
 /** Each bucket drawn flat across its width: a count belongs to the whole bucket, not a point in it. */
@@ -651,6 +939,7 @@ svg.timeline .label text { font-size: 11.5px; font-weight: 600; }
 svg.timeline .hover rect:hover { fill: rgba(0,0,0,.06); }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 4px 0 6px 70px; font-size: 13px; }
 .legend .key { display: inline-flex; align-items: center; gap: 6px; }
+figure.chart h3 { font-size: 15px; font-weight: 600; margin: 18px 0 4px; }
 figcaption { color: #666; font-size: 12.5px; margin: 2px 0 0 70px; }
 .tables { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 8px 40px; }
 details.ids { margin: 8px 0; }
