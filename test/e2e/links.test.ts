@@ -95,7 +95,7 @@ describe('links between IDCs', () => {
     assert.equal((await cli('check', '--report-dir', reportDir)).code, 0);
     const { report, history } = readReportDir(reportDir);
     const redis = report.services.find((s) => s.name === 'redis');
-    const local = history.filter((o) => o.idc === 'idc-a' && o.invokeMs > applied + 1000 && o.invokeMs < applied + 11_000);
+    const local = history.filter((o) => o.kind === 'write' && o.idc === 'idc-a' && o.invokeMs > applied + 1000 && o.invokeMs < applied + 11_000);
     assert.ok(local.filter((o) => o.outcome === 'ok').length > local.length / 2, 'clients in the isolated IDC kept writing to their local master');
     assert.ok((redis?.byIdc.find((i) => i.idc === 'idc-a')?.lost ?? 0) > 0, 'the isolated side lost its acknowledged writes when it rejoined');
   });

@@ -21,8 +21,9 @@ export function readReportDir(dir: string): ReportFiles {
   };
 }
 
+/** The ids of the acknowledged writes (reads are not in the final state). */
 export function acknowledgedIds(history: OpRecord[], service: 'mysql' | 'redis'): Set<string> {
-  return new Set(history.filter((op) => op.service === service && op.outcome === 'ok').map((op) => op.id));
+  return new Set(history.filter((op) => op.service === service && op.kind === 'write' && op.outcome === 'ok').map((op) => op.id));
 }
 
 export function difference(a: Set<string>, b: Set<string>): string[] {
