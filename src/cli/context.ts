@@ -43,29 +43,37 @@ export function readScenarioFile(path: string): Scenario {
   return parseScenario(text, path);
 }
 
+/** The SLOs `--slo` knows: the names it accepts, the bound they set, and whether the value is a duration or a count. */
+const SLO_FLAGS: readonly { names: readonly string[]; bound: keyof SloBounds; kind: 'duration' | 'count' }[] = [
+  { names: ['rto', 'rtoMs'], bound: 'rtoMs', kind: 'duration' },
+  { names: ['lostWrites', 'lost'], bound: 'lostWrites', kind: 'count' },
+  { names: ['p99WriteDuringFault', 'p99WriteMsDuringFault'], bound: 'p99WriteMsDuringFault', kind: 'duration' },
+  { names: ['divergentRows'], bound: 'divergentRows', kind: 'count' },
+  { names: ['conflicts'], bound: 'conflicts', kind: 'count' },
+  { names: ['p99StaleRead', 'p99StaleReadMs'], bound: 'p99StaleReadMs', kind: 'duration' },
+];
+
 /** `--slo rto=10s --slo lostWrites=0` over the scenario's own SLOs. */
 export function mergeSlos(base: Slo, overrides: string[] = []): Slo {
   const merged: SloBounds = {};
   for (const item of overrides.flatMap((o) => o.split(','))) {
     const [key, value] = item.split('=').map((s) => s.trim());
-    if (key === 'rto' || key === 'rtoMs') {
+    const flag = SLO_FLAGS.find((f) => f.names.includes(key ?? ''));
+    if (flag === undefined) {
+      throw new HadrillError('usage', `--slo ${item}: unknown SLO "${key}".`, {
+        hint: 'Known SLOs: rto, p99WriteDuringFault and p99StaleRead (durations), lostWrites, divergentRows and conflicts (counts).',
+      });
+    }
+    if (flag.kind === 'duration') {
       const ms = parseDuration(/^\d+$/.test(value ?? '') ? Number(value) : value);
-      if (ms === null) throw new HadrillError('usage', `--slo ${item}: "${value}" is not a duration.`, { hint: 'Write e.g. --slo rto=30s or --slo rto=500ms.' });
-      merged.rtoMs = ms;
-    } else if (key === 'lostWrites' || key === 'lost') {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 0) throw new HadrillError('usage', `--slo ${item}: "${value}" is not a whole number.`, { hint: 'Write e.g. --slo lostWrites=0.' });
-      merged.lostWrites = n;
-    } else if (key === 'p99WriteDuringFault' || key === 'p99WriteMsDuringFault') {
-      const ms = parseDuration(/^\d+$/.test(value ?? '') ? Number(value) : value);
-      if (ms === null) throw new HadrillError('usage', `--slo ${item}: "${value}" is not a duration.`, { hint: 'Write e.g. --slo p99WriteDuringFault=500ms.' });
-      merged.p99WriteMsDuringFault = ms;
-    } else if (key === 'divergentRows') {
-      const n = Number(value);
-      if (!Number.isInteger(n) || n < 0) throw new HadrillError('usage', `--slo ${item}: "${value}" is not a whole number.`, { hint: 'Write e.g. --slo divergentRows=0.' });
-      merged.divergentRows = n;
+      if (ms === null) throw new HadrillError('usage', `--slo ${item}: "${value}" is not a duration.`, { hint: `Write e.g. --slo ${flag.names[0]}=30s or --slo ${flag.names[0]}=500ms.` });
+      merged[flag.bound] = ms;
     } else {
-      throw new HadrillError('usage', `--slo ${item}: unknown SLO "${key}".`, { hint: 'Known SLOs: rto and p99WriteDuringFault (durations), lostWrites and divergentRows (counts).' });
+      const n = Number(value);
+      if (value === undefined || value === '' || !Number.isInteger(n) || n < 0) {
+        throw new HadrillError('usage', `--slo ${item}: "${value}" is not a whole number.`, { hint: `Write e.g. --slo ${flag.names[0]}=0.` });
+      }
+      merged[flag.bound] = n;
     }
   }
   return overrideSlos(base, merged);

@@ -11,6 +11,7 @@ import { overlaps, pickSubnetBlock } from '../../src/core/subnet-picker.js';
 import { waitFor, type Clock } from '../../src/core/wait.js';
 import { mysqlOutcome, redisOutcome } from '../../src/agent/outcome-rules.js';
 import { HadrillError } from '../../src/core/errors.js';
+import { mergeSlos } from '../../src/cli/context.js';
 
 describe('subnet picking', () => {
   test('the same run gets the same block, and a used block is skipped', () => {
@@ -92,6 +93,7 @@ describe('client outcome rules', () => {
   test('Redis: refusals before sending and server replies are failed, the rest unknown', () => {
     assert.equal(redisOutcome("Stream isn't writeable and enableOfflineQueue options is false"), 'failed');
     assert.equal(redisOutcome("READONLY You can't write against a read only replica."), 'failed');
+    assert.equal(redisOutcome('EXECABORT Transaction discarded because of previous errors.'), 'failed', 'no command of an aborted transaction ran');
     assert.equal(redisOutcome('Command timed out'), 'unknown');
     assert.equal(redisOutcome('Connection is closed.'), 'unknown');
   });
@@ -132,6 +134,22 @@ describe('SLO scopes', () => {
   });
 });
 
+test('--slo knows every SLO, by name and alias, and refuses the rest with the list', () => {
+  assert.deepEqual(mergeSlos({ lostWrites: 3 }, ['conflicts=0', 'p99StaleRead=2s,rto=10s', 'lost=1']), {
+    conflicts: 0,
+    p99StaleReadMs: 2000,
+    rtoMs: 10_000,
+    lostWrites: 1,
+  });
+  assert.throws(() => mergeSlos({}, ['conflicts=-1']), /--slo conflicts=-1: "-1" is not a whole number/);
+  assert.throws(() => mergeSlos({}, ['conflicts=']), /is not a whole number/);
+  assert.throws(() => mergeSlos({}, ['p99StaleRead=soon']), /"soon" is not a duration/);
+  assert.throws(
+    () => mergeSlos({}, ['staleness=1s']),
+    (e: unknown) => e instanceof HadrillError && e.code === 'usage' && /unknown SLO "staleness"/.test(e.message) && /p99StaleRead/.test(e.hint ?? ''),
+  );
+});
+
 test('durations', () => {
   assert.equal(parseDuration('2s'), 2000);
   assert.equal(parseDuration(' 150ms'), 150);
@@ -149,6 +167,17 @@ describe('latency and divergence SLOs', () => {
     assert.deepEqual([divergence?.metric, divergence?.ok, divergence?.actual], ['divergentRows', false, 2]);
     const [quiet] = evaluateScenarioSlos([result(null, 0)], { p99WriteMsDuringFault: 500 });
     assert.equal(quiet?.ok, true, 'no write during the fault measures nothing and fails nothing');
+  });
+  test('bounds on conflicts and on the p99 stale-read age', () => {
+    const withReads = (conflicts: number, p99Age: number | null): ServiceResult =>
+      ({ ...result(null, 0), conflicts, reads: { staleAgeMs: { p99Ms: p99Age } } }) as unknown as ServiceResult;
+    const [conflicts, stale] = evaluateScenarioSlos([withReads(3, 1200)], { conflicts: 0, p99StaleReadMs: 1000 });
+    assert.deepEqual([conflicts?.metric, conflicts?.ok, conflicts?.actual, conflicts?.name], ['conflicts', false, 3, 'mysql conflicts <= 0']);
+    assert.deepEqual([stale?.metric, stale?.ok, stale?.actual], ['p99StaleReadMs', false, 1200]);
+    const [held] = evaluateScenarioSlos([withReads(0, 1000)], { conflicts: 0, p99StaleReadMs: 1000 }).filter((r) => r.metric === 'p99StaleReadMs');
+    assert.equal(held?.ok, true, 'the bound is inclusive');
+    const [noReads] = evaluateScenarioSlos([withReads(0, null)], { p99StaleReadMs: 1000 });
+    assert.deepEqual([noReads?.ok, noReads?.message], [true, 'mysql: not measured']);
   });
 });
 

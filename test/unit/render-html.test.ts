@@ -315,11 +315,20 @@ describe('renderHtml SLO table', () => {
     const slo = (metric: Report['slos'][number]['metric'], threshold: number, actual: number | null) => ({ name: `mysql ${metric} <= ${threshold}`, service: 'mysql' as const, metric, threshold, actual, ok: true, message: 'm' });
     const html = renderHtml({
       ...report,
-      slos: [slo('rtoMs', 30_000, mysql.rtoMs), slo('lostWrites', 200, 121), slo('divergentRows', 5, 3), slo('p99WriteMsDuringFault', 2000, null)],
+      slos: [
+        slo('rtoMs', 30_000, mysql.rtoMs),
+        slo('lostWrites', 200, 121),
+        slo('divergentRows', 5, 3),
+        slo('p99WriteMsDuringFault', 2000, null),
+        slo('conflicts', 0, 2),
+        slo('p99StaleReadMs', 5000, 4252.7),
+      ],
     });
     assert.match(html, /<td>mysql rtoMs &lt;= 30000<\/td><td>5\.97 s<\/td><td>30\.00 s<\/td>/);
     assert.match(html, /<td>mysql lostWrites &lt;= 200<\/td><td>121<\/td><td>200 lost writes<\/td>/);
-    assert.match(html, /<td>mysql divergentRows &lt;= 5<\/td><td>3<\/td><td>5 divergent ids<\/td>/);
+    assert.match(html, /<td>mysql divergentRows &lt;= 5<\/td><td>3<\/td><td>5 divergent ids or keys<\/td>/);
+    assert.match(html, /<td>mysql conflicts &lt;= 0<\/td><td>2<\/td><td>0 conflicts<\/td>/);
+    assert.match(html, /<td>mysql p99StaleReadMs &lt;= 5000<\/td><td>4\.25 s<\/td><td>5\.00 s<\/td>/);
     assert.match(html, /<td>mysql p99WriteMsDuringFault &lt;= 2000<\/td><td>not measured<\/td><td>2\.00 s<\/td>/);
   });
 });

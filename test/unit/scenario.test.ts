@@ -41,6 +41,17 @@ describe('scenario parsing', () => {
     assert.equal(s.idcs[1]?.city, 'far');
     assert.deepEqual(s.drill.timeline, [{ atMs: 5000, spec: { kind: 'power', idc: 'idc-a' } }]);
     assert.equal(s.workload.clients[0]?.name, 'app-idc-a');
+    assert.deepEqual([s.workload.mysqlReadsPerSecond, s.workload.redisReadsPerSecond, s.workload.keys], [10, 10, 32]);
+  });
+
+  test('reads, shared keys and the SLOs on conflicts and stale reads', () => {
+    const s = parseScenario(
+      minimal('  redisReadsPerSecond: 0\n  keys: 4\nslo:\n  conflicts: 0\n  redis: { p99StaleRead: 1500ms }\n'),
+      'x.yaml',
+    );
+    assert.deepEqual([s.workload.redisReadsPerSecond, s.workload.keys], [0, 4]);
+    assert.deepEqual(s.slo, { conflicts: 0, redis: { p99StaleReadMs: 1500 } });
+    assert.match(problems(minimal('  keys: 1.5\n'))[0]!.message, /integer/);
   });
 
   test('durations accept ms, s, m and bare milliseconds', () => {

@@ -8,11 +8,15 @@ export interface SloSpec {
   lostWrites?: number;
   /** p99 latency of acknowledged writes invoked during the fault (outage start to recovery) */
   p99WriteMsDuringFault?: number;
-  /** ids that differ between the in-service nodes */
+  /** ids and shared keys that differ between the in-service nodes */
   divergentRows?: number;
+  /** acknowledged writes to shared keys silently overwritten by an older write from another IDC */
+  conflicts?: number;
+  /** p99 stale-read age over every ok read of the drill */
+  p99StaleReadMs?: number;
 }
 
-export type SloMetric = 'rtoMs' | 'lostWrites' | 'p99WriteMsDuringFault' | 'divergentRows';
+export type SloMetric = 'rtoMs' | 'lostWrites' | 'p99WriteMsDuringFault' | 'divergentRows' | 'conflicts' | 'p99StaleReadMs';
 
 export interface SloResult {
   /** e.g. "mysql rtoMs <= 30000" */
@@ -25,7 +29,7 @@ export interface SloResult {
   message: string;
 }
 
-const METRICS: readonly SloMetric[] = ['rtoMs', 'lostWrites', 'p99WriteMsDuringFault', 'divergentRows'];
+const METRICS: readonly SloMetric[] = ['rtoMs', 'lostWrites', 'p99WriteMsDuringFault', 'divergentRows', 'conflicts', 'p99StaleReadMs'];
 
 export function evaluateSlos(services: readonly ServiceResult[], slo: SloSpec): SloResult[] {
   const results: SloResult[] = [];
@@ -35,7 +39,9 @@ export function evaluateSlos(services: readonly ServiceResult[], slo: SloSpec): 
       if (threshold === undefined) continue;
       if (metric === 'rtoMs') results.push(rtoSlo(service, threshold));
       else if (metric === 'lostWrites') results.push(lostSlo(service, threshold));
-      else if (metric === 'divergentRows') results.push(boundSlo(service, metric, threshold, service.divergent, 'ids differ between the in-service nodes'));
+      else if (metric === 'divergentRows') results.push(boundSlo(service, metric, threshold, service.divergent, 'ids or keys differ between the in-service nodes'));
+      else if (metric === 'conflicts') results.push(boundSlo(service, metric, threshold, service.conflicts, 'writes overwritten by an older write from another IDC'));
+      else if (metric === 'p99StaleReadMs') results.push(boundSlo(service, metric, threshold, service.reads.staleAgeMs.p99Ms, 'ms p99 stale-read age'));
       else results.push(boundSlo(service, metric, threshold, service.phases.during.writeLatency.p99Ms, 'ms p99 write latency during the fault'));
     }
   }

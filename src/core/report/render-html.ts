@@ -829,8 +829,10 @@ function trimNumber(v: number): string {
 function formatMeasured(slo: SloResult, service: ServiceResult | undefined): string {
   switch (slo.metric) {
     case 'divergentRows':
+    case 'conflicts':
       return slo.actual === null ? 'n/a' : num(slo.actual);
     case 'p99WriteMsDuringFault':
+    case 'p99StaleReadMs':
       return slo.actual === null ? 'not measured' : formatDuration(slo.actual);
     default:
       return formatSloActual(slo, service);
@@ -841,11 +843,14 @@ function formatThreshold(slo: SloResult): string {
   switch (slo.metric) {
     case 'rtoMs':
     case 'p99WriteMsDuringFault':
+    case 'p99StaleReadMs':
       return formatDuration(slo.threshold);
     case 'lostWrites':
       return `${slo.threshold} lost writes`;
     case 'divergentRows':
-      return `${slo.threshold} divergent ids`;
+      return `${slo.threshold} divergent ids or keys`;
+    case 'conflicts':
+      return `${slo.threshold} conflicts`;
     default:
       return String(slo.threshold);
   }

@@ -18,8 +18,9 @@ export function formatRto(s: Pick<ServiceResult, 'rtoMs' | 'recovered'>): string
 }
 
 export function formatSloActual(slo: SloResult, service: ServiceResult | undefined): string {
-  if (slo.metric === 'lostWrites' || slo.metric === 'divergentRows') return slo.actual === null ? 'n/a' : String(slo.actual);
+  if (slo.metric === 'lostWrites' || slo.metric === 'divergentRows' || slo.metric === 'conflicts') return slo.actual === null ? 'n/a' : String(slo.actual);
   if (slo.actual !== null) return formatDuration(slo.actual);
+  if (slo.metric !== 'rtoMs') return 'not measured';
   return service === undefined ? 'n/a' : formatRto(service);
 }
 

@@ -241,6 +241,8 @@ function sloBounds(raw: Raw): SloBounds {
     ...(raw.lostWrites !== undefined ? { lostWrites: raw.lostWrites } : {}),
     ...(raw.p99WriteDuringFault !== undefined ? { p99WriteMsDuringFault: ms(raw.p99WriteDuringFault) } : {}),
     ...(raw.divergentRows !== undefined ? { divergentRows: raw.divergentRows } : {}),
+    ...(raw.conflicts !== undefined ? { conflicts: raw.conflicts } : {}),
+    ...(raw.p99StaleRead !== undefined ? { p99StaleReadMs: ms(raw.p99StaleRead) } : {}),
   };
 }
 

@@ -90,6 +90,8 @@ export interface SloBounds {
   lostWrites?: number;
   p99WriteMsDuringFault?: number;
   divergentRows?: number;
+  conflicts?: number;
+  p99StaleReadMs?: number;
 }
 
 /** Bounds for every service, and per service over those. */
