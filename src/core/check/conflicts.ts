@@ -33,22 +33,26 @@ export function findConflicts(input: ConflictInput): string[] {
   return overwritten;
 }
 
-/** Which op set each register's final value, given the register values and the ops present on the authoritative node. */
+/**
+ * Which op set each register's final value, given the register values and the
+ * ops present on the authoritative node. A key's winner is the write to that
+ * key whose id is the key's value: looked up by key, since a damaged state can
+ * hold one id under several keys, and only the key the write set makes it the
+ * winner.
+ */
 export class RegisterWinners {
-  private readonly keyOf = new Map<string, string>();
+  private readonly registers: Readonly<Record<string, string>>;
   readonly winners = new Map<string, OpRecord>();
+  readonly empty: boolean;
 
   constructor(registers: Readonly<Record<string, string>> | undefined) {
-    for (const [key, id] of Object.entries(registers ?? {})) this.keyOf.set(id, key);
+    this.registers = registers ?? {};
+    this.empty = Object.keys(this.registers).length === 0;
   }
 
-  get empty(): boolean {
-    return this.keyOf.size === 0;
-  }
-
-  /** Called for each keyed write present in the final state. */
+  /** Called for each keyed write. */
   note(op: OpRecord): void {
-    if (op.key !== undefined && this.keyOf.get(op.id) === op.key) this.winners.set(op.key, op);
+    if (op.key !== undefined && Object.hasOwn(this.registers, op.key) && this.registers[op.key] === op.id) this.winners.set(op.key, op);
   }
 }
 
