@@ -118,6 +118,23 @@ describe('stale reads: hand-made histories', () => {
     assert.deepEqual(r.latency, stats(4, 1, 5, 5));
   });
 
+  it('finds answers far behind and far ahead of the previous one, and answers that are no write at all, among many writes', () => {
+    // 300 writes of c1, one every 10 ms, acknowledged 5 ms later; the reads jump back and forth by
+    // more than a short walk from the last answer covers.
+    const ops: OpRecord[] = [];
+    for (let i = 0; i < 300; i++) ops.push(write(`w${i}`, 'c1', 'idc-a', i * 10, i * 10 + 5));
+    ops.push(read('q1', 'c1', 'idc-a', 3000, 3001, 'ok', 'w299'));
+    ops.push(read('q2', 'c1', 'idc-a', 3000.5, 3001, 'ok', 'w10'));
+    ops.push(read('q3', 'c1', 'idc-a', 3001, 3002, 'ok', 'w250'));
+    ops.push(read('q4', 'c1', 'idc-a', 3002, 3003, 'ok', 'w-none'));
+    ops.push(read('q5', 'c1', 'idc-a', 3003, 3004, 'ok', 'w249'));
+    const r = mysqlReads(handInput(ops, writeIdsOf(ops)));
+    assert.deepEqual([r.ok, r.stale, r.unexplained], [5, 3, 1]);
+    // q1 fresh; q2 missed w11 (acknowledged at 115): 3000.5 - 115; q3 missed w251 (2515): 486;
+    // q5 missed w250 (2505): 498.
+    assert.deepEqual(r.staleAgeMs, stats(4, 486, 2885.5, 2885.5));
+  });
+
   it('an answer of null misses every acknowledged write of the client', () => {
     const ops = [
       write('w1', 'c2', 'idc-a', 0, 10),

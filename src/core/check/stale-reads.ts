@@ -48,7 +48,6 @@ export function checkStaleReads(input: StaleReadInput): StaleReadOutcome {
   // Each reading client's writes, in invoke order, as positions in ops.
   const clients: string[] = [];
   const writesOf: number[][] = [];
-  const cursor: number[] = [];
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.kind !== 'write') continue;
@@ -56,10 +55,10 @@ export function checkStaleReads(input: StaleReadInput): StaleReadOutcome {
     if (k === -1) {
       k = clients.push(op.client) - 1;
       writesOf.push([]);
-      cursor.push(0);
     }
     writesOf[k]!.push(i);
   }
+  const finders = writesOf.map((writes) => new ObservedFinder(ops, writes));
 
   const idcs: { idc: string; nodes: Set<string>; attempted: number; ok: number; failed: number; stale: number; ages: number[] }[] = [];
   const ages: number[] = [];
@@ -95,12 +94,11 @@ export function checkStaleReads(input: StaleReadInput): StaleReadOutcome {
     const writes = k === -1 ? [] : writesOf[k]!;
     let seen = -1;
     if (read.observed !== null) {
-      seen = findObserved(ops, writes, read.observed, k === -1 ? 0 : cursor[k]!);
+      seen = k === -1 ? -1 : finders[k]!.find(read.observed);
       if (seen === -1) {
         unexplained++;
         continue;
       }
-      cursor[k] = seen;
     }
     const judgedAgainstAll = outageStartMs === null || read.invokeMs < outageStartMs;
     // The oldest acknowledgement among the missed writes. A write is
@@ -144,15 +142,42 @@ export function checkStaleReads(input: StaleReadInput): StaleReadOutcome {
   };
 }
 
+/** How far from the last find a read's answer is looked for before the client's writes are indexed. */
+const NEAR = 64;
+
 /**
- * Position in `writes` of the write with id `observed`, or -1. Successive
- * reads of a client mostly observe the same or a later write, so the search
- * starts where the last one was found and wraps around.
+ * Finds each read's answer among one client's writes. Successive reads of a
+ * client mostly observe the same write, a later one, or (from a lagging
+ * replica) one a little earlier, so the search walks outwards from where the
+ * last answer was found; an answer farther away than that (or none at all)
+ * indexes the client's writes by id once, so no read costs more than a few
+ * dozen comparisons and a lookup.
  */
-function findObserved(ops: readonly OpRecord[], writes: readonly number[], observed: string, from: number): number {
-  for (let j = from; j < writes.length; j++) if (ops[writes[j]!]!.id === observed) return j;
-  for (let j = 0; j < from && j < writes.length; j++) if (ops[writes[j]!]!.id === observed) return j;
-  return -1;
+class ObservedFinder {
+  private cursor = 0;
+  private byId: Map<string, number> | undefined;
+
+  constructor(
+    private readonly ops: readonly OpRecord[],
+    private readonly writes: readonly number[],
+  ) {}
+
+  /** Position in the client's writes of the write with this id, or -1. */
+  find(observed: string): number {
+    const { ops, writes } = this;
+    const n = writes.length;
+    for (let d = 0; d < NEAR; d++) {
+      const ahead = this.cursor + d;
+      if (ahead < n && ops[writes[ahead]!]!.id === observed) return (this.cursor = ahead);
+      const behind = this.cursor - d - 1;
+      if (behind >= 0 && ops[writes[behind]!]!.id === observed) return (this.cursor = behind);
+      if (ahead >= n && behind < 0) return -1;
+    }
+    this.byId ??= new Map(writes.map((w, j) => [ops[w]!.id, j]));
+    const at = this.byId.get(observed);
+    if (at === undefined) return -1;
+    return (this.cursor = at);
+  }
 }
 
 function emptyPhase(): PhaseReads {
