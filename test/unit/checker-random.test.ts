@@ -8,33 +8,10 @@ import type { CheckInput, ServiceResult } from '../../src/core/check/check-types
 import { checkAll, measureRto } from '../../src/core/check/checker.js';
 import { mergeHistory, parseHistoryJsonl } from '../../src/core/check/merge-history.js';
 import type { FinalState, HistoryLine, NodeState, OpRecord, Outcome, ServiceName } from '../../src/core/history.js';
-import { prng } from '../support/prng.js';
+import { Rand } from '../support/prng.js';
 
 const SEED = process.env['HADRILL_SEED'] === undefined ? 0x5eed2024 : Number(process.env['HADRILL_SEED']) >>> 0;
 const CASES = 3000;
-
-class Rand {
-  readonly next: () => number;
-  constructor(seed: number) {
-    this.next = prng(seed);
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-  shuffle<T>(items: T[]): T[] {
-    for (let i = items.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      [items[i], items[j]] = [items[j]!, items[i]!];
-    }
-    return items;
-  }
-}
 
 interface Expected {
   attempted: number;

@@ -10,7 +10,7 @@ import type { CheckInput, ServiceResult } from '../../src/core/check/check-types
 import { checkAll } from '../../src/core/check/checker.js';
 import { mergeHistory } from '../../src/core/check/merge-history.js';
 import type { FinalState, HistoryLine, NodeState, OpRecord, Outcome, ServiceName } from '../../src/core/history.js';
-import { prng } from '../support/prng.js';
+import { Rand } from '../support/prng.js';
 
 const SEED = process.env['HADRILL_SEED'] === undefined ? 0x5eed2024 : Number(process.env['HADRILL_SEED']) >>> 0;
 const CASES = 3000;
@@ -192,22 +192,6 @@ describe('conflicts: hand-made cases', () => {
 
 // ---------------------------------------------------------------------------
 // Randomized: generated multi-IDC histories against the definitions
-
-class Rand {
-  readonly next: () => number;
-  constructor(seed: number) {
-    this.next = prng(seed);
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-}
 
 interface ConflictCase {
   seed: number;

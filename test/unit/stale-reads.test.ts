@@ -9,7 +9,7 @@ import type { CheckInput, LatencyStats, PhaseStats, ReadResult, ServiceResult } 
 import { checkAll } from '../../src/core/check/checker.js';
 import { mergeHistory } from '../../src/core/check/merge-history.js';
 import type { FinalState, HistoryLine, OpRecord, Outcome, ServiceName } from '../../src/core/history.js';
-import { prng } from '../support/prng.js';
+import { Rand } from '../support/prng.js';
 
 const SEED = process.env['HADRILL_SEED'] === undefined ? 0x5eed2024 : Number(process.env['HADRILL_SEED']) >>> 0;
 const CASES = 2000;
@@ -363,22 +363,6 @@ function writeSide(res: ServiceResult, sameFrame: boolean): unknown {
 
 // ---------------------------------------------------------------------------
 // Randomized: generated histories against the definition
-
-class Rand {
-  readonly next: () => number;
-  constructor(seed: number) {
-    this.next = prng(seed);
-  }
-  int(lo: number, hi: number): number {
-    return lo + Math.floor(this.next() * (hi - lo + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-}
 
 interface ReadCase {
   seed: number;
