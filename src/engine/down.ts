@@ -26,7 +26,10 @@ async function removeByLabels(runtime: ContainerRuntime, labels: Record<string, 
     async () => {
       const containers = await runtime.list(labels);
       // Removing a container also removes its network namespace, and with it any tc or iptables rule inside.
-      await Promise.all(containers.map((c) => runtime.remove(c.name)));
+      // One at a time: the engine keeps a count of each network's endpoints, and removing many containers
+      // of one network at once is what leaves that count out of step (moby/moby#42119), the network then
+      // impossible to remove until dockerd restarts.
+      for (const c of containers) await runtime.remove(c.name);
       const networks = await runtime.listNetworks(labels);
       for (const n of networks) await runtime.removeNetwork(n.name);
       return { containers: containers.length, networks: networks.length };

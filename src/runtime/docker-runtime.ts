@@ -14,6 +14,8 @@ import type {
   NetworkSpec,
 } from './container-runtime.js';
 
+/** Tries at removing a network whose endpoints the engine has not let go of yet: about 5 s in all. */
+const NETWORK_REMOVAL_ATTEMPTS = 6;
 const API_TIMEOUT_MS = 120_000;
 
 export class DockerRuntime implements ContainerRuntime {
@@ -61,8 +63,29 @@ export class DockerRuntime implements ContainerRuntime {
     }));
   }
 
+  /**
+   * Right after its containers are removed, the engine can still count their
+   * endpoints for a moment ("has active endpoints"), so that refusal is
+   * retried for a few seconds before it counts.
+   */
   async removeNetwork(name: string): Promise<void> {
-    await this.ignoring404(`remove network ${name}`, () => this.docker.getNetwork(name).remove());
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.ignoring404(`remove network ${name}`, () => this.docker.getNetwork(name).remove());
+        return;
+      } catch (error) {
+        if (!/active endpoints/.test((error as Error).message)) throw error;
+        if (attempt >= NETWORK_REMOVAL_ATTEMPTS) {
+          throw new HadrillError('setup', `${(error as Error).message} (no container is attached to it any more)`, {
+            hint:
+              "The Docker engine's count of the network's endpoints is out of step with its containers (a known engine bug, moby/moby#42119); " +
+              'only a restart of dockerd clears it. hadrill has removed every container of the run; once dockerd has restarted, `hadrill down --all` removes the network.',
+            cause: error,
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+      }
+    }
   }
 
   async run(spec: ContainerSpec): Promise<void> {

@@ -117,7 +117,7 @@ function latencyPair(p50: number | null, p99: number | null): string {
 }
 
 const LATENCY_NOTE =
-  'lost (span): lost writes and the RPO span. p50/p99: write latency of acknowledged writes after recovery (the "after" phase; before the fault when a drill had no outage). Conflicts are not measured yet. nodes: distinct nodes in final-state.json.';
+  'lost (span): lost writes and the RPO span. p50/p99: write latency of acknowledged writes after recovery (the "after" phase; before the fault when a drill had no outage). conflicts: acknowledged writes to shared keys overwritten by an older write from another IDC. divergent: rows or keys that differ between the nodes in service. nodes: distinct nodes in final-state.json.';
 
 export function renderCompareText(rows: readonly CompareRow[]): string {
   if (rows.length === 0) return 'no reports to compare\n';
