@@ -86,7 +86,18 @@ describe('links between IDCs', () => {
     const fail = await cli('fail', 'idc-a', '--mode', 'isolate', '--json');
     assert.equal(fail.code, 0, fail.stderr);
     const applied = (JSON.parse(fail.stdout) as { appliedMs: number }).appliedMs;
-    await sleep(12_000);
+    // The Sentinels outside idc-a promote redis-b; when their first election splits its vote, the
+    // next one comes a failover timeout later, so the test waits for the promotion, not a fixed time.
+    const promotedBy = Date.now() + 45_000;
+    let roleOfB = '';
+    while (Date.now() < promotedBy) {
+      const status = JSON.parse((await cli('status', '--json')).stdout) as RunStatus;
+      roleOfB = status.nodes.find((n) => n.node === 'redis-b')?.role ?? '';
+      if (roleOfB === 'master') break;
+      await sleep(500);
+    }
+    assert.equal(roleOfB, 'master', 'the Sentinels in idc-b and idc-c promoted redis-b while idc-a was isolated');
+    await sleep(Math.max(0, applied + 12_000 - Date.now()));
     const during = (await runtime.list({ 'dev.hadrill.run': run })).filter((c) => c.labels['dev.hadrill.idc'] === 'idc-a');
     assert.ok(during.length > 0 && during.every((c) => c.state === 'running'), 'processes in the isolated IDC run on');
     assert.equal((await cli('heal')).code, 0);
@@ -97,7 +108,10 @@ describe('links between IDCs', () => {
     const redis = report.services.find((s) => s.name === 'redis');
     const local = history.filter((o) => o.kind === 'write' && o.idc === 'idc-a' && o.invokeMs > applied + 1000 && o.invokeMs < applied + 11_000);
     assert.ok(local.filter((o) => o.outcome === 'ok').length > local.length / 2, 'clients in the isolated IDC kept writing to their local master');
-    assert.ok((redis?.byIdc.find((i) => i.idc === 'idc-a')?.lost ?? 0) > 0, 'the isolated side lost its acknowledged writes when it rejoined');
+    assert.ok(
+      (redis?.byIdc.find((i) => i.idc === 'idc-a')?.lost ?? 0) > 0,
+      `the isolated side lost its acknowledged writes when it rejoined (authoritative ${redis?.authoritativeNode}, by IDC ${JSON.stringify(redis?.byIdc)})`,
+    );
   });
 
   test('heal leaves no hadrill tc qdisc or iptables rule in any container', async () => {
