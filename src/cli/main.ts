@@ -11,8 +11,8 @@ const program = new Command();
 program
   .name('hadrill')
   .description(
-    'Failover drills for MariaDB/MySQL and Redis HA topologies in Docker: real replication, real Sentinels,\n' +
-      'real faults (IDC power loss, freeze, isolation), and exact RTO and lost-write counts.',
+    'Failover drills for MariaDB/MySQL and Redis HA topologies in Docker: real replication, real Sentinels, ' +
+      'real faults (IDC power loss, freeze, isolation, cut links), and exact RTO, lost writes, stale reads and conflicts.',
   )
   .version(packageVersion())
   .option('--json', 'print only JSON on stdout (for scripts)')
