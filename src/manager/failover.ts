@@ -12,7 +12,7 @@ import {
   waitForGtidSql,
 } from '../core/mysql/replication-sql.js';
 import { gtidProgress } from '../core/mysql/gtid.js';
-import type { ManagerConfig, ManagerEvent, PrimaryAnnouncement } from '../core/plan/runtime-configs.js';
+import type { ManagerConfig, ManagerEvent, ManagerMemory, PrimaryAnnouncement } from '../core/plan/runtime-configs.js';
 import { NodeAdmin, type ManagedNode } from './node-admin.js';
 
 /** How often replication lag is sampled. */
@@ -31,14 +31,31 @@ export class FailoverManager {
   private readonly admin: NodeAdmin;
   private lastLagSample = 0;
 
+  /**
+   * memory: what a previous run of this manager remembered, when it was
+   * restarted; `remember` is called with every change of it, before the
+   * change is acted on where it protects data (fencing).
+   */
   constructor(
     private readonly config: ManagerConfig,
     private readonly emit: (event: ManagerEvent) => void,
+    memory: ManagerMemory | null = null,
+    private readonly remember: (memory: ManagerMemory) => void = () => undefined,
   ) {
-    const initial = config.nodes.find((n) => n.name === config.initialPrimary);
-    if (!initial) throw new Error(`initial primary ${config.initialPrimary} is not among the nodes`);
-    this.primary = initial;
+    const name = memory?.primary ?? config.initialPrimary;
+    const primary = config.nodes.find((n) => n.name === name);
+    if (!primary) throw new Error(`primary ${name} is not among the nodes`);
+    this.primary = primary;
+    if (memory) {
+      this.epoch = memory.epoch;
+      for (const f of memory.fenced) this.fenced.add(f);
+      this.emit({ t: 'restored', at: Date.now(), primary: primary.name, epoch: memory.epoch, fenced: [...this.fenced] });
+    }
     this.admin = new NodeAdmin(config);
+  }
+
+  private memorize(): void {
+    this.remember({ primary: this.primary.name, epoch: this.epoch, fenced: [...this.fenced] });
   }
 
   announcement(): PrimaryAnnouncement {
@@ -54,6 +71,7 @@ export class FailoverManager {
     for (;;) {
       try {
         for (const sql of setReadOnlySql(this.config.flavor, false)) await this.admin.run(this.primary, sql);
+        this.memorize();
         this.emit({ t: 'started', at: Date.now(), primary: this.primary.name });
         return;
       } catch {
@@ -104,6 +122,8 @@ export class FailoverManager {
 
   private async check(): Promise<void> {
     try {
+      // A primary fenced before a crash left the failover unfinished: it stays fenced and is replaced.
+      if (this.fenced.has(this.primary.name)) throw new Error(`${this.primary.name} is fenced`);
       await this.admin.run(this.primary, 'SELECT 1');
       this.failures = 0;
     } catch (error) {
@@ -143,6 +163,7 @@ export class FailoverManager {
       this.primary = chosen;
       this.epoch += 1;
       this.failures = 0;
+      this.memorize();
       this.emit({ t: 'promoted', at: Date.now(), node: chosen.name, epoch: this.epoch, gtid: row?.gtid ?? '' });
     } catch (error) {
       this.emit({ t: 'failover-failed', at: Date.now(), error: `opening ${chosen.name} for writes: ${(error as Error).message}` });
@@ -204,6 +225,7 @@ export class FailoverManager {
 
   private async fence(node: ManagedNode): Promise<void> {
     this.fenced.add(node.name);
+    this.memorize();
     try {
       for (const sql of setReadOnlySql(this.config.flavor, true)) await this.admin.run(node, sql);
       this.emit({ t: 'fenced', at: Date.now(), node: node.name, ok: true });

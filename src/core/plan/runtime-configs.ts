@@ -42,6 +42,8 @@ export interface ManagerConfig {
   connectTimeoutMs: number;
   listenPort: number;
   eventsFile: string;
+  /** Where the manager keeps its memory (primary, epoch, fenced nodes) across restarts. */
+  stateFile: string;
   flavor: 'mariadb' | 'mysql';
   /** Semi-sync replication: a promoted primary keeps it only while a replica can acknowledge. */
   semiSync: boolean;
@@ -56,9 +58,17 @@ export interface PrimaryAnnouncement {
   epoch: number;
 }
 
+/** What the manager remembers across a crash: a restarted manager must never reopen a fenced primary. */
+export interface ManagerMemory {
+  primary: string;
+  epoch: number;
+  fenced: string[];
+}
+
 /** One line of the manager's event log. */
 export type ManagerEvent =
   | { t: 'started'; at: number; primary: string }
+  | { t: 'restored'; at: number; primary: string; epoch: number; fenced: string[] }
   | { t: 'primary-unhealthy'; at: number; primary: string; failures: number; error: string }
   | { t: 'failure-detected'; at: number; primary: string }
   | { t: 'fenced'; at: number; node: string; ok: boolean; error?: string }

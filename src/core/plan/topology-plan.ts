@@ -151,6 +151,7 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
       connectTimeoutMs: mysql.manager.connectTimeoutMs,
       listenPort: PORTS.manager,
       eventsFile: '/var/lib/hadrill/manager/events.jsonl',
+      stateFile: '/var/lib/hadrill/manager/memory.json',
       flavor: mysql.flavor,
       semiSync: mysql.replication === 'semi-sync',
     };
