@@ -57,12 +57,14 @@ export class RedisWriter {
       if (key !== undefined) transaction.set(`${SHARED_KEY_PREFIX}${key}`, id);
       const replies = await transaction.exec();
       this.timeoutsInARow = 0;
+      // The node that answered: the stream the reply came on (a failover may have replaced the one the write began on).
+      const answered = this.redis.stream?.remoteAddress ?? node;
       // Redis does not roll a transaction back: a command that failed inside EXEC leaves the others applied.
       const failedInside = replies?.find(([error]) => error !== null)?.[0];
       if (replies === null || failedInside) {
-        return { outcome: 'unknown', error: failedInside?.message ?? 'transaction aborted', ...(node ? { node } : {}) };
+        return { outcome: 'unknown', error: failedInside?.message ?? 'transaction aborted', ...(answered ? { node: answered } : {}) };
       }
-      return { outcome: 'ok', ...(node ? { node } : {}) };
+      return { outcome: 'ok', ...(answered ? { node: answered } : {}) };
     } catch (error) {
       const message = (error as Error).message ?? String(error);
       if (message.includes('timed out') && ++this.timeoutsInARow >= TIMEOUTS_BEFORE_RECONNECT) {

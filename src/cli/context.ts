@@ -51,6 +51,7 @@ const SLO_FLAGS: readonly { names: readonly string[]; bound: keyof SloBounds; ki
   { names: ['divergentRows'], bound: 'divergentRows', kind: 'count' },
   { names: ['conflicts'], bound: 'conflicts', kind: 'count' },
   { names: ['p99StaleRead', 'p99StaleReadMs'], bound: 'p99StaleReadMs', kind: 'duration' },
+  { names: ['splitBrain', 'splitBrainMs'], bound: 'splitBrainMs', kind: 'duration' },
 ];
 
 /** `--slo rto=10s --slo lostWrites=0` over the scenario's own SLOs. */
@@ -61,7 +62,7 @@ export function mergeSlos(base: Slo, overrides: string[] = []): Slo {
     const flag = SLO_FLAGS.find((f) => f.names.includes(key ?? ''));
     if (flag === undefined) {
       throw new HadrillError('usage', `--slo ${item}: unknown SLO "${key}".`, {
-        hint: 'Known SLOs: rto, p99WriteDuringFault and p99StaleRead (durations), lostWrites, divergentRows and conflicts (counts).',
+        hint: 'Known SLOs: rto, p99WriteDuringFault, p99StaleRead and splitBrain (durations), lostWrites, divergentRows and conflicts (counts).',
       });
     }
     if (flag.kind === 'duration') {

@@ -66,8 +66,10 @@ export interface NodeState {
 
 export interface ServiceFinalState {
   service: ServiceName;
-  /** The node whose content is the service's final state (the primary/master after recovery). null if none survived. */
+  /** The node whose content is the service's final state (the primary/master after recovery). null if none could be named. */
   authoritativeNode: string | null;
+  /** Why no node could be named authoritative (the service then cannot be checked). */
+  noAuthority?: string;
   /** Nodes in service: the authoritative node and those replicating from it. Divergence is counted among these. */
   nodes: NodeState[];
   /**

@@ -1,4 +1,5 @@
 // Failover milestones from the reference manager's event log.
+import type { FailoverMilestones } from './check/rto-split.js';
 import type { ManagerEvent } from './plan/runtime-configs.js';
 
 export function parseManagerEvents(text: string): ManagerEvent[] {
@@ -14,10 +15,10 @@ export function parseManagerEvents(text: string): ManagerEvent[] {
     });
 }
 
-export function managerMilestones(events: ManagerEvent[], sinceMs: number): { detectedMs?: number; promotedMs?: number } {
-  const detected = events.find((e) => e.t === 'failure-detected' && e.at >= sinceMs);
-  const promoted = events.find((e) => e.t === 'promoted' && e.at >= sinceMs);
-  return { ...(detected ? { detectedMs: detected.at } : {}), ...(promoted ? { promotedMs: promoted.at } : {}) };
+/** Every detection and promotion at or after `sinceMs`, in time order. */
+export function managerMilestones(events: ManagerEvent[], sinceMs: number): FailoverMilestones {
+  const at = (t: ManagerEvent['t']): number[] => events.filter((e) => e.t === t && e.at >= sinceMs).map((e) => e.at).sort((a, b) => a - b);
+  return { detectedMs: at('failure-detected'), promotedMs: at('promoted') };
 }
 
 export interface LagSeries {

@@ -2,6 +2,8 @@
 //   1:X 26 Nov 2026 02:33:21.123 # +odown master hadrill 10.161.1.10 6379 #quorum 2/2
 //   1:X 26 Nov 2026 02:33:23.456 # +switch-master hadrill 10.161.1.10 6379 10.161.2.10 6379
 
+import type { FailoverMilestones } from './check/rto-split.js';
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const LINE = /(\d{1,2}) (\w{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) [#*.-] ([+-][\w-]+) (.*)$/;
 
@@ -26,12 +28,17 @@ export function parseSentinelLog(text: string): SentinelLogEvent[] {
 }
 
 /**
- * The first detection (+odown: the Sentinels agree the master is down) and the
- * first promotion (+switch-master) at or after `sinceMs`, across all Sentinels.
+ * Detections (+odown: the Sentinels agree the master is down) and promotions
+ * (+switch-master) at or after `sinceMs`, across all Sentinels. Every
+ * Sentinel logs the same promotion, so instants closer than a second to the
+ * one before are one event.
  */
-export function sentinelMilestones(events: SentinelLogEvent[], sinceMs: number): { detectedMs?: number; promotedMs?: number } {
-  const after = events.filter((e) => e.at >= sinceMs).sort((a, b) => a.at - b.at);
-  const detected = after.find((e) => e.event === '+odown');
-  const promoted = after.find((e) => e.event === '+switch-master');
-  return { ...(detected ? { detectedMs: detected.at } : {}), ...(promoted ? { promotedMs: promoted.at } : {}) };
+export function sentinelMilestones(events: SentinelLogEvent[], sinceMs: number): FailoverMilestones {
+  const at = (name: string): number[] => {
+    const times = events.filter((e) => e.event === name && e.at >= sinceMs).map((e) => e.at).sort((a, b) => a - b);
+    return times.filter((t, i) => i === 0 || t - times[i - 1]! >= SAME_EVENT_MS);
+  };
+  return { detectedMs: at('+odown'), promotedMs: at('+switch-master') };
 }
+
+const SAME_EVENT_MS = 1000;

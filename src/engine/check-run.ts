@@ -4,7 +4,7 @@
 // rendered reports.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkAll } from '../core/check/checker.js';
+import { checkAll, downFromFaults, incompleteServices } from '../core/check/checker.js';
 import type { CheckInput } from '../core/check/check-types.js';
 import { evaluateScenarioSlos } from '../core/check/slo-scope.js';
 import type { Slo } from '../core/scenario/scenario.js';
@@ -64,10 +64,15 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       outageStartMs,
       outageEndMs: first?.healedMs ?? null,
       outageIdcs: [...new Set(outages.map((f) => (isOutageFault(f.spec) ? f.spec.idc : '')))],
+      down: downFromFaults(faults),
       rtoWindowMs: state.scenario.drill.rtoWindowMs,
       failoverEvents: outageStartMs === null ? {} : await failoverEvents(state, runtime, outageStartMs),
+      writeIntervalMs: writeIntervals(state),
+      // Clients record the address that answered a write; reports speak of nodes.
+      nodeNames: Object.fromEntries(state.plan.containers.map((c) => [c.ip, c.node])),
     };
     const services = checkAll(input);
+    const incomplete = incompleteServices(input);
     const notes: string[] = [`links between IDCs shaped with ${state.wan?.mechanism === 'netem' ? 'tc netem' : state.wan?.mechanism === 'userspace' ? 'the userspace WAN emulator (no netem in this kernel)' : 'nothing'}`];
     if (history.orphanCompletions > 0) notes.push(`${history.orphanCompletions} completions had no invoke in the history`);
     if (history.duplicates > 0) notes.push(`${history.duplicates} duplicate history lines were ignored`);
@@ -80,6 +85,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       finishedAt: Date.now(),
       faults,
       services,
+      incomplete,
       slos: evaluateScenarioSlos(services, options.slo),
       notes,
       ...(state.scenario.mysql ? { replicationLag: lagSeries(managerEvents(state), options.startedAtMs, finalState.readAtMs) } : {}),
@@ -97,6 +103,14 @@ export function writeReportFiles(dir: string, report: Report, ops: unknown[], fi
   writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
   writeFileSync(join(dir, 'summary.md'), renderMarkdown(report));
   writeFileSync(join(dir, 'report.html'), renderHtml(report));
+}
+
+function writeIntervals(state: RunState): NonNullable<CheckInput['writeIntervalMs']> {
+  const w = state.scenario.workload;
+  return {
+    ...(w.mysqlWritesPerSecond > 0 ? { mysql: 1000 / w.mysqlWritesPerSecond } : {}),
+    ...(w.redisWritesPerSecond > 0 ? { redis: 1000 / w.redisWritesPerSecond } : {}),
+  };
 }
 
 function managerEvents(state: RunState): ManagerEvent[] {

@@ -37,7 +37,12 @@ async function readMysql(state: RunState): Promise<ServiceFinalState> {
   // The manager's word decides; without a manager, the one writable node (if exactly one).
   const primary = read.find((n) => n.node === announced?.name) ?? (writable.length === 1 ? writable[0] : undefined);
   if (primary) primary.role = 'primary';
-  return serviceState('mysql', read, primary, (n) => primary !== undefined && n.source === primary.ip, unreadable);
+  const result = serviceState('mysql', read, primary, (n) => primary !== undefined && n.source === primary.ip, unreadable);
+  if (!primary) {
+    const word = announced === null ? 'the failover manager could not be reached' : `the failover manager names ${announced.name}, which could not be read`;
+    result.noAuthority = `${word}, and ${writable.length === 0 ? 'no node is writable' : `${writable.length} nodes are writable (${writable.map((n) => n.node).join(', ')})`}`;
+  }
+  return result;
 }
 
 /** In service: the authoritative node and the nodes that replicate from it; every other readable node is out of service. */
@@ -86,7 +91,13 @@ async function readRedis(state: RunState): Promise<ServiceFinalState> {
   // The Sentinels' word decides; without them, the one node that says it is master (if exactly one).
   const masters = read.filter((n) => n.role === 'master');
   const master = read.find((n) => n.ip === masterIp && n.role === 'master') ?? (masters.length === 1 ? masters[0] : undefined);
-  return serviceState('redis', read, master, (n) => master !== undefined && n.masterHost === master.ip && n.linkUp, unreadable);
+  const result = serviceState('redis', read, master, (n) => master !== undefined && n.masterHost === master.ip && n.linkUp, unreadable);
+  if (!master) {
+    const named = read.find((n) => n.ip === masterIp);
+    const word = masterIp === null ? 'no Sentinel could be reached' : named ? `the Sentinels name ${named.node}, which is not a master` : `the Sentinels name ${masterIp}, which could not be read`;
+    result.noAuthority = `${word}, and ${masters.length === 0 ? 'no node is a master' : `${masters.length} nodes are masters (${masters.map((n) => n.node).join(', ')})`}`;
+  }
+  return result;
 }
 
 /** The master most reachable Sentinels name. */

@@ -5,10 +5,13 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CheckInput, ServiceResult } from '../../src/core/check/check-types.js';
-import { checkAll, measureRto } from '../../src/core/check/checker.js';
+import { checkAll, incompleteServices } from '../../src/core/check/checker.js';
+import { measureRtoByClient } from '../../src/core/check/rto.js';
+import { measureSplitBrain } from '../../src/core/check/split-brain.js';
 import { mergeHistory, parseHistoryJsonl } from '../../src/core/check/merge-history.js';
 import type { FinalState, HistoryLine, NodeState, OpRecord, Outcome, ServiceName } from '../../src/core/history.js';
 import { Rand } from '../support/prng.js';
+import { literalRpoWindowMs, literalServiceRto, literalSplitBrainMs } from '../support/literal-definitions.js';
 
 const SEED = process.env['HADRILL_SEED'] === undefined ? 0x5eed2024 : Number(process.env['HADRILL_SEED']) >>> 0;
 const CASES = 3000;
@@ -23,9 +26,11 @@ interface Expected {
   unknownAbsent: number;
   unexpectedIds: string[];
   divergent: number;
-  rpoSpanMs: number | null;
+  rpoBeforeOutageMs: number | null;
   byIdc: ServiceResult['byIdc'];
   oldestLostAck: number;
+  /** No authoritative node: the service must be left out of the check, listed as incomplete. */
+  incomplete: boolean;
 }
 
 interface Case {
@@ -55,9 +60,10 @@ function emptyExpected(): Expected {
     unknownAbsent: 0,
     unexpectedIds: [],
     divergent: 0,
-    rpoSpanMs: null,
+    rpoBeforeOutageMs: null,
     byIdc: [],
     oldestLostAck: Infinity,
+    incomplete: false,
   };
 }
 
@@ -109,7 +115,7 @@ function generateCase(seed: number): Case {
       if (op.service !== service) continue;
       exp.attempted++;
       let s = idcStats.get(op.idc);
-      if (s === undefined) idcStats.set(op.idc, (s = { idc: op.idc, attempted: 0, acknowledged: 0, failed: 0, unknown: 0, lost: 0 }));
+      if (s === undefined) idcStats.set(op.idc, (s = { idc: op.idc, attempted: 0, acknowledged: 0, failed: 0, unknown: 0, lost: 0, lostWindowMs: null }));
       s.attempted++;
       if (op.outcome === 'ok') {
         exp.acknowledged++;
@@ -143,8 +149,13 @@ function generateCase(seed: number): Case {
         exp.unexpectedIds.push(ghost);
       }
     }
+    for (const s of idcStats.values()) {
+      const acks = ops.filter((o) => o.service === service && o.idc === s.idc && exp.lostIds.includes(o.id)).map((o) => o.completeMs!);
+      s.lostWindowMs = acks.length === 0 ? null : Math.max(...acks) - Math.min(...acks);
+    }
     exp.byIdc = [...idcStats.values()].sort((a, b) => a.idc.localeCompare(b.idc));
-    if (outageStart !== null && exp.lostIds.length > 0) exp.rpoSpanMs = Math.max(0, outageStart - exp.oldestLostAck);
+    if (outageStart !== null && exp.lostIds.length > 0) exp.rpoBeforeOutageMs = Math.max(0, outageStart - exp.oldestLostAck);
+    exp.incomplete = !survives && exp.attempted > 0;
 
     // Replicas: mostly the final set, missing a few, plus some lost writes
     // the old primary had; every id's node count is tracked as it is placed.
@@ -191,30 +202,25 @@ function generateCase(seed: number): Case {
   return { seed, input, files, expected };
 }
 
-/** The RTO definition read literally, one candidate at a time: slow, obviously right. */
-function naiveRto(ops: readonly OpRecord[], start: number, outageIdcs: readonly string[], windowMs: number): number | null {
-  const surviving = ops.filter((o) => o.invokeMs >= start && !outageIdcs.includes(o.idc));
-  if (surviving.length === 0) return null;
-  const lastInvoke = Math.max(...surviving.map((o) => o.invokeMs));
-  const lastOps = surviving.filter((o) => o.invokeMs === lastInvoke);
-  const candidates = surviving.filter((o) => o.outcome === 'ok').sort((a, b) => a.invokeMs - b.invokeMs);
-  for (const c of candidates) {
-    const end = c.invokeMs + windowMs;
-    const inWindow = surviving.filter((o) => o.invokeMs >= c.invokeMs && o.invokeMs <= end);
-    const covered = lastInvoke >= end || lastOps.some((o) => o.outcome === 'ok' && o.completeMs !== null && o.completeMs >= end);
-    if (inWindow.length >= 2 && inWindow.every((o) => o.outcome === 'ok') && covered) return c.invokeMs - start;
-  }
-  return null;
-}
-
 function assertMatches(c: Case, results: ServiceResult[], via: string): void {
   const where = `${via}: case seed ${c.seed} (suite seed ${SEED})`;
-  assert.deepEqual(results.map((s) => s.name), [...c.expected.keys()].sort(), where);
+  const judged = [...c.expected.entries()].filter(([, e]) => !e.incomplete).map(([name]) => name);
+  assert.deepEqual(results.map((s) => s.name), judged.sort(), where);
+  assert.deepEqual(
+    incompleteServices(c.input).map((i) => i.name),
+    [...c.expected.entries()].filter(([, e]) => e.incomplete).map(([name]) => name).sort(),
+    `${where}: services without an authoritative node are listed, not judged`,
+  );
   for (const res of results) {
     const exp = c.expected.get(res.name)!;
-    const ops = c.input.history.filter((o) => o.service === res.name);
+    const ops = c.input.history.filter((o) => o.service === res.name && o.kind === 'write');
     const start = c.input.outageStartMs;
-    const rto = start === null ? null : naiveRto(ops, start, c.input.outageIdcs, c.input.rtoWindowMs);
+    const lost = new Set(exp.lostIds);
+    const present = new Set(c.input.finalState.services.find((s) => s.service === res.name)?.nodes.find((n) => n.node === res.authoritativeNode)?.ids ?? []);
+    const durable = (id: string): boolean => present.has(id) && !lost.has(id);
+    const down = c.input.outageIdcs.map((idc) => ({ idc, fromMs: start ?? 0, toMs: null }));
+    const rto = start === null ? null : literalServiceRto(ops, durable, start, down, c.input.rtoWindowMs);
+    const lostAcks = ops.filter((o) => lost.has(o.id)).map((o) => o.completeMs!);
     assert.deepEqual(
       {
         attempted: res.attempted,
@@ -231,6 +237,8 @@ function assertMatches(c: Case, results: ServiceResult[], via: string): void {
         byIdc: res.byIdc,
         rtoMs: res.rtoMs,
         recovered: res.recovered,
+        clientRtos: res.rto.byClient.filter((x) => x.measured).map((x) => [x.client, x.rtoMs, x.recovered]),
+        recoveredAtMs: res.rto.recoveredAtMs,
       },
       {
         attempted: exp.attempted,
@@ -243,10 +251,19 @@ function assertMatches(c: Case, results: ServiceResult[], via: string): void {
         unknownAbsent: exp.unknownAbsent,
         unexpectedIds: [...exp.unexpectedIds].sort(),
         divergent: exp.divergent,
-        rpo: { lostWrites: exp.lostIds.length, spanMs: exp.rpoSpanMs },
+        rpo: {
+          lostWrites: exp.lostIds.length,
+          windowMs: literalRpoWindowMs(ops, durable),
+          firstLostAckMs: lostAcks.length === 0 ? null : Math.min(...lostAcks),
+          lastLostAckMs: lostAcks.length === 0 ? null : Math.max(...lostAcks),
+          beforeOutageMs: exp.rpoBeforeOutageMs,
+        },
         byIdc: exp.byIdc,
-        rtoMs: rto,
-        recovered: start === null || rto !== null,
+        rtoMs: rto === null ? null : rto.rtoMs,
+        recovered: rto === null ? true : rto.recovered,
+        clientRtos: rto === null ? [] : rto.clients.filter((x) => x.measured).map((x) => [x.client, x.rtoMs, x.recovered]),
+        // The last client's recovery: the latest end of any gap, the first fault when nobody stopped.
+        recoveredAtMs: rto === null || !rto.recovered ? null : Math.max(start!, ...rto.clients.flatMap((x) => x.gaps.map((g) => g.endMs ?? -Infinity))),
       },
       `${where}, service ${res.name}`,
     );
@@ -281,33 +298,89 @@ describe(`randomized ground truth (HADRILL_SEED=${SEED}, ${CASES} cases)`, () =>
     }
   });
 
-  it('finds the recovery instant it was built with', () => {
-    // Surviving clients fail until a chosen instant and succeed from then on,
-    // writing often enough that any window holds two ops: the RTO is the first
-    // surviving invoke at or after that instant.
+  it('finds the gaps each client was built with: failures, unknowns and acknowledged-then-lost writes, over several faults', () => {
+    // Each surviving client goes without durable writes over chosen stretches
+    // (its writes there fail, time out, or are acknowledged and later lost)
+    // and writes durably otherwise, often enough that every window holds two
+    // writes: its RTO is the longest stretch from its first bad write to its
+    // first durable write after the stretch. A client of the failed IDC is
+    // never measured.
     for (let i = 0; i < CASES; i++) {
       const seed = caseSeed(i);
       const r = new Rand(seed);
       const start = r.int(1000, 5000);
       const windowMs = r.pick([200, 1000, 3000]);
-      const recoverAt = start + r.int(0, 8000);
       const ops: OpRecord[] = [];
-      let firstOk = Infinity;
+      const lost = new Set<string>();
+      const expected = new Map<string, number>();
       for (let c = r.int(2, 5); c > 0; c--) {
+        const client = `c${c}`;
         const failedIdc = c === 1;
         const idc = failedIdc ? 'idc-a' : r.pick(['idc-b', 'idc-c']);
+        const stretches: [number, number][] = [];
+        let at = start;
+        for (let k = r.int(0, 3); k > 0; k--) {
+          const from = at + r.int(0, 3000);
+          const to = from + r.int(1, 6000);
+          stretches.push([from, to]);
+          at = to + 2 * windowMs + r.int(10, 500);
+        }
+        const mode = r.pick(['failed', 'unknown', 'lost'] as const);
+        const inStretch = (t: number): boolean => stretches.some(([a, b]) => t >= a && t < b);
         let t = r.int(0, 100);
-        for (let n = 0; t < recoverAt + 6 * windowMs; n++) {
-          const ok = failedIdc ? r.chance(0.3) : t < start || t >= recoverAt;
-          const hang = !failedIdc && !ok && r.chance(0.05);
-          const completeMs = t + (hang ? r.int(1, 3) * windowMs : r.int(1, Math.max(1, windowMs / 4)));
-          ops.push({ id: `c${c}-${n}`, service: 'mysql', kind: 'write', client: `c${c}`, idc, invokeMs: t, completeMs, outcome: ok ? 'ok' : 'failed' });
-          if (!failedIdc && ok && t >= recoverAt) firstOk = Math.min(firstOk, t);
-          t = completeMs + r.int(0, Math.floor(windowMs / 8));
+        let longest = 0;
+        let gapStart: number | null = null;
+        for (let n = 0; t < at + 6 * windowMs; n++) {
+          const id = `${client}-${n}`;
+          const bad = !failedIdc && inStretch(t);
+          const step = r.int(1, Math.max(2, Math.floor(windowMs / 4)));
+          const completeMs = t + r.int(1, Math.max(1, Math.floor(step / 2)));
+          const outcome: Outcome = failedIdc ? r.pick(['ok', 'failed', 'unknown'] as const) : bad && mode !== 'lost' ? mode : 'ok';
+          ops.push({ id, service: 'mysql', kind: 'write', client, idc, invokeMs: t, completeMs, outcome });
+          if (bad && mode === 'lost') lost.add(id);
+          if (bad && gapStart === null) gapStart = t;
+          if (!bad && gapStart !== null) {
+            longest = Math.max(longest, t - gapStart);
+            gapStart = null;
+          }
+          t = completeMs + r.int(0, Math.max(1, step - (completeMs - t)));
+        }
+        if (!failedIdc) expected.set(client, longest);
+      }
+      // In any order: the checker must not rely on the history being sorted.
+      const shuffled = r.shuffle(ops);
+      const present = Uint8Array.from(shuffled, (o) => (lost.has(o.id) ? 0 : 1));
+      const got = measureRtoByClient({ ops: shuffled, present, periodStartMs: start, down: [{ idc: 'idc-a', fromMs: start, toMs: null }], windowMs });
+      const measured = got.byClient.filter((x) => x.measured);
+      assert.deepEqual(
+        measured.map((x) => [x.client, x.rtoMs]),
+        [...expected.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
+        `case seed ${seed} (suite seed ${SEED})`,
+      );
+      assert.equal(got.worst?.rtoMs, Math.max(...expected.values()), `case seed ${seed}: the service's RTO is the worst client's`);
+    }
+  });
+
+  it('measures split brain as the literal overlap of runs on different nodes', () => {
+    for (let i = 0; i < CASES / 3; i++) {
+      const seed = caseSeed(i);
+      const r = new Rand(seed);
+      const nodes = ['n1', 'n2', 'n3'].slice(0, r.int(1, 3));
+      const ops: OpRecord[] = [];
+      for (let c = r.int(1, 5); c > 0; c--) {
+        let t = r.int(0, 500);
+        let node = r.pick(nodes);
+        for (let n = 0; t < 10_000; n++) {
+          if (r.chance(0.03)) node = r.pick(nodes);
+          const outcome: Outcome = r.chance(0.9) ? 'ok' : r.pick(['failed', 'unknown'] as const);
+          const completeMs = t + r.int(0, 30);
+          ops.push({ id: `c${c}-${n}`, service: 'redis', kind: 'write', client: `c${c}`, idc: 'idc-a', invokeMs: t, completeMs, outcome, node });
+          t = completeMs + r.int(1, 80);
         }
       }
-      const got = measureRto(r.shuffle(ops), start, ['idc-a'], windowMs);
-      assert.equal(got, firstOk - start, `case seed ${seed} (suite seed ${SEED})`);
+      const got = measureSplitBrain({ ops: r.shuffle(ops), present: new Uint8Array(ops.length).fill(1), nodeName: (n) => n });
+      assert.equal(got.ms, literalSplitBrainMs(ops), `case seed ${seed} (suite seed ${SEED})`);
+      if (nodes.length === 1) assert.equal(got.ms, 0);
     }
   });
 });

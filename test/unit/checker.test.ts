@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CheckInput } from '../../src/core/check/check-types.js';
-import { checkAll, checkService, latencyStats } from '../../src/core/check/checker.js';
+import { checkAll, checkService, incompleteServices, latencyStats } from '../../src/core/check/checker.js';
 import { evaluateSlos } from '../../src/core/check/slo.js';
 import type { FinalState, OpRecord, Outcome, ServiceName } from '../../src/core/history.js';
 
@@ -59,7 +59,7 @@ describe('checkService set semantics', () => {
   it('counts acknowledged writes missing from the authoritative node as lost, and nothing else', () => {
     assert.equal(r.lost, 2);
     assert.deepEqual(r.lostIds, ['ok-lost-1', 'ok-lost-2']);
-    assert.deepEqual(r.rpo, { lostWrites: 2, spanMs: null });
+    assert.deepEqual(r.rpo, { lostWrites: 2, windowMs: 8, firstLostAckMs: 25, lastLostAckMs: 33, beforeOutageMs: null });
   });
 
   it('splits unknown outcomes into present and absent', () => {
@@ -74,15 +74,17 @@ describe('checkService set semantics', () => {
 
   it('breaks the counts down by client IDC', () => {
     assert.deepEqual(r.byIdc, [
-      { idc: 'idc-a', attempted: 5, acknowledged: 2, failed: 1, unknown: 2, lost: 1 },
-      { idc: 'idc-b', attempted: 2, acknowledged: 1, failed: 1, unknown: 0, lost: 1 },
+      { idc: 'idc-a', attempted: 5, acknowledged: 2, failed: 1, unknown: 2, lost: 1, lostWindowMs: 0 },
+      { idc: 'idc-b', attempted: 2, acknowledged: 1, failed: 1, unknown: 0, lost: 1, lostWindowMs: 0 },
     ]);
   });
 
   it('without an outage: no RTO, recovered, every op in the "before" phase', () => {
     assert.equal(r.rtoMs, null);
     assert.equal(r.recovered, true);
-    assert.deepEqual(r.rtoSplit, { detectMs: null, promoteMs: null, rerouteMs: null });
+    assert.deepEqual(r.rtoSplit, { faultId: null, detectMs: null, promoteMs: null, rerouteMs: null, note: null });
+    assert.deepEqual(r.rto.byClient, []);
+    assert.deepEqual(r.splitBrain, { ms: 0, intervals: [], nodes: [], acknowledged: 0, lost: 0, byNode: [] });
     assert.equal(r.phases.before.ops, 7);
     assert.equal(r.phases.during.ops, 0);
     assert.equal(r.phases.after.ops, 0);
@@ -91,10 +93,12 @@ describe('checkService set semantics', () => {
     assert.equal(r.authoritativeNode, 'm1');
   });
 
-  it('checkAll returns every service of the history and final state, sorted', () => {
+  it('checkAll returns every service of the history and final state it can judge, sorted', () => {
     const all = checkAll(input(history, [final[0]!]));
-    assert.deepEqual(all.map((s) => s.name), ['mysql', 'redis']);
-    assert.equal(all[1]!.lost, 1, 'redis has no final state, so its one acknowledged write is lost');
+    assert.deepEqual(all.map((s) => s.name), ['mysql'], 'redis has no final state: it cannot be judged');
+    assert.deepEqual(incompleteServices(input(history, [final[0]!])), [
+      { name: 'redis', reason: 'the final read holds no state for this service', attempted: 1, acknowledged: 1, readable: [], unreadable: [] },
+    ]);
     const onlyFinal = checkAll(input([], [state('redis', { r1: ['x'] }, 'r1')]));
     assert.deepEqual(onlyFinal.map((s) => [s.name, s.attempted, s.unexpected]), [['redis', 0, 1]]);
   });
@@ -103,11 +107,24 @@ describe('checkService set semantics', () => {
 describe('checkService final state edge cases', () => {
   const history = [op('a', 'ok', 1, 2), op('b', 'ok', 3, 4), op('c', 'unknown', 5, null)];
 
-  it('with no authoritative node every acknowledged write is lost', () => {
-    const r = checkService('mysql', input(history, [state('mysql', { m1: ['a', 'b', 'c'] }, null)]));
-    assert.equal(r.lost, 2);
-    assert.equal(r.unknownAbsent, 1);
-    assert.equal(r.authoritativeNode, null);
+  it('with no authoritative node the service is not judged: nothing is counted lost, and the reason and the nodes read are given', () => {
+    const final = [{ ...state('mysql', { m1: ['a', 'b', 'c'] }, null), noAuthority: 'the failover manager could not be reached, and no node is writable', unreadable: [{ node: 'm2', reason: 'timeout' }] }];
+    assert.deepEqual(checkAll(input(history, final)), []);
+    assert.deepEqual(incompleteServices(input(history, final)), [
+      {
+        name: 'mysql',
+        reason: 'the failover manager could not be reached, and no node is writable',
+        attempted: 3,
+        acknowledged: 2,
+        readable: ['m1 (replica)'],
+        unreadable: [{ node: 'm2', reason: 'timeout' }],
+      },
+    ]);
+  });
+
+  it('a service without writes is judged even without an authoritative node', () => {
+    assert.deepEqual(incompleteServices(input([], [state('mysql', { m1: [] }, null)])), []);
+    assert.deepEqual(checkAll(input([], [state('mysql', { m1: [] }, null)])).map((s) => s.name), ['mysql']);
   });
 
   it('an authoritative node that could not be read holds nothing', () => {
@@ -140,24 +157,24 @@ describe('checkService final state edge cases', () => {
   });
 });
 
-describe('RPO span', () => {
+describe('RPO exposure before the outage', () => {
   const final = [state('mysql', { m1: ['kept'] }, 'm1')];
 
   it('runs from the oldest lost acknowledgement to the outage start', () => {
     const history = [op('kept', 'ok', 100, 110), op('lost-old', 'ok', 200, 250), op('lost-new', 'ok', 800, 900)];
     const r = checkService('mysql', input(history, final, { outageStartMs: 1000, outageIdcs: ['idc-z'] }));
-    assert.deepEqual(r.rpo, { lostWrites: 2, spanMs: 750 });
+    assert.deepEqual(r.rpo, { lostWrites: 2, windowMs: 650, firstLostAckMs: 250, lastLostAckMs: 900, beforeOutageMs: 750 });
   });
 
   it('is 0 when every lost write was acknowledged after the outage started', () => {
     const history = [op('lost', 'ok', 1200, 1300)];
     const r = checkService('mysql', input(history, final, { outageStartMs: 1000, outageIdcs: ['idc-z'] }));
-    assert.deepEqual(r.rpo, { lostWrites: 1, spanMs: 0 });
+    assert.deepEqual(r.rpo, { lostWrites: 1, windowMs: 0, firstLostAckMs: 1300, lastLostAckMs: 1300, beforeOutageMs: 0 });
   });
 
   it('is null when nothing was lost', () => {
     const r = checkService('mysql', input([op('kept', 'ok', 100, 110)], final, { outageStartMs: 1000 }));
-    assert.deepEqual(r.rpo, { lostWrites: 0, spanMs: null });
+    assert.deepEqual(r.rpo, { lostWrites: 0, windowMs: null, firstLostAckMs: null, lastLostAckMs: null, beforeOutageMs: null });
   });
 });
 
@@ -174,14 +191,14 @@ describe('phases and failover split', () => {
       outageStartMs: 1000,
       outageEndMs: 3000,
       outageIdcs: ['idc-dead'],
-      failoverEvents: { mysql: { detectedMs: 1300, promotedMs: 1800 } },
+      failoverEvents: { mysql: { detectedMs: [1300], promotedMs: [1800] } },
     }),
   );
 
   it('measures the RTO and splits it into detect, promote and reroute', () => {
     assert.equal(r.rtoMs, 1000);
     assert.equal(r.recovered, true);
-    assert.deepEqual(r.rtoSplit, { detectMs: 300, promoteMs: 500, rerouteMs: 200 });
+    assert.deepEqual(r.rtoSplit, { faultId: 'outage', detectMs: 300, promoteMs: 500, rerouteMs: 200, note: null });
   });
 
   it('cuts phases at the outage start and at the recovery instant, counting every client', () => {
@@ -197,9 +214,15 @@ describe('phases and failover split', () => {
   it('leaves split parts null when their milestones are missing', () => {
     const partial = checkService(
       'mysql',
-      input(history, [], { outageStartMs: 1000, outageIdcs: ['idc-dead'], failoverEvents: { mysql: { promotedMs: 1800 } } }),
+      input(history, [state('mysql', { m1: ids }, 'm1')], { outageStartMs: 1000, outageIdcs: ['idc-dead'], failoverEvents: { mysql: { detectedMs: [], promotedMs: [1800] } } }),
     );
-    assert.deepEqual(partial.rtoSplit, { detectMs: null, promoteMs: null, rerouteMs: 200 });
+    assert.deepEqual(partial.rtoSplit, {
+      faultId: 'outage',
+      detectMs: null,
+      promoteMs: null,
+      rerouteMs: 200,
+      note: 'a promotion was reported 800 ms after the fault, with no detection before it',
+    });
   });
 });
 

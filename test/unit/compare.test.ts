@@ -18,7 +18,7 @@ function semisync(): Report {
   const r = fixture();
   r.scenario = { ...r.scenario, name: 'hot-standby-semisync|x', file: null };
   const mysql = r.services[0]!;
-  r.services[0] = { ...mysql, lost: 0, lostIds: [], rpo: { lostWrites: 0, spanMs: null }, divergent: 2, conflicts: 1, conflictIds: ['m.app-idc-b.x.1'] };
+  r.services[0] = { ...mysql, lost: 0, lostIds: [], rpo: { lostWrites: 0, windowMs: null, firstLostAckMs: null, lastLostAckMs: null, beforeOutageMs: null }, divergent: 2, conflicts: 1, conflictIds: ['m.app-idc-b.x.1'] };
   return r;
 }
 
@@ -42,8 +42,8 @@ describe('compareRows', () => {
     assert.deepEqual(
       rows.map((r) => [r.scenario, r.tier, r.nodes, r.services.map((s) => [s.name, s.rtoMs === null ? null : Math.round(s.rtoMs), s.lost, s.divergent, s.conflicts])]),
       [
-        ['hot-standby', 'hot-standby', 4, [['mysql', 5974, 122, 0, 0], ['redis', 3116, 0, 0, 0]]],
-        ['hot-standby-semisync|x', 'hot-standby', null, [['mysql', 5974, 0, 2, 1], ['redis', 3116, 0, 0, 0]]],
+        ['hot-standby', 'hot-standby', 4, [['mysql', 5974, 122, 0, 0], ['redis', 3100, 0, 0, 0]]],
+        ['hot-standby-semisync|x', 'hot-standby', null, [['mysql', 5974, 0, 2, 1], ['redis', 3100, 0, 0, 0]]],
         ['steady', 'global-zone', 2, [['redis', null, 0, 0, 0]]],
       ],
     );
@@ -60,10 +60,10 @@ describe('compareRows', () => {
   it('prints an aligned console table with a group of columns per service', () => {
     const text = renderCompareText(rows);
     const lines = text.split('\n');
-    assert.match(lines[0]!, /^scenario +tier +mysql RTO +mysql lost \(span\) +mysql p50\/p99 +mysql conflicts +mysql divergent +redis RTO .* nodes$/);
-    assert.match(lines[1]!, /^hot-standby +hot-standby +5\.97 s +122 \(3\.43 s\) +3 \/ 13 ms +0 +0 +3\.12 s +0 +1 \/ 8 ms +0 +0 +4$/);
+    assert.match(lines[0]!, /^scenario +tier +mysql RTO +mysql lost \(window\) +mysql split brain +mysql p50\/p99 +mysql conflicts +mysql divergent +redis RTO .* nodes$/);
+    assert.match(lines[1]!, /^hot-standby +hot-standby +5\.97 s +122 \(3\.03 s\) +0 +3 \/ 13 ms +0 +0 +3\.10 s +0 +0 +1 \/ 8 ms +0 +0 +4$/);
     assert.match(lines[2]!, /^hot-standby-semisync\|x .* 0 +3 \/ 13 ms +1 +2 .* -$/);
-    assert.match(lines[3]!, /^steady +global-zone +- +- +- +- +- +n\/a +0 +\d+ \/ \d+ ms +0 +0 +2$/);
+    assert.match(lines[3]!, /^steady +global-zone +- +- +- +- +- +- +n\/a +0 +0 +\d+ \/ \d+ ms +0 +0 +2$/);
     // Right-aligned numbers: every row ends at the header's width.
     assert.equal(new Set(lines.slice(0, 4).map((l) => l.length)).size, 1);
     assert.match(text, /after recovery \(the "after" phase; before the fault when a drill had no outage\)/);
@@ -73,9 +73,9 @@ describe('compareRows', () => {
     const md = renderCompareMarkdown(rows);
     const lines = md.split('\n');
     assert.equal(lines[0], '## hadrill: tier trade-offs');
-    assert.match(lines[2]!, /^\| scenario \| tier \| mysql RTO \| mysql lost \(span\) \|/);
-    assert.equal(lines[3], '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    assert.equal(lines[4], '| hot-standby | hot-standby | 5.97 s | 122 (3.43 s) | 3 / 13 ms | 0 | 0 | 3.12 s | 0 | 1 / 8 ms | 0 | 0 | 4 |');
+    assert.match(lines[2]!, /^\| scenario \| tier \| mysql RTO \| mysql lost \(window\) \| mysql split brain \|/);
+    assert.equal(lines[3], '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+    assert.equal(lines[4], '| hot-standby | hot-standby | 5.97 s | 122 (3.03 s) | 0 | 3 / 13 ms | 0 | 0 | 3.10 s | 0 | 0 | 1 / 8 ms | 0 | 0 | 4 |');
     assert.match(lines[5]!, /^\| hot-standby-semisync\\\|x \|/);
   });
 
@@ -83,9 +83,9 @@ describe('compareRows', () => {
     const html = renderCompareHtml(rows);
     assert.match(html, /^<!DOCTYPE html>/);
     assert.doesNotMatch(html, /https?:\/\/|<script|<link/);
-    assert.match(html, /<th colspan="5" class="group">mysql<\/th><th colspan="5" class="group">redis<\/th>/);
+    assert.match(html, /<th colspan="6" class="group">mysql<\/th><th colspan="6" class="group">redis<\/th>/);
     assert.match(html, /<td>hot-standby-semisync\|x<\/td>/);
-    assert.match(html, /<td class="n">122 \(3\.43 s\)<\/td>/);
+    assert.match(html, /<td class="n">122 \(3\.03 s\)<\/td>/);
   });
 
   it('counts the distinct nodes of final-state.json', () => {
@@ -111,7 +111,7 @@ describe('parseReport', () => {
   it('refuses what is not JSON, not a hadrill report, or from another schema version', () => {
     usage(() => parseReport('{"schemaVersion": 1,', 'out/report.json'), /^out\/report\.json is not valid JSON/);
     usage(() => parseReport('[]', 'x.json'), /x\.json is not a hadrill report/);
-    usage(() => parseReport(JSON.stringify({ ...fixture(), schemaVersion: 3 }), 'x.json'), /x\.json has schemaVersion 3; this hadrill reads schemaVersion 2/);
+    usage(() => parseReport(JSON.stringify({ ...fixture(), schemaVersion: 4 }), 'x.json'), /x\.json has schemaVersion 4; this hadrill reads schemaVersion 3/);
   });
 
   it('reads a version 1 report (no reads, no shared keys) with zero reads and zero conflicts', () => {
@@ -119,7 +119,7 @@ describe('parseReport', () => {
     const original = JSON.parse(readFileSync(v1, 'utf8')) as { schemaVersion: number; services: { lost: number; phases: Record<string, object> }[] };
     assert.equal(original.schemaVersion, 1);
     const upgraded = parseReport(readFileSync(v1, 'utf8'), 'v1.json');
-    assert.equal(upgraded.schemaVersion, 2);
+    assert.equal(upgraded.schemaVersion, 3);
     assert.deepEqual(
       upgraded.services.map((s) => [s.name, s.lost, s.conflicts, s.conflictIds, s.reads.attempted, s.reads.staleAgeMs.count, s.phases.during.reads, s.phases.during.readLatency.count]),
       [

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
-import { checkAll } from '../../src/core/check/checker.js';
+import { checkAll, downFromFaults } from '../../src/core/check/checker.js';
+import { parseReport } from '../../src/core/report/load-report.js';
 import { isOutageFault } from '../../src/core/faults.js';
 import type { FinalState, OpRecord } from '../../src/core/history.js';
 import type { Report } from '../../src/core/report/report-model.js';
@@ -32,7 +33,7 @@ describe('the hot-standby report fixture', () => {
     const outage = report.faults.find((f) => isOutageFault(f.spec))!;
     const start = outage.appliedMs;
     const failoverEvents = Object.fromEntries(
-      report.services.map((s) => [s.name, { detectedMs: start + s.rtoSplit.detectMs!, promotedMs: start + s.rtoSplit.detectMs! + s.rtoSplit.promoteMs! }]),
+      report.services.map((s) => [s.name, { detectedMs: [start + s.rtoSplit.detectMs!], promotedMs: [start + s.rtoSplit.detectMs! + s.rtoSplit.promoteMs!] }]),
     );
     const services = checkAll({
       history,
@@ -41,17 +42,35 @@ describe('the hot-standby report fixture', () => {
       outageStartMs: start,
       outageEndMs: outage.healedMs,
       outageIdcs: isOutageFault(outage.spec) ? [outage.spec.idc] : [],
+      down: downFromFaults(report.faults),
       rtoWindowMs: 1000,
       failoverEvents,
+      writeIntervalMs: { mysql: 50, redis: 50 },
+      nodeNames: { '10.212.1.10': 'db-a', '10.212.2.10': 'db-b', '10.212.1.11': 'redis-a', '10.212.2.11': 'redis-b' },
     });
     assert.deepEqual(JSON.parse(JSON.stringify(services)), report.services);
+    // The count is the drill's own (122 lost); the RTO is the standby IDC's client, the only one that stayed up.
     assert.deepEqual(
-      services.map((s) => [s.name, s.acknowledged, s.lost, s.unknownAbsent, Math.round(s.rtoMs!)]),
+      services.map((s) => [s.name, s.acknowledged, s.lost, s.unknownAbsent, Math.round(s.rtoMs!), s.rto.client, s.splitBrain?.ms]),
       [
-        ['mysql', 758, 122, 1, 5974],
-        ['redis', 815, 0, 1, 3116],
+        ['mysql', 758, 122, 1, 5974, 'app-idc-b', 0],
+        ['redis', 815, 0, 1, 3100, 'app-idc-b', 0],
       ],
     );
+  });
+
+  it('loads the same drill as schema version 2 wrote it, upgraded without making up what version 2 did not measure', () => {
+    const v2 = readFileSync(new URL('../../../test/fixtures/hot-standby-report-v2/report.json', import.meta.url), 'utf8');
+    const upgraded = parseReport(v2, 'report.json');
+    assert.equal(upgraded.schemaVersion, 3);
+    assert.deepEqual(upgraded.incomplete, []);
+    const mysql = upgraded.services.find((s) => s.name === 'mysql')!;
+    assert.equal(Math.round(mysql.rtoMs!), 5974, "version 2's RTO figure is kept");
+    assert.equal(mysql.splitBrain, null);
+    assert.deepEqual(mysql.rto.byClient, []);
+    assert.equal(mysql.rpo.windowMs, null);
+    assert.equal(Math.round(mysql.rpo.beforeOutageMs!), 3432);
+    assert.ok(upgraded.notes.some((n) => n.startsWith('upgraded from report schemaVersion 2')));
   });
 
   it('has reads from both IDCs, and stale reads where the standby stopped receiving', () => {

@@ -92,9 +92,13 @@ describe('renderMarkdown', () => {
     assert.match(md, /\| \*\*lost\*\* \| \*\*2\*\* \|/);
     assert.match(md, /\| unknown, present \| 1 \|/);
     assert.match(md, /\| unknown, absent \| 1 \|/);
-    assert.match(md, /\| \*\*RTO\*\* \| \*\*1\.50 s\*\* \|/);
-    assert.match(md, /\| RPO span \| 890 ms \|/);
-    assert.match(md, /\| \*\*RTO\*\* \| \*\*not recovered\*\* \|/);
+    assert.match(md, /\| \*\*RTO\*\* \(worst client\) \| \*\*1\.50 s\*\* \(`mysql-idc-b` in idc-b\) \|/);
+    assert.match(md, /\| RPO window \(oldest to newest lost acknowledgement\) \| 100 ms \|/);
+    assert.match(md, /\| RPO: oldest lost write acknowledged before the outage by \| 890 ms \|/);
+    assert.match(md, /\| \*\*RTO\*\* \(worst client\) \| \*\*not recovered\*\* \(`redis-idc-b` in idc-b\) \|/);
+    assert.match(md, /\| RTO: detect \/ promote \/ reroute \| n\/a \/ n\/a \/ n\/a \(writes had not recovered when the drill ended\) \|/);
+    assert.match(md, /\| split brain \| 0 \(one writer at a time\) \|/);
+    assert.match(md, /\| idc-b \| 54 \| 37 \| 15 \| 2 \| 2 \| 100 ms \| 1\.50 s \(`mysql-idc-b`\) \|/);
     assert.match(md, /`m-lost-1`, `m-lost-2`/);
     assert.match(md, /- power idc-a applied at 2025-01-02T03:04:06\.000Z, healed after 3\.00 s/);
   });

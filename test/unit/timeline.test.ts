@@ -3,7 +3,7 @@
 // the id index, the k-way merge of history files).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkAll } from '../../src/core/check/checker.js';
+import { checkAll, checkService } from '../../src/core/check/checker.js';
 import { IdIndex } from '../../src/core/check/id-index.js';
 import { mergeHistory } from '../../src/core/check/merge-history.js';
 import { MAX_BUCKETS, buildTimeline, selectInPlace, timelineBucketMs, timelineFrame } from '../../src/core/check/timeline.js';
@@ -92,9 +92,10 @@ describe('buildTimeline', () => {
 
   it('gives every service of a check the same frame, and counts that add up to the service totals', () => {
     const ops = randomOps(7, 4000, 45_000);
+    const everything = (service: 'mysql' | 'redis') => ({ service, authoritativeNode: 'n1', nodes: [{ node: 'n1', idc: 'idc-b', role: 'primary', ids: ops.map((o) => o.id) }], unreadable: [] });
     const results = checkAll({
       history: ops,
-      finalState: { readAtMs: T0 + 60_000, services: [] },
+      finalState: { readAtMs: T0 + 60_000, services: [everything('mysql'), everything('redis')] },
       faults: [],
       outageStartMs: T0 + 20_000,
       outageEndMs: null,
@@ -122,7 +123,7 @@ describe('buildTimeline', () => {
 
   it('keeps a long session to at most 600 buckets', () => {
     const ops = [op('a', 'idc-a', T0, 'ok', 2), op('b', 'idc-b', T0 + 5 * 3_600_000, 'failed', 3)];
-    const [r] = checkAll({ history: ops, finalState: { readAtMs: T0 + 6 * 3_600_000, services: [] }, faults: [], outageStartMs: null, outageEndMs: null, outageIdcs: [], rtoWindowMs: 1000 });
+    const r = checkService(ops[0]!.service, { history: ops, finalState: { readAtMs: T0 + 6 * 3_600_000, services: [] }, faults: [], outageStartMs: null, outageEndMs: null, outageIdcs: [], rtoWindowMs: 1000 });
     // 5 h in 30 s buckets would be 601 of them: one too many.
     assert.equal(r!.timeline.bucketMs, 60_000);
     assert.equal(r!.timeline.series[0]!.ok.length, 301);

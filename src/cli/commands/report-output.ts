@@ -12,12 +12,13 @@ export function finishWithReport(c: Context, report: Report, reportDir: string):
   if (c.output.json) c.output.printJson(report);
   else {
     const text = renderSummary(report)
-      .replace(/\bFAIL\b/g, c.output.color.red('FAIL'))
+      .replace(/\b(FAIL|INCOMPLETE|NOT CHECKED)\b/g, (word) => c.output.color.red(word))
       .replace(/\bpass\b/g, c.output.color.green('pass'));
     c.output.print(text);
     c.output.print(`\nReports: ${reportDir}/report.json, report.html, history.jsonl, final-state.json, junit.xml, summary.md`);
   }
-  process.exitCode = report.verdict === 'pass' ? 0 : 1;
+  // A service that could not be checked is no SLO verdict: it is the set-up error exit code.
+  process.exitCode = report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
 }
 
 export function finishWithRepeats(c: Context, summary: RepeatSummary, reportDir: string): void {

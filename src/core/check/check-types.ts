@@ -2,6 +2,8 @@
 // history, a final state and the fault timeline, never Docker or a clock.
 import type { FaultEvent } from '../faults.js';
 import type { FinalState, OpRecord, ServiceName } from '../history.js';
+import type { DownInterval } from './rto.js';
+import type { FailoverMilestones } from './rto-split.js';
 
 export interface CheckInput {
   history: OpRecord[];
@@ -9,14 +11,25 @@ export interface CheckInput {
   faults: FaultEvent[];
   /** The instant the RTO clock starts (the first outage fault's appliedMs); null when the drill had no outage. */
   outageStartMs: number | null;
-  /** When the outage fault was healed, if it was (splits latency into before/during/after). */
+  /** When the outage fault was healed, if it was. */
   outageEndMs: number | null;
-  /** IDCs hit by the outage: their clients are not "surviving clients" for RTO. */
+  /**
+   * IDCs hit by power, freeze or isolation: their clients are not measured
+   * for RTO while down. Without `down`, each is taken as down from the
+   * outage start to the end; with it, `down` gives the exact intervals.
+   */
   outageIdcs: string[];
-  /** Length of the window of sustained successful writes that ends an outage (RTO definition). */
+  down?: DownInterval[];
+  /** Length of the window of sustained durable writes that ends an outage (RTO definition). */
   rtoWindowMs: number;
   /** Failover milestones reported by the failover machinery, per service, epoch ms. */
-  failoverEvents?: Partial<Record<ServiceName, { detectedMs?: number; promotedMs?: number }>>;
+  failoverEvents?: Partial<Record<ServiceName, FailoverMilestones>>;
+  /** The interval between one client's writes, per service: the resolution of its RTO. */
+  writeIntervalMs?: Partial<Record<ServiceName, number>>;
+  /** Node names by the address clients record, for split brain. */
+  nodeNames?: Record<string, string>;
+  /** Services built to take writes on one node at a time (split brain is measured for these); default: every service. */
+  singleWriter?: Partial<Record<ServiceName, boolean>>;
 }
 
 export interface LatencyStats {
@@ -98,13 +111,18 @@ export interface ServiceResult {
   /** The overwritten writes, one per conflict. */
   conflictIds: string[];
   reads: ReadResult;
-  /** RPO: lost count, and time from the oldest lost write's acknowledgement to the outage start (0 if acknowledged after it) */
-  rpo: { lostWrites: number; spanMs: number | null };
-  /** ms from outage start to the start of the first sustained window; null if no outage, or if writes never recovered */
+  /** RPO: how many acknowledged writes were lost, and when they had been acknowledged. */
+  rpo: Rpo;
+  /** The worst client's RTO, ms; null if there was no outage, or if a client never recovered. */
   rtoMs: number | null;
   recovered: boolean;
-  rtoSplit: { detectMs: number | null; promoteMs: number | null; rerouteMs: number | null };
-  byIdc: { idc: string; attempted: number; acknowledged: number; failed: number; unknown: number; lost: number }[];
+  /** RTO per client and IDC, with the gaps behind it. */
+  rto: RtoDetail;
+  /** The worst client's longest gap, split by the failover milestones. */
+  rtoSplit: RtoSplit;
+  /** For a service with one writer by design: time during which two or more nodes acknowledged writes. null for multi-writer services. */
+  splitBrain: SplitBrainResult | null;
+  byIdc: { idc: string; attempted: number; acknowledged: number; failed: number; unknown: number; lost: number; lostWindowMs: number | null }[];
   phases: { before: PhaseStats; during: PhaseStats; after: PhaseStats };
   authoritativeNode: string | null;
   /** Write outcomes over time per client IDC, bucketed by invoke time; every service of a check shares bucketMs and startMs. */
@@ -128,4 +146,95 @@ export interface TimelineSeries {
   unknown: number[];
   /** Nearest-rank p99 latency of the bucket's ok writes; null when there were none. */
   p99Ms: (number | null)[];
+}
+
+export interface Rpo {
+  lostWrites: number;
+  /** From the oldest to the newest lost write's acknowledgement; null when nothing was lost. */
+  windowMs: number | null;
+  firstLostAckMs: number | null;
+  lastLostAckMs: number | null;
+  /** How long before the outage the oldest lost write was acknowledged (0 if after it); null when nothing was lost or there was no outage. */
+  beforeOutageMs: number | null;
+}
+
+/** A stretch of time in which one client had no durable write. */
+export interface RtoGap {
+  /** Its first write that failed, ended unknown or was later lost (no earlier than the first fault). */
+  startMs: number;
+  /** The invoke of the write that starts its recovery window; null when it never recovered. */
+  endMs: number | null;
+  /** endMs - startMs; for an open gap, up to the client's last write. */
+  lengthMs: number;
+  /** The client's own IDC went down (power, freeze, isolation) before the gap closed: it ends there. */
+  interrupted: boolean;
+}
+
+export interface ClientRto {
+  client: string;
+  idc: string;
+  /** Its longest gap; null when it never recovered or was never measured. */
+  rtoMs: number | null;
+  recovered: boolean;
+  /** false when every write of the client in the period fell while its own IDC was down. */
+  measured: boolean;
+  gaps: RtoGap[];
+}
+
+export interface IdcRto {
+  idc: string;
+  rtoMs: number | null;
+  recovered: boolean;
+  measured: boolean;
+  /** The client that set the IDC's figure. */
+  client: string | null;
+}
+
+export interface RtoDetail {
+  /** The RTO's resolution: the interval between one client's writes; null when unknown. */
+  resolutionMs: number | null;
+  /** The client that set the service's RTO, and its IDC. */
+  client: string | null;
+  idc: string | null;
+  /** That client's longest gap (its open one, when it never recovered). */
+  gap: RtoGap | null;
+  /** When the last client recovered from its last gap (the first fault, when none stopped): the end of the "during" phase. null without an outage, or when a client never recovered. */
+  recoveredAtMs: number | null;
+  byClient: ClientRto[];
+  byIdc: IdcRto[];
+}
+
+/** Durations between milestones in order (fault, detected, promoted, first durable write); never negative. */
+export interface RtoSplit {
+  /** The fault the gap belongs to. */
+  faultId: string | null;
+  detectMs: number | null;
+  promoteMs: number | null;
+  rerouteMs: number | null;
+  /** Said in words where a part cannot be a duration, e.g. clients served again before the promotion was reported. */
+  note: string | null;
+}
+
+export interface SplitBrainResult {
+  /** Total time during which runs of acknowledged writes on two or more nodes overlapped. */
+  ms: number;
+  intervals: { startMs: number; endMs: number; nodes: string[] }[];
+  /** Every node that acknowledged writes in those intervals. */
+  nodes: string[];
+  /** Writes acknowledged inside the intervals, and how many of them were lost. */
+  acknowledged: number;
+  lost: number;
+  byNode: { node: string; acknowledged: number; lost: number }[];
+}
+
+/** A service the check could not judge: there was no authoritative final state to judge it against. */
+export interface IncompleteService {
+  name: ServiceName;
+  reason: string;
+  /** What the history alone tells. */
+  attempted: number;
+  acknowledged: number;
+  /** The nodes that answered the final read, and those that could not be read. */
+  readable: string[];
+  unreadable: { node: string; reason: string }[];
 }

@@ -1,10 +1,14 @@
 // Jepsen-style set checking of one service's write history against the final
-// state, plus the RTO, RPO, per-IDC and per-phase figures derived from the same
-// history. Everything here is a pure function of CheckInput.
+// state, plus the RTO, RPO, split brain, per-IDC and per-phase figures derived
+// from the same history. Everything here is a pure function of CheckInput.
 import type { NodeState, OpRecord, ServiceFinalState, ServiceName } from '../history.js';
-import type { CheckInput, LatencyStats, PhaseStats, ServiceResult } from './check-types.js';
+import { isOutageFault, startsRtoClock } from '../faults.js';
+import type { CheckInput, IncompleteService, LatencyStats, PhaseStats, Rpo, ServiceResult } from './check-types.js';
 import { RegisterWinners, divergentRegisters, findConflicts } from './conflicts.js';
 import { IdIndex } from './id-index.js';
+import { measureRtoByClient, type DownInterval } from './rto.js';
+import { NO_SPLIT, splitGap } from './rto-split.js';
+import { measureSplitBrain } from './split-brain.js';
 import { checkStaleReads, type PhaseReads } from './stale-reads.js';
 import { scratchFloat64, scratchInt32, scratchUint8 } from './scratch.js';
 import { TimelineBuilder, selectInPlace, timelineFrame, type TimelineFrame } from './timeline.js';
@@ -37,9 +41,44 @@ export function checkAll(input: CheckInput): ServiceResult[] {
   const byService = new Map<ServiceName, OpRecord[]>(names.map((name, k) => [name, lists[k]!]));
   for (const s of input.finalState.services) if (!byService.has(s.service)) byService.set(s.service, []);
   const frame = timelineFrame(history);
-  return [...byService.keys()].sort().map((service) => checkOps(service, byService.get(service)!, input, frame));
+  const incomplete = new Set(incompleteServices(input).map((s) => s.name));
+  return [...byService.keys()]
+    .filter((service) => !incomplete.has(service))
+    .sort()
+    .map((service) => checkOps(service, byService.get(service)!, input, frame));
 }
 
+/**
+ * Services with writes but no authoritative final state (no node the
+ * failover machinery names, and no single writable node): judging them
+ * against nothing would call every acknowledged write lost, which is a
+ * guess, so they are left out of the check and listed with the reason.
+ */
+export function incompleteServices(input: CheckInput): IncompleteService[] {
+  const counts = new Map<ServiceName, { attempted: number; acknowledged: number }>();
+  for (const op of input.history) {
+    if (op.kind !== 'write') continue;
+    const c = counts.get(op.service) ?? { attempted: 0, acknowledged: 0 };
+    c.attempted++;
+    if (op.outcome === 'ok') c.acknowledged++;
+    counts.set(op.service, c);
+  }
+  const out: IncompleteService[] = [];
+  for (const [name, c] of counts) {
+    const state = input.finalState.services.find((s) => s.service === name);
+    if (state !== undefined && state.authoritativeNode !== null) continue;
+    out.push({
+      name,
+      reason: state === undefined ? 'the final read holds no state for this service' : (state.noAuthority ?? 'no node could be named authoritative for the final state'),
+      ...c,
+      readable: state === undefined ? [] : [...state.nodes, ...(state.outOfService ?? [])].map((n) => `${n.node} (${n.role})`),
+      unreadable: state?.unreadable ?? [],
+    });
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** One service's result, judged even without an authoritative final state (for tests and tools; checkAll leaves such services out). */
 export function checkService(service: ServiceName, input: CheckInput): ServiceResult {
   return checkOps(service, input.history.filter((op) => op.service === service), input, timelineFrame(input.history));
 }
@@ -50,10 +89,10 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   }
   const state = input.finalState.services.find((s) => s.service === service);
   const authoritativeNode = state?.authoritativeNode ?? null;
-  // No authoritative node means nothing survived: every acknowledged write is gone.
-  const finalList = authoritativeNode === null ? [] : (state?.nodes.find((n) => n.node === authoritativeNode)?.ids ?? []);
+  const authority = authoritativeNode === null ? undefined : state?.nodes.find((n) => n.node === authoritativeNode);
+  const finalList = authority?.ids ?? [];
   const finalIds = indexIds(finalList, 'check.final');
-  const registers = authoritativeNode === null ? undefined : state?.nodes.find((n) => n.node === authoritativeNode)?.registers;
+  const registers = authority?.registers;
   const winners = new RegisterWinners(registers);
   const start = input.outageStartMs;
 
@@ -71,15 +110,16 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   // never attempted, found without a second index of the attempted ids.
   const matched = scratchUint8('check.matched', finalList.length);
   let matchedCount = 0;
-  let oldestLostAckMs = Infinity;
+  const lostAcks = new AckSpan();
   // A drill has a handful of IDCs: scanning their names beats a map lookup.
   const idcNames: string[] = [];
   const idcs: ServiceResult['byIdc'] = [];
-  // The phases need the RTO; everything else is gathered in one pass.
-  const rtoMs = start === null ? null : measureRto(ops, start, input.outageIdcs, input.rtoWindowMs);
-  const phases = new PhaseBuilder(start, rtoMs, ops.length);
+  const idcLostAcks: AckSpan[] = [];
+  // Phases need the RTO, and the RTO needs to know which writes survived:
+  // the writes are noted here in one pass and given their phase at the end.
+  const phases = new PhaseBuilder(ops.length);
   const timeline = new TimelineBuilder(frame, ops.length);
-  // Which writes survived, by position: the stale-read and conflict checks need it after this pass.
+  // Which writes survived, by position: RTO, split brain, stale reads and conflicts need it after this pass.
   const present = scratchUint8('check.present', ops.length);
   const readPositions: number[] = [];
   let writes = 0;
@@ -95,7 +135,8 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     let k = idcNames.indexOf(op.idc);
     if (k === -1) {
       k = idcNames.push(op.idc) - 1;
-      idcs.push({ idc: op.idc, attempted: 0, acknowledged: 0, failed: 0, unknown: 0, lost: 0 });
+      idcs.push({ idc: op.idc, attempted: 0, acknowledged: 0, failed: 0, unknown: 0, lost: 0, lostWindowMs: null });
+      idcLostAcks.push(new AckSpan());
       timeline.addSeries(op.idc);
     }
     const latency = op.outcome === 'ok' && op.completeMs !== null ? op.completeMs - op.invokeMs : null;
@@ -120,7 +161,8 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
           lostIds.push(op.id);
           idc.lost++;
           const ackMs = op.completeMs ?? op.invokeMs;
-          if (ackMs < oldestLostAckMs) oldestLostAckMs = ackMs;
+          lostAcks.note(ackMs);
+          idcLostAcks[k]!.note(ackMs);
         }
         break;
       case 'failed':
@@ -139,21 +181,28 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   if (matchedCount !== finalIds.index.size) {
     for (let i = 0; i < finalList.length; i++) if (finalIds.first[i] === 1 && matched[i] === 0) unexpectedIds.push(finalList[i]!);
   }
+  idcs.forEach((idc, k) => (idc.lostWindowMs = idcLostAcks[k]!.windowMs()));
 
-  const recoveredAt = start === null || rtoMs === null ? Infinity : start + rtoMs;
+  const rto = start === null ? null : measureRtoByClient({ ops, present, periodStartMs: start, down: downIntervals(input), windowMs: input.rtoWindowMs });
+  const worst = rto?.worst ?? null;
+  // No client outside the failed IDCs was measured: nothing shows that writes came back.
+  const recovered = start === null || (worst !== null && rto!.byClient.every((c) => c.recovered));
+  const rtoMs = recovered && worst !== null ? worst.rtoMs : null;
+  const recoveredAtMs = start === null || !recovered ? null : (rto?.lastRecoveryMs ?? null);
+  const phaseOf = (t: number): 0 | 1 | 2 => (start === null || t < start ? 0 : recoveredAtMs === null || t < recoveredAtMs ? 1 : 2);
+  const worstGap = worst === null ? null : (worst.gaps.find((g) => g.endMs === null) ?? longestGap(worst.gaps));
+
   const reads = checkStaleReads({
     ops,
     readPositions,
     present,
     outageStartMs: start,
-    phaseOf: (t) => (start === null || t < start ? 0 : t < recoveredAt ? 1 : 2),
+    phaseOf,
     stats: (values) => selectLatencyStats(Float64Array.from(values)),
   });
   const conflictIds = findConflicts({ ops, present, registers, winners: winners.winners });
-
-  const failover = input.failoverEvents?.[service];
-  const detectedMs = failover?.detectedMs;
-  const promotedMs = failover?.promotedMs;
+  const names = input.nodeNames ?? {};
+  const singleWriter = input.singleWriter?.[service] ?? true;
 
   return {
     name: service,
@@ -171,23 +220,76 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     conflicts: conflictIds.length,
     conflictIds,
     reads: reads.result,
-    rpo: {
-      lostWrites: lostIds.length,
-      spanMs: start === null || lostIds.length === 0 ? null : Math.max(0, start - oldestLostAckMs),
-    },
+    rpo: lostAcks.rpo(lostIds.length, start),
     rtoMs,
-    recovered: start === null || rtoMs !== null,
-    rtoSplit: {
-      detectMs: start !== null && detectedMs !== undefined ? detectedMs - start : null,
-      promoteMs: detectedMs !== undefined && promotedMs !== undefined ? promotedMs - detectedMs : null,
-      // Negative when clients were writing again before the promotion was reported.
-      rerouteMs: start !== null && rtoMs !== null && promotedMs !== undefined ? start + rtoMs - promotedMs : null,
+    recovered,
+    rto: {
+      resolutionMs: input.writeIntervalMs?.[service] ?? null,
+      client: worst?.client ?? null,
+      idc: worst?.idc ?? null,
+      gap: worstGap,
+      recoveredAtMs,
+      byClient: rto?.byClient ?? [],
+      byIdc: rto?.byIdc ?? [],
     },
+    rtoSplit: worstGap === null ? NO_SPLIT : splitGap(worstGap, clockFaults(input), input.failoverEvents?.[service]),
+    splitBrain: singleWriter ? measureSplitBrain({ ops, present, nodeName: (n) => names[n] ?? n }) : null,
     byIdc: idcs.sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0)),
-    phases: phases.finish(reads.phases),
+    phases: phases.finish(phaseOf, reads.phases),
     authoritativeNode,
     timeline: timeline.finish(),
   };
+}
+
+function longestGap<G extends { lengthMs: number }>(gaps: readonly G[]): G | null {
+  let best: G | null = null;
+  for (const g of gaps) if (best === null || g.lengthMs > best.lengthMs) best = g;
+  return best;
+}
+
+/** The IDCs' down intervals: given, or each outage IDC down from the outage start on. */
+function downIntervals(input: CheckInput): DownInterval[] {
+  if (input.down !== undefined) return input.down;
+  const from = input.outageStartMs ?? 0;
+  return input.outageIdcs.map((idc) => ({ idc, fromMs: from, toMs: null }));
+}
+
+/** Down intervals from the fault journal: each power, freeze or isolation from its effect to its heal. */
+export function downFromFaults(faults: CheckInput['faults']): DownInterval[] {
+  return faults.flatMap((f) => (isOutageFault(f.spec) ? [{ idc: f.spec.idc, fromMs: f.appliedMs, toMs: f.healedMs }] : []));
+}
+
+function clockFaults(input: CheckInput): { id: string; appliedMs: number }[] {
+  const faults = input.faults.filter((f) => startsRtoClock(f.spec)).map((f) => ({ id: f.id, appliedMs: f.appliedMs }));
+  // Hand-made inputs may give the outage start without the fault behind it.
+  if (faults.length === 0 && input.outageStartMs !== null) faults.push({ id: 'outage', appliedMs: input.outageStartMs });
+  return faults;
+}
+
+/** The oldest and newest acknowledgement of the lost writes. */
+class AckSpan {
+  private first = Infinity;
+  private last = -Infinity;
+
+  note(ackMs: number): void {
+    if (ackMs < this.first) this.first = ackMs;
+    if (ackMs > this.last) this.last = ackMs;
+  }
+
+  windowMs(): number | null {
+    return this.first === Infinity ? null : this.last - this.first;
+  }
+
+  rpo(lostWrites: number, outageStartMs: number | null): Rpo {
+    const none = this.first === Infinity;
+    return {
+      lostWrites,
+      windowMs: this.windowMs(),
+      firstLostAckMs: none ? null : this.first,
+      lastLostAckMs: none ? null : this.last,
+      beforeOutageMs: none || outageStartMs === null ? null : Math.max(0, outageStartMs - this.first),
+    };
+  }
 }
 
 /**
@@ -263,122 +365,58 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
- * Milliseconds from the outage start to the first window of sustained
- * successful writes seen by clients outside the failed IDCs, or null when no
- * such window exists. A candidate window starts at an ok op's invoke and spans
- * windowMs; it holds when every surviving op invoked inside it (both ends
- * included) is ok, it holds at least two ops, and the history reaches its end
- * (otherwise a drill that stopped right after one lucky write would count as
- * recovered). Ops invoked before the window, even ones still hanging inside
- * it, do not break it: the clients measured are the ones that retried.
- */
-export function measureRto(
-  ops: readonly OpRecord[],
-  outageStartMs: number,
-  outageIdcs: readonly string[],
-  windowMs: number,
-): number | null {
-  const failedIdcs = new Set(outageIdcs);
-  const s: OpRecord[] = new Array<OpRecord>(ops.length);
-  let n = 0;
-  let sorted = true;
-  for (const op of ops) {
-    if (op.kind !== 'write' || op.invokeMs < outageStartMs || failedIdcs.has(op.idc)) continue;
-    if (n > 0 && op.invokeMs < s[n - 1]!.invokeMs) sorted = false;
-    s[n++] = op;
-  }
-  s.length = n;
-  if (!sorted) s.sort((a, b) => a.invokeMs - b.invokeMs);
-  if (n === 0) return null;
-
-  // nextBad[i]: the first index >= i whose op is not ok (n if none), so a
-  // window [lo, hi] is all ok exactly when nextBad[lo] > hi: O(1) per candidate.
-  const nextBad = scratchInt32('rto.nextBad', n + 1);
-  nextBad[n] = n;
-  for (let i = n - 1; i >= 0; i--) nextBad[i] = s[i]!.outcome === 'ok' ? nextBad[i + 1]! : i;
-
-  // Ops tied at the last invoke instant are all "the last op": if any of them
-  // is ok and completed at or after a window's end, a client saw that far.
-  const lastInvokeMs = s[n - 1]!.invokeMs;
-  let lastOkCompleteMs = -Infinity;
-  for (let i = n - 1; i >= 0 && s[i]!.invokeMs === lastInvokeMs; i--) {
-    const c = s[i]!.completeMs;
-    if (s[i]!.outcome === 'ok' && c !== null && c > lastOkCompleteMs) lastOkCompleteMs = c;
-  }
-  let lo = 0;
-  let hi = 0;
-  for (let i = 0; i < n; i++) {
-    const op = s[i]!;
-    if (op.outcome !== 'ok') continue;
-    // Ops sharing this invoke instant but sorted earlier are inside the window too.
-    while (s[lo]!.invokeMs < op.invokeMs) lo++;
-    const end = op.invokeMs + windowMs;
-    if (hi < i) hi = i;
-    while (hi + 1 < n && s[hi + 1]!.invokeMs <= end) hi++;
-    const covered = lastInvokeMs >= end || lastOkCompleteMs >= end;
-    // Later windows end later still, so none of them can be covered either.
-    if (!covered) return null;
-    if (nextBad[lo]! <= hi || hi - lo + 1 < 2) continue;
-    return op.invokeMs - outageStartMs;
-  }
-  return null;
-}
-
-/**
- * Writes counted by phase (before the outage, during it, after recovery) as
- * they come; the first op of the recovery window belongs to "after": from its
- * invoke on, writes were sustained. Latencies are noted with their phase and
- * grouped at the end, so the three phases share one buffer; the read side
- * of each phase comes from the stale-read check.
+ * Writes counted by phase (before the outage, during it, after the last
+ * client recovered). The phases are known only once the RTO is, so each
+ * write's invoke, outcome and latency are noted as they come and sorted into
+ * phases at the end, in one shared buffer; the read side of each phase comes
+ * from the stale-read check.
  */
 class PhaseBuilder {
-  private readonly recoveredAt: number;
-  /** counts[4p + 0..3]: ops, ok, failed, unknown of phase p */
-  private readonly counts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-  private readonly timed = [0, 0, 0];
-  private readonly tags: Uint8Array;
+  private readonly invokes: Float64Array;
+  /** 0 ok, 1 failed, 2 unknown */
+  private readonly outcomes: Uint8Array;
   private readonly latencies: Float64Array;
-  private noted = 0;
+  private n = 0;
 
-  constructor(
-    private readonly start: number | null,
-    rtoMs: number | null,
-    capacity: number,
-  ) {
-    this.recoveredAt = start === null || rtoMs === null ? Infinity : start + rtoMs;
-    this.tags = scratchUint8('phases.tags', capacity);
+  constructor(capacity: number) {
+    this.invokes = scratchFloat64('phases.invokes', capacity);
+    this.outcomes = scratchUint8('phases.outcomes', capacity);
     this.latencies = scratchFloat64('phases.latencies', capacity);
   }
 
   add(invokeMs: number, outcome: OpRecord['outcome'], latency: number | null): void {
-    const p = this.start === null || invokeMs < this.start ? 0 : invokeMs < this.recoveredAt ? 1 : 2;
-    this.counts[4 * p]!++;
-    if (outcome === 'ok') {
-      this.counts[4 * p + 1]!++;
-      if (latency !== null) {
-        this.timed[p]!++;
-        this.tags[this.noted] = p;
-        this.latencies[this.noted++] = latency;
-      }
-    } else if (outcome === 'failed') this.counts[4 * p + 2]!++;
-    else this.counts[4 * p + 3]!++;
+    this.invokes[this.n] = invokeMs;
+    this.outcomes[this.n] = outcome === 'ok' ? 0 : outcome === 'failed' ? 1 : 2;
+    this.latencies[this.n++] = latency ?? Number.NaN;
   }
 
-  finish(reads: readonly [PhaseReads, PhaseReads, PhaseReads]): ServiceResult['phases'] {
-    const timed = this.timed;
+  finish(phaseOf: (invokeMs: number) => 0 | 1 | 2, reads: readonly [PhaseReads, PhaseReads, PhaseReads]): ServiceResult['phases'] {
+    /** counts[4p + 0..3]: ops, ok, failed, unknown of phase p */
+    const counts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    const timed = [0, 0, 0];
+    const tags = scratchUint8('phases.tags', this.n);
+    for (let i = 0; i < this.n; i++) {
+      const p = phaseOf(this.invokes[i]!);
+      tags[i] = p;
+      counts[4 * p]!++;
+      counts[4 * p + 1 + this.outcomes[i]!]!++;
+      if (this.outcomes[i] === 0 && !Number.isNaN(this.latencies[i]!)) timed[p]!++;
+    }
     const offset = [0, timed[0]!, timed[0]! + timed[1]!];
     const fill = [...offset];
-    const grouped = scratchFloat64('phases.grouped', this.noted);
-    for (let i = 0; i < this.noted; i++) grouped[fill[this.tags[i]!]!++] = this.latencies[i]!;
+    const grouped = scratchFloat64('phases.grouped', timed[0]! + timed[1]! + timed[2]!);
+    for (let i = 0; i < this.n; i++) {
+      if (this.outcomes[i] !== 0 || Number.isNaN(this.latencies[i]!)) continue;
+      grouped[fill[tags[i]!]!++] = this.latencies[i]!;
+    }
     const stats = (p: number): PhaseStats => {
-      const c = this.counts;
-      const n = c[4 * p]!;
+      const n = counts[4 * p]!;
       return {
         ops: n,
-        ok: c[4 * p + 1]!,
-        failed: c[4 * p + 2]!,
-        unknown: c[4 * p + 3]!,
-        errorRate: n === 0 ? 0 : (c[4 * p + 2]! + c[4 * p + 3]!) / n,
+        ok: counts[4 * p + 1]!,
+        failed: counts[4 * p + 2]!,
+        unknown: counts[4 * p + 3]!,
+        errorRate: n === 0 ? 0 : (counts[4 * p + 2]! + counts[4 * p + 3]!) / n,
         writeLatency: selectLatencyStats(grouped.subarray(offset[p]!, offset[p]! + timed[p]!)),
         reads: reads[p]!.reads,
         readErrors: reads[p]!.readErrors,

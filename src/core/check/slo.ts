@@ -14,9 +14,11 @@ export interface SloSpec {
   conflicts?: number;
   /** p99 stale-read age over every ok read of the drill */
   p99StaleReadMs?: number;
+  /** time during which two or more nodes of a one-writer service acknowledged writes at once */
+  splitBrainMs?: number;
 }
 
-export type SloMetric = 'rtoMs' | 'lostWrites' | 'p99WriteMsDuringFault' | 'divergentRows' | 'conflicts' | 'p99StaleReadMs';
+export type SloMetric = keyof SloSpec;
 
 export interface SloResult {
   /** e.g. "mysql rtoMs <= 30000" */
@@ -29,7 +31,7 @@ export interface SloResult {
   message: string;
 }
 
-const METRICS: readonly SloMetric[] = ['rtoMs', 'lostWrites', 'p99WriteMsDuringFault', 'divergentRows', 'conflicts', 'p99StaleReadMs'];
+const METRICS: readonly SloMetric[] = ['rtoMs', 'lostWrites', 'p99WriteMsDuringFault', 'divergentRows', 'conflicts', 'p99StaleReadMs', 'splitBrainMs'];
 
 export function evaluateSlos(services: readonly ServiceResult[], slo: SloSpec): SloResult[] {
   const results: SloResult[] = [];
@@ -42,6 +44,7 @@ export function evaluateSlos(services: readonly ServiceResult[], slo: SloSpec): 
       else if (metric === 'divergentRows') results.push(boundSlo(service, metric, threshold, service.divergent, 'ids or keys differ between the in-service nodes'));
       else if (metric === 'conflicts') results.push(boundSlo(service, metric, threshold, service.conflicts, 'writes overwritten by an older write from another IDC'));
       else if (metric === 'p99StaleReadMs') results.push(boundSlo(service, metric, threshold, service.reads.staleAgeMs.p99Ms, 'ms p99 stale-read age'));
+      else if (metric === 'splitBrainMs') results.push(splitBrainSlo(service, threshold));
       else results.push(boundSlo(service, metric, threshold, service.phases.during.writeLatency.p99Ms, 'ms p99 write latency during the fault'));
     }
   }
@@ -68,6 +71,16 @@ function rtoSlo(s: ServiceResult, threshold: number): SloResult {
     ok,
     message: `${s.name}: RTO ${round(s.rtoMs)} ms ${ok ? 'within' : 'exceeds'} the limit of ${threshold} ms`,
   };
+}
+
+/** A multi-writer service has no split brain to bound: the SLO holds, and says why. */
+function splitBrainSlo(s: ServiceResult, threshold: number): SloResult {
+  const base = { name: `${s.name} splitBrainMs <= ${threshold}`, service: s.name, metric: 'splitBrainMs' as const, threshold };
+  const sb = s.splitBrain;
+  if (sb === null) return { ...base, actual: null, ok: true, message: `${s.name}: takes writes on several nodes by design; no split brain to measure` };
+  const ok = sb.ms <= threshold;
+  const what = sb.ms === 0 ? 'no two nodes acknowledged writes at once' : `${sb.nodes.join(' and ')} acknowledged writes at once for ${round(sb.ms)} ms (${sb.lost} of ${sb.acknowledged} writes acknowledged meanwhile lost)`;
+  return { ...base, actual: sb.ms, ok, message: `${s.name}: ${what}${ok ? '' : `, over the limit of ${threshold} ms`}` };
 }
 
 function lostSlo(s: ServiceResult, threshold: number): SloResult {

@@ -20,7 +20,10 @@ export interface CompareService {
   rtoMs: number | null;
   recovered: boolean;
   lost: number;
-  rpoSpanMs: number | null;
+  /** From the oldest to the newest lost write's acknowledgement. */
+  rpoWindowMs: number | null;
+  /** Time two nodes of a one-writer service took writes at once; null for multi-writer services. */
+  splitBrainMs: number | null;
   /**
    * Write latency of the recovered steady state: the "after" phase, what
    * clients live with once the failover is done (for a tier that fails over
@@ -65,7 +68,8 @@ function compareService(s: ServiceResult): CompareService {
     rtoMs: s.rtoMs,
     recovered: s.recovered,
     lost: s.lost,
-    rpoSpanMs: s.rpo.spanMs,
+    rpoWindowMs: s.rpo.windowMs,
+    splitBrainMs: s.splitBrain?.ms ?? null,
     latencyPhase: useAfter ? 'after' : 'before',
     p50Ms: latency.p50Ms,
     p99Ms: latency.p99Ms,
@@ -79,7 +83,7 @@ function serviceNames(rows: readonly CompareRow[]): ServiceName[] {
   return [...new Set(rows.flatMap((r) => r.services.map((s) => s.name)))].sort();
 }
 
-const SERVICE_COLUMNS = ['RTO', 'lost (span)', 'p50/p99', 'conflicts', 'divergent'] as const;
+const SERVICE_COLUMNS = ['RTO', 'lost (window)', 'split brain', 'p50/p99', 'conflicts', 'divergent'] as const;
 
 interface Table {
   /** Service names, in column order: each owns SERVICE_COLUMNS.length columns after scenario and tier. */
@@ -106,8 +110,9 @@ function table(rows: readonly CompareRow[]): Table {
 
 function serviceCells(s: CompareService | undefined): string[] {
   if (s === undefined) return SERVICE_COLUMNS.map(() => '-');
-  const lost = s.lost === 0 ? '0' : `${s.lost} (${formatDuration(s.rpoSpanMs)})`;
-  return [formatRto(s), lost, latencyPair(s.p50Ms, s.p99Ms), String(s.conflicts), String(s.divergent)];
+  const lost = s.lost === 0 ? '0' : `${s.lost} (${formatDuration(s.rpoWindowMs)})`;
+  const split = s.splitBrainMs === null ? '-' : s.splitBrainMs === 0 ? '0' : formatDuration(s.splitBrainMs);
+  return [formatRto(s), lost, split, latencyPair(s.p50Ms, s.p99Ms), String(s.conflicts), String(s.divergent)];
 }
 
 function latencyPair(p50: number | null, p99: number | null): string {
@@ -117,7 +122,7 @@ function latencyPair(p50: number | null, p99: number | null): string {
 }
 
 const LATENCY_NOTE =
-  'lost (span): lost writes and the RPO span. p50/p99: write latency of acknowledged writes after recovery (the "after" phase; before the fault when a drill had no outage). conflicts: acknowledged writes to shared keys overwritten by an older write from another IDC. divergent: rows or keys that differ between the nodes in service. nodes: distinct nodes in final-state.json.';
+  'RTO: the worst client\'s longest time without durable writes. lost (window): lost writes and the time over which they had been acknowledged. split brain: how long two nodes of a one-writer service took writes at once (- for multi-writer services). p50/p99: write latency of acknowledged writes after recovery (the "after" phase; before the fault when a drill had no outage). conflicts: acknowledged writes to shared keys overwritten by an older write from another IDC. divergent: rows or keys that differ between the nodes in service. nodes: distinct nodes in final-state.json.';
 
 export function renderCompareText(rows: readonly CompareRow[]): string {
   if (rows.length === 0) return 'no reports to compare\n';

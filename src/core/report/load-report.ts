@@ -9,9 +9,9 @@ import { buildTimeline, timelineFrame } from '../check/timeline.js';
 import { readPackageJson } from '../../package-paths.js';
 import type { Report } from './report-model.js';
 
-export const REPORT_SCHEMA_VERSION = 2;
+export const REPORT_SCHEMA_VERSION = 3;
 /** Older versions this hadrill still reads, upgraded on load. */
-const UPGRADABLE_VERSIONS: readonly unknown[] = [1];
+const UPGRADABLE_VERSIONS: readonly unknown[] = [1, 2];
 
 let validator: ValidateFunction | undefined;
 
@@ -38,8 +38,10 @@ export function parseReport(text: string, source: string, historyText: string | 
     throw new HadrillError('usage', `${source} is not a hadrill report (no "tool": "hadrill").`, { hint: HINT });
   }
   const version = (data as { schemaVersion?: unknown }).schemaVersion;
-  if (UPGRADABLE_VERSIONS.includes(version)) upgradeFromVersion1(data as { schemaVersion: unknown; services?: unknown });
-  else if (version !== REPORT_SCHEMA_VERSION) {
+  if (UPGRADABLE_VERSIONS.includes(version)) {
+    if (version === 1) upgradeFromVersion1(data as { schemaVersion: unknown; services?: unknown });
+    upgradeFromVersion2(data as Record<string, unknown>, version as number);
+  } else if (version !== REPORT_SCHEMA_VERSION) {
     throw new HadrillError('usage', `${source} has schemaVersion ${JSON.stringify(version)}; this hadrill reads schemaVersion ${REPORT_SCHEMA_VERSION}.`, {
       hint: 'Render it with the hadrill version that wrote it, or run the drill again with this one.',
     });
@@ -76,7 +78,6 @@ function addMissingTimelines(data: { services?: unknown }, historyText: string |
  * and no conflicts, which is what the added fields say.
  */
 function upgradeFromVersion1(data: { schemaVersion: unknown; services?: unknown }): void {
-  data.schemaVersion = REPORT_SCHEMA_VERSION;
   if (!Array.isArray(data.services)) return;
   for (const s of data.services as Record<string, unknown>[]) {
     if (typeof s !== 'object' || s === null) continue;
@@ -91,6 +92,42 @@ function upgradeFromVersion1(data: { schemaVersion: unknown; services?: unknown 
       phase['readLatency'] ??= { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
     }
   }
+}
+
+/**
+ * Version 2 measured RTO pooled over every surviving client and counted any
+ * acknowledged write as recovery; its figure is kept and said to be that.
+ * The RPO window, RTO per client and split brain were not measured then,
+ * so they are absent (null, empty), never made up; a negative reroute time
+ * becomes the sentence it should have been.
+ */
+function upgradeFromVersion2(data: Record<string, unknown>, from: number): void {
+  data['schemaVersion'] = REPORT_SCHEMA_VERSION;
+  data['incomplete'] ??= [];
+  const notes = Array.isArray(data['notes']) ? (data['notes'] as unknown[]) : (data['notes'] = []);
+  notes.push(`upgraded from report schemaVersion ${from}: RTO is that version's figure (pooled over the surviving clients, counting acknowledged writes, not durable ones); RTO per client, the RPO window and split brain were not measured`);
+  if (!Array.isArray(data['services'])) return;
+  for (const s of data['services'] as Record<string, unknown>[]) {
+    if (typeof s !== 'object' || s === null) continue;
+    const rpo = (s['rpo'] ?? {}) as { lostWrites?: unknown; spanMs?: unknown };
+    s['rpo'] = { lostWrites: rpo.lostWrites ?? 0, windowMs: null, firstLostAckMs: null, lastLostAckMs: null, beforeOutageMs: rpo.spanMs ?? null };
+    s['rto'] ??= { resolutionMs: null, client: null, idc: null, gap: null, recoveredAtMs: null, byClient: [], byIdc: [] };
+    s['splitBrain'] ??= null;
+    const split = (s['rtoSplit'] ?? {}) as Record<string, unknown>;
+    const reroute = typeof split['rerouteMs'] === 'number' ? split['rerouteMs'] : null;
+    s['rtoSplit'] = {
+      faultId: null,
+      detectMs: nonNegative(split['detectMs']),
+      promoteMs: nonNegative(split['promoteMs']),
+      rerouteMs: nonNegative(reroute),
+      note: reroute !== null && reroute < 0 ? `clients wrote again ${Math.round(-reroute)} ms before the promotion was reported` : null,
+    };
+    for (const idc of Array.isArray(s['byIdc']) ? (s['byIdc'] as Record<string, unknown>[]) : []) idc['lostWindowMs'] ??= null;
+  }
+}
+
+function nonNegative(v: unknown): number | null {
+  return typeof v === 'number' && v >= 0 ? v : null;
 }
 
 /** history.jsonl as a report directory holds it: one merged operation per line. Lines that are not operations are skipped. */

@@ -24,6 +24,7 @@ const FAULT_COLORS: Record<FaultEvent['spec']['kind'], string> = {
   degrade: '#a0a010',
   crash: '#d6267e',
 };
+const SPLIT_BRAIN_COLOR = '#c2185b';
 const MARKERS = {
   detect: { color: '#3c3c3c', dash: '6 4', label: 'detected' },
   promote: { color: '#6a3d9a', dash: '2 3', label: 'promoted' },
@@ -31,11 +32,11 @@ const MARKERS = {
 } as const;
 
 export function renderHtml(report: Report): string {
-  const pass = report.verdict === 'pass';
-  const verdict = pass ? 'PASS' : 'FAIL';
+  const verdict = report.verdict.toUpperCase();
   const axis = timeAxis(report);
   const body = [
     header(report, verdict),
+    incompleteSection(report),
     faultsSection(report, axis),
     slosSection(report),
     summarySection(report),
@@ -63,6 +64,16 @@ export function renderHtml(report: Report): string {
   ].join('\n');
 }
 
+
+function incompleteSection(report: Report): string {
+  const items = report.incomplete ?? [];
+  if (items.length === 0) return '';
+  const rows = items.map(
+    (i) =>
+      `<li><b>${esc(i.name)}</b>: ${esc(i.reason)}. Read: ${i.readable.map((n) => `<code>${esc(n)}</code>`).join(', ') || 'none'}; could not read: ${esc(i.unreadable.map((u) => `${u.node} (${u.reason})`).join(', ') || 'none')}. ${num(i.acknowledged)} of ${num(i.attempted)} writes were acknowledged.</li>`,
+  );
+  return `<section id="incomplete"><h2 class="bad">Not checked</h2><p>These services had no authoritative final state, so their writes were not judged (never counted as lost):</p><ul>${rows.join('')}</ul></section>`;
+}
 
 function header(report: Report, verdict: string): string {
   const cls = verdict === 'PASS' ? 'pass' : 'fail';
@@ -130,11 +141,12 @@ function summarySection(report: Report): string {
   const recovery = report.services.map((s) =>
     tr([
       link(s),
-      `<b>${esc(formatRto(s))}</b>`,
+      `<b>${esc(formatRto(s))}</b>${s.rto.client === null ? '' : ` <small class="muted">${esc(s.rto.client)}</small>`}`,
       esc(formatDuration(s.rtoSplit.detectMs)),
       esc(formatDuration(s.rtoSplit.promoteMs)),
-      esc(formatDuration(s.rtoSplit.rerouteMs)),
-      esc(formatDuration(s.rpo.spanMs)),
+      s.rtoSplit.note === null ? esc(formatDuration(s.rtoSplit.rerouteMs)) : `${esc(formatDuration(s.rtoSplit.rerouteMs))} <small class="muted">${esc(s.rtoSplit.note)}</small>`,
+      esc(formatDuration(s.rpo.windowMs)),
+      s.splitBrain === null ? 'n/a' : s.splitBrain.ms > 0 ? `<b class="bad">${esc(formatDuration(s.splitBrain.ms))}</b>` : '0',
       esc(latencyTriple(s.phases.before.writeLatency)),
       esc(latencyTriple(s.phases.during.writeLatency)),
       esc(latencyTriple(s.phases.after.writeLatency)),
@@ -147,16 +159,35 @@ ${outcomes.join('\n')}
 <div class="scroll"><table class="summary num" id="summary-reads"><caption>Reads from each client's local node <small class="muted">(stale-read age: p99 and max over every ok read, 0 for a fresh one)</small></caption><thead>${tr(['service', 'reads', 'failed', 'stale', 'stale age p99', 'stale age max', 'unexplained', 'read latency p50 / p99 / max'], 'th')}</thead><tbody>
 ${reads.join('\n')}
 </tbody></table></div>
-<div class="scroll"><table class="summary num" id="summary-recovery"><caption>Recovery and write latency <small class="muted">(p50 / p99 / max of acknowledged writes, by phase)</small></caption><thead>${tr(['service', 'RTO', 'detect', 'promote', 'reroute', 'RPO span', 'before the outage', 'during', 'after recovery'], 'th')}</thead><tbody>
+<div class="scroll"><table class="summary num" id="summary-recovery"><caption>Recovery and write latency <small class="muted">(p50 / p99 / max of acknowledged writes, by phase)</small></caption><thead>${tr(['service', 'RTO (worst client)', 'detect', 'promote', 'reroute', 'RPO window', 'split brain', 'before the outage', 'during', 'after recovery'], 'th')}</thead><tbody>
 ${recovery.join('\n')}
 </tbody></table></div>
-<p class="muted">Lost: acknowledged, then absent from the authoritative node. Unknown writes (timed out, connection lost) are not losses, present or not. RTO runs from the outage fault to the first sustained window of successful writes by clients outside the failed IDCs, and splits into detect (to the failure being detected), promote (detection to promotion) and reroute (promotion to the recovery window). RPO span: from the oldest lost write's acknowledgement to the outage. Conflicts: acknowledged writes to a shared key that survived but whose value an older write from another IDC overwrote. A read is stale when its client had an acknowledged write newer than the answer; its age is how long the oldest such write had been acknowledged when the read was sent. Unexplained: reads that returned a write their client never attempted.</p>
+<p class="muted">Lost: acknowledged, then absent from the authoritative node. Unknown writes (timed out, connection lost) are not losses, present or not. Durable: acknowledged and present in the final state. RTO is the worst client's longest gap without durable writes, measured per client outside the IDCs taken down (from its first write that failed, ended unknown or was later lost, to the first write of a window in which all its writes were durable); it splits into detect (fault to the failure being detected), promote (detection to promotion) and reroute (promotion to the first durable write), never negative. RPO window: from the oldest to the newest lost write's acknowledgement. Split brain: how long two or more nodes of a one-writer service acknowledged writes at once. Conflicts: acknowledged writes to a shared key that survived but whose value an older write from another IDC overwrote. A read is stale when its client had an acknowledged write newer than the answer; its age is how long the oldest such write had been acknowledged when the read was sent. Unexplained: reads that returned a write their client never attempted.</p>
 </section>`;
 }
 
 function serviceSection(report: Report, s: ServiceResult, axis: TimeAxis): string {
   const phases = (['before', 'during', 'after'] as const).map((name) => phaseRow(name, s.phases[name]));
-  const idcs = s.byIdc.map((i) => tr([esc(i.idc), num(i.attempted), num(i.acknowledged), num(i.failed), num(i.unknown), i.lost > 0 ? `<b class="bad">${num(i.lost)}</b>` : num(i.lost)]));
+  const idcs = s.byIdc.map((i) => {
+    const rto = s.rto.byIdc.find((x) => x.idc === i.idc);
+    return tr([esc(i.idc), num(i.attempted), num(i.acknowledged), num(i.failed), num(i.unknown), i.lost > 0 ? `<b class="bad">${num(i.lost)}</b>` : num(i.lost), esc(formatDuration(i.lostWindowMs)), esc(idcRto(rto))]);
+  });
+  const clients = s.rto.byClient.map((c) =>
+    tr([
+      `<code>${esc(c.client)}</code>`,
+      esc(c.idc),
+      esc(c.measured ? (c.recovered ? formatDuration(c.rtoMs) : 'not recovered') : 'not measured (its IDC was down)'),
+      num(c.gaps.length),
+      esc(c.gaps.map((g) => `+${seconds(axis.rel(g.startMs))} for ${formatDuration(g.lengthMs)}${g.endMs === null ? ' (open)' : g.interrupted ? ' (its IDC went down)' : ''}`).join(', ') || '-'),
+    ]),
+  );
+  const clientsTable =
+    clients.length === 0
+      ? ''
+      : `
+<table class="num" id="${esc(`rto-${s.name}`)}"><caption>RTO by client <small class="muted">(gaps without durable writes; resolution ${esc(formatDuration(s.rto.resolutionMs))})</small></caption><thead>${tr(['client', 'IDC', 'RTO', 'gaps', 'gap starts and lengths'], 'th')}</thead><tbody>
+${clients.join('\n')}
+</tbody></table>`;
   const readIdcs = s.reads.byIdc.map((i) =>
     tr([
       esc(i.idc),
@@ -184,14 +215,19 @@ ${s.name === 'mysql' ? lagChart(report, s, axis) : ''}
 <div class="scroll"><table class="num" id="${esc(`phases-${s.name}`)}"><caption>Writes and reads by phase <small class="muted">(latency of ok operations: p50, p99, max)</small></caption><thead>${tr(['phase', 'writes', 'ok', 'failed', 'unknown', 'error rate', 'write p50', 'write p99', 'write max', 'reads', 'read errors', 'read p50', 'read p99', 'read max'], 'th')}</thead><tbody>
 ${phases.join('\n')}
 </tbody></table></div>
-<table class="num"><caption>Writes by client IDC</caption><thead>${tr(['client IDC', 'attempted', 'acknowledged', 'failed', 'unknown', 'lost'], 'th')}</thead><tbody>
+<table class="num"><caption>Writes by client IDC</caption><thead>${tr(['client IDC', 'attempted', 'acknowledged', 'failed', 'unknown', 'lost', 'lost window', 'RTO (client)'], 'th')}</thead><tbody>
 ${idcs.join('\n')}
-</tbody></table>${readsTable}
+</tbody></table>${clientsTable}${readsTable}
 </div>
 ${idList('Lost writes', 'lost', s.name, s.lostIds, 'acknowledged and absent from the final state')}
 ${idList('Conflicting writes', 'conflict', s.name, s.conflictIds, 'acknowledged writes to a shared key whose value an older write from another IDC overwrote')}
 ${idList('Unexpected ids', 'unexpected', s.name, s.unexpectedIds, 'present in the final state but never attempted, or reported failed')}
 </section>`;
+}
+
+function idcRto(rto: ServiceResult['rto']['byIdc'][number] | undefined): string {
+  if (rto === undefined || !rto.measured) return 'not measured';
+  return `${rto.recovered ? formatDuration(rto.rtoMs) : 'not recovered'} (${rto.client ?? ''})`;
 }
 
 function phaseRow(name: string, p: PhaseStats): string {
@@ -262,7 +298,7 @@ function timeAxis(report: Report): TimeAxis {
     if (tl === undefined || buckets === 0) continue;
     min = Math.min(min, rel(tl.startMs));
     max = Math.max(max, rel(tl.startMs + buckets * tl.bucketMs));
-    if (outageStartMs !== null && s.rtoMs !== null) max = Math.max(max, rel(outageStartMs + s.rtoMs));
+    if (s.rto.gap?.endMs != null) max = Math.max(max, rel(s.rto.gap.endMs));
   }
   for (const f of report.faults) max = Math.max(max, rel(f.appliedMs), f.healedMs === null ? -Infinity : rel(f.healedMs));
   for (const l of report.replicationLag ?? []) {
@@ -334,6 +370,7 @@ function timelineChart(report: Report, s: ServiceResult, axis: TimeAxis): string
     `<svg class="timeline" id="timeline-${esc(s.name)}" viewBox="0 0 ${CHART.width} ${height}" width="${CHART.width}" height="${height}" role="img" aria-label="${esc(`${s.name}: writes per second, errors per second and p99 latency per client IDC over time, with fault windows and failover markers`)}">`,
   );
   out.push(...faultWindows(frame, axis, firstY, axisY));
+  out.push(...splitBrainWindows(s, frame, axis, firstY, axisY));
   panels.forEach((p, i) => out.push(drawPanel(p, panelBoxes[i]!, x, tl, axis, plotLeft, plotRight)));
   out.push(...xAxis(frame, axis, axisY));
   out.push(...markerLines(frame, axis, axisY));
@@ -347,6 +384,9 @@ function timelineChart(report: Report, s: ServiceResult, axis: TimeAxis): string
     ...[...new Set(report.faults.map((f) => f.spec.kind))].map(
       (kind) => `<span class="key"><span class="swatch wide" style="background:${FAULT_COLORS[kind]};opacity:.35"></span>${esc(kind)} fault window</span>`,
     ),
+    ...((s.splitBrain?.ms ?? 0) > 0
+      ? [`<span class="key"><span class="swatch wide" style="background:${SPLIT_BRAIN_COLOR};opacity:.5"></span>split brain: ${esc((s.splitBrain?.nodes ?? []).join(' and '))} took writes at once</span>`]
+      : []),
     ...frame.markers.map(
       (m) =>
         `<span class="key"><svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${MARKERS[m.kind].color}" stroke-width="2"${MARKERS[m.kind].dash === '' ? '' : ` stroke-dasharray="${MARKERS[m.kind].dash}"`}/></svg>${esc(markerMeaning(m.kind, s))}</span>`,
@@ -397,7 +437,7 @@ function chartFrame(report: Report, s: ServiceResult | undefined, axis: TimeAxis
     x1: f.healedMs === null ? plotRight : xMs(f.healedMs),
     text: `${describeFault(f.spec)}${f.healedMs === null ? ' (not healed)' : ''}`,
   }));
-  const markers = s === undefined ? [] : markerTimes(s, axis).map((m) => ({ ...m, x: xMs(m.ms) }));
+  const markers = s === undefined ? [] : markerTimes(report, s).map((m) => ({ ...m, x: xMs(m.ms) }));
   const labels = packLabels(
     [
       ...faults.map((f) => ({ x: clamp(f.x0, plotLeft, plotRight), text: f.text, color: FAULT_COLORS[f.f.spec.kind], kind: 'fault' as const })),
@@ -431,6 +471,17 @@ function faultWindows(frame: ChartFrame, axis: TimeAxis, firstY: number, axisY: 
     const x0 = clamp(f.x0, plotLeft, plotRight);
     const x1 = clamp(Math.max(f.x1, f.x0 + 1), plotLeft, plotRight);
     return `<rect class="fault fault-${f.f.spec.kind}" data-fault="${esc(f.f.id)}" x="${r(x0)}" y="${r(firstY - 20)}" width="${r(Math.max(1, x1 - x0))}" height="${r(axisY - firstY + 20)}" fill="${FAULT_COLORS[f.f.spec.kind]}" fill-opacity="0.09" stroke="${FAULT_COLORS[f.f.spec.kind]}" stroke-opacity="0.45" stroke-dasharray="3 3"><title>${esc(faultTitle(f.f, axis))}</title></rect>`;
+  });
+}
+
+/** Split-brain intervals, hatched over the fault windows: both nodes took writes then. */
+function splitBrainWindows(s: ServiceResult, frame: ChartFrame, axis: TimeAxis, firstY: number, axisY: number): string[] {
+  const { plotLeft, plotRight, x } = frame;
+  return (s.splitBrain?.intervals ?? []).map((iv) => {
+    const x0 = clamp(x(axis.rel(iv.startMs)), plotLeft, plotRight);
+    const x1 = clamp(x(axis.rel(iv.endMs)), plotLeft, plotRight);
+    const title = `split brain: ${iv.nodes.join(' and ')} acknowledged writes at once from +${seconds(axis.rel(iv.startMs))} to +${seconds(axis.rel(iv.endMs))} (${formatDuration(iv.endMs - iv.startMs)})`;
+    return `<rect class="split-brain" x="${r(x0)}" y="${r(firstY - 20)}" width="${r(Math.max(1, x1 - x0))}" height="${r(axisY - firstY + 20)}" fill="${SPLIT_BRAIN_COLOR}" fill-opacity="0.16" stroke="${SPLIT_BRAIN_COLOR}" stroke-width="1.5"><title>${esc(title)}</title></rect>`;
   });
 }
 
@@ -745,25 +796,26 @@ function hoverColumns(tl: ServiceTimeline, x: (sec: number) => number, axis: Tim
 
 type MarkerKind = keyof typeof MARKERS;
 
-function markerTimes(s: ServiceResult, axis: TimeAxis): { kind: MarkerKind; ms: number }[] {
-  const start = axis.outageStartMs;
-  if (start === null) return [];
+/** The milestones of the worst client's longest gap, counted from the fault it belongs to. */
+function markerTimes(report: Report, s: ServiceResult): { kind: MarkerKind; ms: number }[] {
+  const fault = report.faults.find((f) => f.id === s.rtoSplit.faultId);
   const out: { kind: MarkerKind; ms: number }[] = [];
   const { detectMs, promoteMs } = s.rtoSplit;
-  if (detectMs !== null) out.push({ kind: 'detect', ms: start + detectMs });
-  if (detectMs !== null && promoteMs !== null) out.push({ kind: 'promote', ms: start + detectMs + promoteMs });
-  if (s.rtoMs !== null) out.push({ kind: 'recovered', ms: start + s.rtoMs });
+  if (fault !== undefined && detectMs !== null) out.push({ kind: 'detect', ms: fault.appliedMs + detectMs });
+  if (fault !== undefined && detectMs !== null && promoteMs !== null) out.push({ kind: 'promote', ms: fault.appliedMs + detectMs + promoteMs });
+  const end = s.rto.gap?.endMs;
+  if (end !== null && end !== undefined && !s.rto.gap?.interrupted) out.push({ kind: 'recovered', ms: end });
   return out;
 }
 
 function markerMeaning(kind: MarkerKind, s: ServiceResult): string {
   switch (kind) {
     case 'detect':
-      return `${s.name === 'redis' ? 'Sentinels' : 'failover manager'} detected the failure, ${formatDuration(s.rtoSplit.detectMs)} after the outage`;
+      return `${s.name === 'redis' ? 'Sentinels' : 'failover manager'} detected the failure, ${formatDuration(s.rtoSplit.detectMs)} after the fault`;
     case 'promote':
       return `new ${s.name === 'redis' ? 'master' : 'primary'} promoted, ${formatDuration(s.rtoSplit.promoteMs)} after detection`;
     case 'recovered':
-      return `writes sustained again (RTO ${formatRto(s)})`;
+      return `worst client${s.rto.client === null ? '' : ` (${s.rto.client})`} writing durably again (RTO ${formatRto(s)})`;
   }
 }
 
@@ -833,6 +885,7 @@ function formatMeasured(slo: SloResult, service: ServiceResult | undefined): str
       return slo.actual === null ? 'n/a' : num(slo.actual);
     case 'p99WriteMsDuringFault':
     case 'p99StaleReadMs':
+    case 'splitBrainMs':
       return slo.actual === null ? 'not measured' : formatDuration(slo.actual);
     default:
       return formatSloActual(slo, service);
@@ -844,6 +897,7 @@ function formatThreshold(slo: SloResult): string {
     case 'rtoMs':
     case 'p99WriteMsDuringFault':
     case 'p99StaleReadMs':
+    case 'splitBrainMs':
       return formatDuration(slo.threshold);
     case 'lostWrites':
       return `${slo.threshold} lost writes`;

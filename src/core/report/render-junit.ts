@@ -4,14 +4,15 @@ import type { Report } from './report-model.js';
 import { formatSloActual } from './render-summary.js';
 
 export function renderJunit(report: Report): string {
-  const tests = report.slos.length;
+  const incomplete = report.incomplete ?? [];
+  const tests = report.slos.length + incomplete.length;
   const failures = report.slos.filter((s) => !s.ok).length;
   const started = Date.parse(report.startedAt);
   const finished = Date.parse(report.finishedAt);
   const seconds = Number.isFinite(started) && Number.isFinite(finished) ? Math.max(0, (finished - started) / 1000) : 0;
   const time = seconds.toFixed(3);
   const suiteName = `hadrill ${report.scenario.name}`;
-  const counts = `tests="${tests}" failures="${failures}" errors="0"`;
+  const counts = `tests="${tests}" failures="${failures}" errors="${incomplete.length}"`;
 
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
@@ -39,6 +40,14 @@ export function renderJunit(report: Report): string {
       `      <failure message="${attr(message)}" type="slo.${slo.metric}">${text(
         `metric: ${slo.metric}\nthreshold: ${slo.threshold}\nmeasured: ${slo.actual ?? measured}\n${slo.message}`,
       )}</failure>`,
+      '    </testcase>',
+    );
+  }
+  // A service that could not be checked is an error, not a failure: no SLO was judged.
+  for (const i of incomplete) {
+    out.push(
+      `    <testcase name="${attr(`${i.name} final state`)}" classname="${attr(`hadrill.${report.scenario.name}.${i.name}`)}" time="0">`,
+      `      <error message="${attr(`${i.name} not checked: ${i.reason}`)}" type="check.incomplete">${text(`readable: ${i.readable.join(', ') || 'none'}\nunreadable: ${i.unreadable.map((u) => `${u.node} (${u.reason})`).join(', ') || 'none'}`)}</error>`,
       '    </testcase>',
     );
   }

@@ -3,15 +3,15 @@
 import type { LatencyStats, PhaseStats, ServiceResult } from '../check/check-types.js';
 import { describeFault } from '../faults.js';
 import type { Report } from './report-model.js';
-import { formatDuration, formatRto, formatSloActual } from './render-summary.js';
+import { formatDuration, formatRto, formatSloActual, formatSplitBrain } from './render-summary.js';
 
 /** Lost and conflicting ids listed inline; the full lists are in report.json. */
 const MAX_IDS = 50;
 
 export function renderMarkdown(report: Report): string {
-  const pass = report.verdict === 'pass';
+  const mark = report.verdict === 'pass' ? '✅' : report.verdict === 'fail' ? '❌' : '⚠️';
   const out: string[] = [];
-  out.push(`## ${pass ? '✅' : '❌'} hadrill: ${esc(report.scenario.name)}: ${pass ? 'PASS' : 'FAIL'}`, '');
+  out.push(`## ${mark} hadrill: ${esc(report.scenario.name)}: ${report.verdict.toUpperCase()}`, '');
   const file = report.scenario.file === null ? '' : `, scenario file ${code(report.scenario.file)}`;
   out.push(
     `Tier ${code(report.scenario.tier)}, run ${code(report.run)} (${report.mode}), ${report.startedAt} to ${report.finishedAt}${file}.`,
@@ -27,6 +27,9 @@ export function renderMarkdown(report: Report): string {
     out.push('');
   }
 
+  for (const i of report.incomplete ?? []) {
+    out.push(`### ${esc(i.name)}: not checked`, '', `${esc(i.reason)}. Read: ${i.readable.map(code).join(', ') || 'none'}; could not read: ${i.unreadable.map((u) => `${code(u.node)} (${esc(u.reason)})`).join(', ') || 'none'}. ${i.acknowledged} of ${i.attempted} writes were acknowledged.`, '');
+  }
   for (const s of report.services) out.push(...serviceSection(s));
 
   if (report.slos.length > 0) {
@@ -63,12 +66,15 @@ function serviceSection(s: ServiceResult): string[] {
     row(['reads (ok / failed)', `${s.reads.ok} / ${s.reads.failed}`]),
     row(['stale reads', String(s.reads.stale)]),
     row(['stale-read age p50 / p99 / max', formatStats(s.reads.staleAgeMs)]),
-    row(['**RTO**', `**${formatRto(s)}**`]),
+    row(['**RTO** (worst client)', `**${formatRto(s)}**${s.rto.client === null ? '' : ` (${code(s.rto.client)} in ${esc(s.rto.idc ?? '')})`}`]),
+    row(['RTO resolution (write interval)', formatDuration(s.rto.resolutionMs)]),
     row([
       'RTO: detect / promote / reroute',
-      `${formatDuration(split.detectMs)} / ${formatDuration(split.promoteMs)} / ${formatDuration(split.rerouteMs)}`,
+      `${formatDuration(split.detectMs)} / ${formatDuration(split.promoteMs)} / ${formatDuration(split.rerouteMs)}${split.note === null ? '' : ` (${esc(split.note)})`}`,
     ]),
-    row(['RPO span', formatDuration(s.rpo.spanMs)]),
+    row(['RPO window (oldest to newest lost acknowledgement)', formatDuration(s.rpo.windowMs)]),
+    row(['RPO: oldest lost write acknowledged before the outage by', formatDuration(s.rpo.beforeOutageMs)]),
+    row(['split brain', formatSplitBrain(s)]),
     row(['authoritative node', s.authoritativeNode === null ? 'none' : code(s.authoritativeNode)]),
     '',
   ];
@@ -83,9 +89,11 @@ function serviceSection(s: ServiceResult): string[] {
   out.push('');
 
   if (s.byIdc.length > 0) {
-    out.push('| client IDC | attempted | acknowledged | failed | unknown | lost |', '|---|---:|---:|---:|---:|---:|');
+    out.push('| client IDC | attempted | acknowledged | failed | unknown | lost | lost window | RTO (client) |', '|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const i of s.byIdc) {
-      out.push(row([esc(i.idc), ...[i.attempted, i.acknowledged, i.failed, i.unknown, i.lost].map(String)]));
+      const rto = s.rto.byIdc.find((r) => r.idc === i.idc);
+      const rtoCell = rto === undefined || !rto.measured ? 'not measured' : `${rto.recovered ? formatDuration(rto.rtoMs) : 'not recovered'} (${code(rto.client ?? '')})`;
+      out.push(row([esc(i.idc), ...[i.attempted, i.acknowledged, i.failed, i.unknown, i.lost].map(String), formatDuration(i.lostWindowMs), rtoCell]));
     }
     out.push('');
   }

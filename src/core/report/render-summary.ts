@@ -17,6 +17,14 @@ export function formatRto(s: Pick<ServiceResult, 'rtoMs' | 'recovered'>): string
   return s.recovered ? 'n/a' : 'not recovered';
 }
 
+/** Split brain in words: a one-writer service's overlap, or why there is none. */
+export function formatSplitBrain(s: ServiceResult): string {
+  const sb = s.splitBrain;
+  if (sb === null) return 'n/a (several writers by design)';
+  if (sb.ms === 0) return '0 (one writer at a time)';
+  return `${formatDuration(sb.ms)}: ${sb.nodes.join(' and ')} acknowledged writes at once; ${sb.lost} of the ${sb.acknowledged} writes acknowledged meanwhile were lost`;
+}
+
 export function formatSloActual(slo: SloResult, service: ServiceResult | undefined): string {
   if (slo.metric === 'lostWrites' || slo.metric === 'divergentRows' || slo.metric === 'conflicts') return slo.actual === null ? 'n/a' : String(slo.actual);
   if (slo.actual !== null) return formatDuration(slo.actual);
@@ -72,11 +80,14 @@ export function renderSummary(report: Report): string {
     ]);
     lines.push(...alignTable(sloRows, new Set([2])).map((l) => `  ${l}`));
   }
+  for (const i of report.incomplete ?? []) lines.push('', `${i.name}: NOT CHECKED: ${i.reason}`);
   if (report.notes.length > 0) lines.push('', 'Notes:', ...report.notes.map((n) => `  - ${n}`));
   const failedCount = report.slos.filter((s) => !s.ok).length;
   lines.push(
     '',
-    report.slos.length === 0
+    report.verdict === 'incomplete'
+      ? `verdict: INCOMPLETE (${(report.incomplete ?? []).map((i) => i.name).join(', ')} could not be checked)`
+      : report.slos.length === 0
       ? `verdict: ${report.verdict.toUpperCase()} (no SLOs declared)`
       : `verdict: ${report.verdict.toUpperCase()} (${failedCount} of ${report.slos.length} SLOs failed)`,
   );

@@ -1,12 +1,13 @@
 // report.json is the source of truth every other format is rendered from, and
 // what `hadrill compare` reads back; schema/report.schema.json describes it.
-import type { ServiceResult } from '../check/check-types.js';
+import type { IncompleteService, ServiceResult } from '../check/check-types.js';
+import { formatMs } from '../duration.js';
 import type { SloResult } from '../check/slo.js';
 import type { FaultEvent } from '../faults.js';
 import type { LagSeries } from '../manager-log.js';
 
 export interface Report {
-  schemaVersion: 2;
+  schemaVersion: 3;
   tool: 'hadrill';
   scenario: { name: string; file: string | null; tier: string };
   run: string;
@@ -17,8 +18,11 @@ export interface Report {
   faults: FaultEvent[];
   /** Each carries lostIds: the ids a user needs to chase a lost write. */
   services: ServiceResult[];
+  /** Services that could not be checked (no authoritative final state), with the reason: never counted as all lost. */
+  incomplete: IncompleteService[];
   slos: SloResult[];
-  verdict: 'pass' | 'fail';
+  /** incomplete: a service could not be checked, so no verdict on SLOs is given (exit 2). */
+  verdict: 'pass' | 'fail' | 'incomplete';
   notes: string[];
   /** Replication lag of each MySQL replica, sampled every second by the failover manager over the whole run. */
   replicationLag?: LagSeries[];
@@ -33,6 +37,7 @@ export interface BuildReportInput {
   finishedAt: number | string;
   faults: FaultEvent[];
   services: ServiceResult[];
+  incomplete?: IncompleteService[];
   slos: SloResult[];
   notes?: string[];
   replicationLag?: LagSeries[];
@@ -40,7 +45,7 @@ export interface BuildReportInput {
 
 export function buildReport(input: BuildReportInput): Report {
   return {
-    schemaVersion: 2,
+    schemaVersion: 3,
     tool: 'hadrill',
     scenario: { ...input.scenario },
     run: input.run,
@@ -49,9 +54,10 @@ export function buildReport(input: BuildReportInput): Report {
     finishedAt: toIso(input.finishedAt),
     faults: input.faults,
     services: input.services,
+    incomplete: input.incomplete ?? [],
     slos: input.slos,
-    verdict: input.slos.every((s) => s.ok) ? 'pass' : 'fail',
-    notes: [...(input.notes ?? []), ...anomalyNotes(input.services)],
+    verdict: (input.incomplete ?? []).length > 0 ? 'incomplete' : input.slos.every((s) => s.ok) ? 'pass' : 'fail',
+    notes: [...(input.notes ?? []), ...incompleteNotes(input.incomplete ?? []), ...anomalyNotes(input.services)],
     ...(input.replicationLag ? { replicationLag: input.replicationLag } : {}),
   };
 }
@@ -61,9 +67,11 @@ export function buildReport(input: BuildReportInput): Report {
 function anomalyNotes(services: readonly ServiceResult[]): string[] {
   const notes: string[] = [];
   for (const s of services) {
-    if (s.authoritativeNode === null && s.attempted > 0) {
-      notes.push(`${s.name}: no authoritative node survived; every acknowledged write counts as lost`);
+    const sb = s.splitBrain;
+    if (sb !== null && sb.ms > 0) {
+      notes.push(`${s.name}: split brain: ${sb.nodes.join(' and ')} acknowledged writes at once for ${formatMs(sb.ms)}; ${sb.lost} of the ${sb.acknowledged} writes acknowledged meanwhile were lost`);
     }
+    if (s.rtoSplit.note !== null) notes.push(`${s.name}: RTO split: ${s.rtoSplit.note}`);
     if (s.unexpected > 0) {
       notes.push(
         `${s.name}: ${s.unexpected} ids in the final state were never attempted or were reported failed (unexpectedIds)`,
@@ -78,6 +86,14 @@ function anomalyNotes(services: readonly ServiceResult[]): string[] {
     }
   }
   return notes;
+}
+
+function incompleteNotes(incomplete: readonly IncompleteService[]): string[] {
+  return incomplete.map((i) => {
+    const read = i.readable.length === 0 ? 'no node could be read' : `read: ${i.readable.join(', ')}`;
+    const unread = i.unreadable.length === 0 ? '' : `; could not read: ${i.unreadable.map((u) => `${u.node} (${u.reason})`).join(', ')}`;
+    return `${i.name}: not checked: ${i.reason} (${read}${unread}); ${i.acknowledged} of ${i.attempted} writes were acknowledged`;
+  });
 }
 
 function toIso(t: number | string): string {

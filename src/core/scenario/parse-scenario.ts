@@ -243,6 +243,7 @@ function sloBounds(raw: Raw): SloBounds {
     ...(raw.divergentRows !== undefined ? { divergentRows: raw.divergentRows } : {}),
     ...(raw.conflicts !== undefined ? { conflicts: raw.conflicts } : {}),
     ...(raw.p99StaleRead !== undefined ? { p99StaleReadMs: ms(raw.p99StaleRead) } : {}),
+    ...(raw.splitBrain !== undefined ? { splitBrainMs: ms(raw.splitBrain) } : {}),
   };
 }
 

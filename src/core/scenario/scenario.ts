@@ -1,6 +1,7 @@
 // The typed scenario: what a validated YAML file becomes. Durations are in ms.
 import type { FaultSpec } from '../faults.js';
 import type { Link } from '../links.js';
+import type { SloSpec } from '../check/slo.js';
 
 export interface Idc {
   name: string;
@@ -85,14 +86,8 @@ export interface DrillPlan {
   rtoWindowMs: number;
 }
 
-export interface SloBounds {
-  rtoMs?: number;
-  lostWrites?: number;
-  p99WriteMsDuringFault?: number;
-  divergentRows?: number;
-  conflicts?: number;
-  p99StaleReadMs?: number;
-}
+/** Upper bounds on a service's measurements: the same type the SLO evaluator takes. */
+export type SloBounds = SloSpec;
 
 /** Bounds for every service, and per service over those. */
 export interface Slo extends SloBounds {

@@ -1,0 +1,52 @@
+// The worst RTO gap split by the failover machinery's milestones: the fault,
+// the failure detected, the promotion, the first durable write. Each part is
+// a duration between two milestones in that order, so none is negative; when
+// the clients were served again before a milestone was reported, the report
+// says so in words.
+import { formatMs } from '../duration.js';
+import type { RtoGap, RtoSplit } from './check-types.js';
+
+/** Every detection and promotion the failover machinery reported, epoch ms. */
+export interface FailoverMilestones {
+  detectedMs: number[];
+  promotedMs: number[];
+}
+
+export interface ClockFault {
+  id: string;
+  appliedMs: number;
+}
+
+export const NO_SPLIT: RtoSplit = { faultId: null, detectMs: null, promoteMs: null, rerouteMs: null, note: null };
+
+/**
+ * The gap belongs to the last fault that took effect at or before it opened;
+ * milestones count from that fault until the next one.
+ */
+export function splitGap(gap: RtoGap | null, clockFaults: readonly ClockFault[], milestones: FailoverMilestones | undefined): RtoSplit {
+  if (gap === null) return NO_SPLIT;
+  const sorted = [...clockFaults].sort((a, b) => a.appliedMs - b.appliedMs);
+  let at = 0;
+  while (at + 1 < sorted.length && sorted[at + 1]!.appliedMs <= gap.startMs) at++;
+  const fault = sorted[at];
+  if (fault === undefined) return NO_SPLIT;
+  const until = sorted[at + 1]?.appliedMs ?? Infinity;
+  const within = (t: number, from: number): boolean => t >= from && t < until;
+  const detect = milestones?.detectedMs.filter((t) => within(t, fault.appliedMs)).sort((a, b) => a - b)[0];
+  const promote = milestones?.promotedMs.filter((t) => within(t, detect ?? fault.appliedMs)).sort((a, b) => a - b)[0];
+  const end = gap.endMs;
+  const split: RtoSplit = {
+    faultId: fault.id,
+    detectMs: detect === undefined ? null : detect - fault.appliedMs,
+    promoteMs: detect !== undefined && promote !== undefined ? promote - detect : null,
+    rerouteMs: promote !== undefined && end !== null && end >= promote ? end - promote : null,
+    note: null,
+  };
+  if (end === null) split.note = 'writes had not recovered when the drill ended';
+  else if (gap.interrupted) split.note = "the client's own IDC went down before it recovered";
+  else if (detect !== undefined && end < detect) split.note = `clients wrote durably again ${formatMs(detect - end)} before the failure was detected`;
+  else if (promote !== undefined && end < promote) split.note = `clients wrote durably again ${formatMs(promote - end)} before the promotion was reported`;
+  else if (promote !== undefined && detect === undefined) split.note = `a promotion was reported ${formatMs(promote - fault.appliedMs)} after the fault, with no detection before it`;
+  else if (detect === undefined && promote === undefined) split.note = 'no failover was reported: clients were served again without one';
+  return split;
+}
