@@ -36,6 +36,8 @@ export interface CheckOptions {
   emit: EventSink;
   /** Let the agents write again afterwards (a manual session goes on). */
   resume: boolean;
+  /** What the caller saw that the report must say (e.g. a topology that never converged). */
+  notes?: string[];
 }
 
 export async function checkRun(state: RunState, runtime: ContainerRuntime, options: CheckOptions): Promise<Report> {
@@ -73,7 +75,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
     };
     const services = checkAll(input);
     const incomplete = incompleteServices(input);
-    const notes: string[] = [`links between IDCs shaped with ${state.wan?.mechanism === 'netem' ? 'tc netem' : state.wan?.mechanism === 'userspace' ? 'the userspace WAN emulator (no netem in this kernel)' : 'nothing'}`];
+    const notes: string[] = [...(options.notes ?? []), `links between IDCs shaped with ${state.wan?.mechanism === 'netem' ? 'tc netem' : state.wan?.mechanism === 'userspace' ? 'the userspace WAN emulator (no netem in this kernel)' : 'nothing'}`];
     if (history.orphanCompletions > 0) notes.push(`${history.orphanCompletions} completions had no invoke in the history`);
     if (history.duplicates > 0) notes.push(`${history.duplicates} duplicate history lines were ignored`);
     for (const s of finalState.services) for (const u of s.unreadable) notes.push(`${s.service}: node ${u.node} could not be read (${u.reason})`);

@@ -9,6 +9,7 @@ import type { Scenario, Slo } from '../core/scenario/scenario.js';
 import { systemClock, type Clock } from '../core/wait.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { checkRun } from './check-run.js';
+import { waitForConvergence } from './convergence.js';
 import { removeRun } from './down.js';
 import { applyFault, healFaults } from './faults.js';
 import { appendJournal } from './journal.js';
@@ -28,6 +29,11 @@ export interface DrillOptions {
   /** Aborted by SIGINT: the drill stops waiting and tears down. */
   signal?: AbortSignal;
 }
+
+/** How long a drill waits, after the settle, for the topology to become one system again. */
+const CONVERGE_TIMEOUT_MS = 30_000;
+/** Beyond the RTO window: a write interval or two, so the window's last writes are in the history. */
+const RECOVERY_MARGIN_MS = 500;
 
 export async function drill(options: DrillOptions): Promise<Report> {
   const { scenario, runtime, emit } = options;
@@ -53,7 +59,20 @@ export async function drill(options: DrillOptions): Promise<Report> {
     );
     await phase(emit, 'heal', 'Healing every fault', () => healFaults(state, runtime));
     await phase(emit, 'settle', `Settling for ${formatMs(plan.settleMs)}`, () => sleepFor(clock, plan.settleMs, options.signal));
-    const report = await checkRun(state, runtime, { reportDir: options.reportDir, mode: 'drill', startedAtMs: started, slo: options.slo, emit, resume: options.keep });
+    const convergence = await phase(
+      emit,
+      'converge',
+      'Waiting for the topology to converge while the clients keep writing',
+      async () => {
+        const result = await waitForConvergence(state, CONVERGE_TIMEOUT_MS, (ms) => sleepFor(clock, ms, options.signal));
+        // Every client gets a full recovery window after the topology settled, so its recovery can show.
+        await sleepFor(clock, plan.rtoWindowMs + RECOVERY_MARGIN_MS, options.signal);
+        return result;
+      },
+      (r) => (r.converged ? 'The topology converged' : `The topology had not converged after ${formatMs(CONVERGE_TIMEOUT_MS)}: ${r.pending.join('; ')}`),
+    );
+    const notes = convergence.converged ? [] : [`the topology had not converged ${formatMs(CONVERGE_TIMEOUT_MS)} after the settle: ${convergence.pending.join('; ')}`];
+    const report = await checkRun(state, runtime, { reportDir: options.reportDir, mode: 'drill', startedAtMs: started, slo: options.slo, emit, resume: options.keep, notes });
     appendJournal(run, { t: 'drill.finished', at: clock.now() });
     return report;
   } finally {

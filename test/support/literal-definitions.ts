@@ -91,23 +91,28 @@ export function literalServiceRto(all: LiteralWrite[], durable: (id: string) => 
 }
 
 /**
- * Runs: each client's acknowledged writes in acknowledgement order, cut
- * where the answering node changes; a run spans its first to its last
- * acknowledgement. Split-brain time: the total length of the stretches
- * between consecutive run ends in which runs on two or more nodes cover the
- * whole stretch.
+ * Runs: each client's writes in the order it sent them, cut at every write
+ * that was not acknowledged, where the answering node changes, and where the
+ * client's IDC went down or came back between two acknowledgements; a run
+ * spans its first to its last acknowledgement. Split-brain time: the total
+ * length of the stretches between consecutive run ends in which runs on two
+ * or more nodes cover the whole stretch.
  */
-export function literalSplitBrainMs(all: LiteralWrite[]): number {
+export function literalSplitBrainMs(all: LiteralWrite[], down: LiteralDown[] = []): number {
   const runs: { node: string; from: number; to: number }[] = [];
   for (const client of new Set(all.map((w) => w.client))) {
-    const acks = all.filter((w) => w.client === client && w.outcome === 'ok' && w.completeMs !== null && w.node !== undefined).sort((a, b) => a.completeMs! - b.completeMs!);
-    const own: { node: string; from: number; to: number }[] = [];
-    for (const w of acks) {
-      const last = own[own.length - 1];
-      if (last !== undefined && last.node === w.node) last.to = w.completeMs!;
-      else own.push({ node: w.node!, from: w.completeMs!, to: w.completeMs! });
+    const mine = all.filter((w) => w.client === client).sort((a, b) => a.invokeMs - b.invokeMs);
+    const edges = down.filter((d) => d.idc === mine[0]!.idc).flatMap((d) => [d.fromMs, d.toMs ?? Infinity]);
+    let open: { node: string; from: number; to: number } | null = null;
+    for (const w of mine) {
+      if (w.outcome !== 'ok' || w.completeMs === null || w.node === undefined) {
+        open = null;
+        continue;
+      }
+      const at = w.completeMs;
+      if (open !== null && open.node === w.node && !edges.some((t) => t > open!.to && t <= at)) open.to = at;
+      else runs.push((open = { node: w.node, from: at, to: at }));
     }
-    runs.push(...own);
   }
   const points = [...new Set(runs.flatMap((r) => [r.from, r.to]))].sort((a, b) => a - b);
   let total = 0;

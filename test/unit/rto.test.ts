@@ -208,6 +208,16 @@ describe('RTO, its split and phases through checkService', () => {
     assert.deepEqual(r.rtoSplit, { faultId: 'f2', detectMs: 1000, promoteMs: 1000, rerouteMs: 1000, note: null });
   });
 
+  it('gives a gap that opened after its fault was healed no failover milestones, and says why', () => {
+    const ops = [...series('c1', 'ok', 8000, 20_000), ...series('c1', 'ok', 22_000, 25_000, { tag: 'lost' }), ...series('c1', 'ok', 25_000, 30_000, { tag: 'c' })];
+    const lost = ops.filter((o) => o.id.includes('-lost-')).map((o) => o.id);
+    const faults: CheckInput['faults'] = [{ id: 'f1', spec: { kind: 'power', idc: 'idc-a' }, requestedMs: START, appliedMs: START, healedMs: 21_000 }];
+    const final = { readAtMs: 0, services: [{ service: 'redis' as const, authoritativeNode: 'r1', nodes: [{ node: 'r1', idc: 'idc-b', role: 'master', ids: ops.filter((o) => !lost.includes(o.id)).map((o) => o.id) }], unreadable: [] }] };
+    const r = checkService('redis', { history: ops, finalState: final, faults, outageStartMs: START, outageEndMs: 21_000, outageIdcs: ['idc-a'], rtoWindowMs: W, failoverEvents: { redis: { detectedMs: [12_000], promotedMs: [13_000] } } });
+    assert.equal(r.rtoMs, 3000);
+    assert.deepEqual(r.rtoSplit, { faultId: 'f1', detectMs: null, promoteMs: null, rerouteMs: null, note: 'the gap opened 1.00 s after power idc-a was healed: no failover milestone belongs to it' });
+  });
+
   it('cuts the phases at the first fault and at the last client\'s recovery', () => {
     const stalled = [...series('b', 'ok', 8000, 10_000, { idc: 'idc-c' }), ...series('b', 'failed', 10_000, 15_000, { idc: 'idc-c', step: 1000 }), ...series('b', 'ok', 15_000, 20_000, { idc: 'idc-c' })];
     const r = run([...failover, ...stalled]);
@@ -224,7 +234,7 @@ describe('split brain', () => {
 
   it('is zero across a clean failover, when one node stops before the next starts', () => {
     const ops = [...series('c1', 'ok', 8000, 10_000, { node: '10.0.1.10' }), ...series('c1', 'ok', 14_000, 20_000, { node: '10.0.3.10', tag: 'new' })];
-    const sb = measureSplitBrain({ ops, present: presence(ops), nodeName: names });
+    const sb = measureSplitBrain({ ops, present: presence(ops), nodeName: names, down: [] });
     assert.deepEqual(sb, { ms: 0, intervals: [], nodes: [], acknowledged: 0, lost: 0, byNode: [] });
   });
 
@@ -234,7 +244,7 @@ describe('split brain', () => {
     const majority = [...series('n', 'ok', 8000, 10_000, { node: '10.0.1.10', step: 100, latency: 0 }), ...series('n', 'ok', 18_000, 30_000, { node: '10.0.3.10', step: 100, latency: 0, tag: 'c' })];
     const ops = [...minority, ...majority];
     const lost = new Set(minority.filter((o) => o.invokeMs >= 10_000).map((o) => o.id));
-    const sb = measureSplitBrain({ ops, present: presence(ops, lost), nodeName: names });
+    const sb = measureSplitBrain({ ops, present: presence(ops, lost), nodeName: names, down: [] });
     assert.equal(sb.ms, 25_900 - 18_000);
     assert.deepEqual(sb.intervals, [{ startMs: 18_000, endMs: 25_900, nodes: ['redis-a', 'redis-c'] }]);
     // Inside [18 000, 25 900]: m's 80 writes on redis-a (all lost), n's 80 on redis-c.
@@ -246,9 +256,31 @@ describe('split brain', () => {
     assert.equal(sb.lost, 80);
   });
 
+  it('never lets a run span its client\'s own outage: a restarted client back on a stale master splits only from then', () => {
+    // idc-a loses power at 10 s (its client and redis-a die, no write in flight); redis-c is promoted.
+    // At 20 s power returns, redis-a restarts as an empty master and the client writes to it until 24 s.
+    const down: DownInterval[] = [{ idc: 'idc-a', fromMs: 10_000, toMs: 20_000 }];
+    const a = [...series('a', 'ok', 0, 9_950, { idc: 'idc-a', node: 'redis-a', step: 100, latency: 0 }), ...series('a', 'ok', 21_000, 24_000, { idc: 'idc-a', node: 'redis-a', step: 100, latency: 0, tag: 'back' })];
+    const c = [...series('c', 'ok', 0, 10_000, { idc: 'idc-c', node: 'redis-a', step: 100, latency: 0 }), ...series('c', 'ok', 14_000, 30_000, { idc: 'idc-c', node: 'redis-c', step: 100, latency: 0, tag: 'new' })];
+    const ops = [...a, ...c];
+    const sb = measureSplitBrain({ ops, present: presence(ops), nodeName: (n) => n, down });
+    assert.deepEqual(sb.intervals, [{ startMs: 21_000, endMs: 23_900, nodes: ['redis-a', 'redis-c'] }]);
+  });
+
+  it('ends a run at a write that failed or ended unknown', () => {
+    // Client a is refused by x from 2 s to 6 s, and answered by x again after; y takes writes from 3 s to 5 s.
+    const ops = [
+      ...series('a', 'ok', 0, 2000, { node: 'x', step: 100, latency: 0 }),
+      ...series('a', 'failed', 2000, 6000, { node: 'x', step: 100, latency: 0 }),
+      ...series('a', 'ok', 6000, 8000, { node: 'x', step: 100, latency: 0, tag: 'again' }),
+      ...series('b', 'ok', 3000, 5000, { node: 'y', step: 100, latency: 0 }),
+    ];
+    assert.equal(measureSplitBrain({ ops, present: presence(ops), nodeName: (n) => n, down: [] }).ms, 0);
+  });
+
   it('does not count runs that only touch', () => {
     const ops = [...series('a', 'ok', 0, 1000, { node: 'x', step: 100, latency: 0 }), op('b1', 'ok', 900, 900, 'b', 'idc-b', 'y'), op('b2', 'ok', 950, 2000, 'b', 'idc-b', 'y')];
-    assert.equal(measureSplitBrain({ ops, present: presence(ops), nodeName: (n) => n }).ms, 0);
+    assert.equal(measureSplitBrain({ ops, present: presence(ops), nodeName: (n) => n, down: [] }).ms, 0);
   });
 
   it('is not measured for a service with several writers by design', () => {

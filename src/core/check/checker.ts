@@ -2,12 +2,12 @@
 // state, plus the RTO, RPO, split brain, per-IDC and per-phase figures derived
 // from the same history. Everything here is a pure function of CheckInput.
 import type { NodeState, OpRecord, ServiceFinalState, ServiceName } from '../history.js';
-import { isOutageFault, startsRtoClock } from '../faults.js';
+import { describeFault, isOutageFault, startsRtoClock } from '../faults.js';
 import type { CheckInput, IncompleteService, LatencyStats, PhaseStats, Rpo, ServiceResult } from './check-types.js';
 import { RegisterWinners, divergentRegisters, findConflicts } from './conflicts.js';
 import { IdIndex } from './id-index.js';
 import { measureRtoByClient, type DownInterval } from './rto.js';
-import { NO_SPLIT, splitGap } from './rto-split.js';
+import { NO_SPLIT, splitGap, type ClockFault } from './rto-split.js';
 import { measureSplitBrain } from './split-brain.js';
 import { checkStaleReads, type PhaseReads } from './stale-reads.js';
 import { scratchFloat64, scratchInt32, scratchUint8 } from './scratch.js';
@@ -183,7 +183,8 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   }
   idcs.forEach((idc, k) => (idc.lostWindowMs = idcLostAcks[k]!.windowMs()));
 
-  const rto = start === null ? null : measureRtoByClient({ ops, present, periodStartMs: start, down: downIntervals(input), windowMs: input.rtoWindowMs });
+  const down = downIntervals(input);
+  const rto = start === null ? null : measureRtoByClient({ ops, present, periodStartMs: start, down, windowMs: input.rtoWindowMs });
   const worst = rto?.worst ?? null;
   // No client outside the failed IDCs was measured: nothing shows that writes came back.
   const recovered = start === null || (worst !== null && rto!.byClient.every((c) => c.recovered));
@@ -233,7 +234,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
       byIdc: rto?.byIdc ?? [],
     },
     rtoSplit: worstGap === null ? NO_SPLIT : splitGap(worstGap, clockFaults(input), input.failoverEvents?.[service]),
-    splitBrain: singleWriter ? measureSplitBrain({ ops, present, nodeName: (n) => names[n] ?? n }) : null,
+    splitBrain: singleWriter ? measureSplitBrain({ ops, present, nodeName: (n) => names[n] ?? n, down }) : null,
     byIdc: idcs.sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0)),
     phases: phases.finish(phaseOf, reads.phases),
     authoritativeNode,
@@ -259,10 +260,10 @@ export function downFromFaults(faults: CheckInput['faults']): DownInterval[] {
   return faults.flatMap((f) => (isOutageFault(f.spec) ? [{ idc: f.spec.idc, fromMs: f.appliedMs, toMs: f.healedMs }] : []));
 }
 
-function clockFaults(input: CheckInput): { id: string; appliedMs: number }[] {
-  const faults = input.faults.filter((f) => startsRtoClock(f.spec)).map((f) => ({ id: f.id, appliedMs: f.appliedMs }));
+function clockFaults(input: CheckInput): ClockFault[] {
+  const faults = input.faults.filter((f) => startsRtoClock(f.spec)).map((f) => ({ id: f.id, appliedMs: f.appliedMs, healedMs: f.healedMs, label: describeFault(f.spec) }));
   // Hand-made inputs may give the outage start without the fault behind it.
-  if (faults.length === 0 && input.outageStartMs !== null) faults.push({ id: 'outage', appliedMs: input.outageStartMs });
+  if (faults.length === 0 && input.outageStartMs !== null) faults.push({ id: 'outage', appliedMs: input.outageStartMs, healedMs: input.outageEndMs, label: 'the outage' });
   return faults;
 }
 

@@ -15,6 +15,9 @@ export interface FailoverMilestones {
 export interface ClockFault {
   id: string;
   appliedMs: number;
+  healedMs: number | null;
+  /** How the fault reads in a sentence, e.g. "power idc-a". */
+  label: string;
 }
 
 export const NO_SPLIT: RtoSplit = { faultId: null, detectMs: null, promoteMs: null, rerouteMs: null, note: null };
@@ -30,6 +33,11 @@ export function splitGap(gap: RtoGap | null, clockFaults: readonly ClockFault[],
   while (at + 1 < sorted.length && sorted[at + 1]!.appliedMs <= gap.startMs) at++;
   const fault = sorted[at];
   if (fault === undefined) return NO_SPLIT;
+  // A gap that opened after its fault was healed is the heal's doing (a node coming back with old
+  // data, clients rerouting again): the failover milestones came before it and are not its parts.
+  if (fault.healedMs !== null && gap.startMs >= fault.healedMs) {
+    return { ...NO_SPLIT, faultId: fault.id, note: `the gap opened ${formatMs(gap.startMs - fault.healedMs)} after ${fault.label} was healed: no failover milestone belongs to it` };
+  }
   const until = sorted[at + 1]?.appliedMs ?? Infinity;
   const within = (t: number, from: number): boolean => t >= from && t < until;
   const detect = milestones?.detectedMs.filter((t) => within(t, fault.appliedMs)).sort((a, b) => a - b)[0];

@@ -4,6 +4,7 @@
 // records of which node answered each write.
 import type { OpRecord } from '../history.js';
 import type { SplitBrainResult } from './check-types.js';
+import type { DownInterval } from './rto.js';
 
 export interface SplitBrainInput {
   /** Every op of one service. */
@@ -12,6 +13,8 @@ export interface SplitBrainInput {
   present: Uint8Array;
   /** A node's name from the address a client recorded (unknown addresses are kept as they are). */
   nodeName: (recorded: string) => string;
+  /** When IDCs went down and came back: a client's run never spans its own IDC's outage. */
+  down: readonly DownInterval[];
 }
 
 interface Run {
@@ -21,12 +24,15 @@ interface Run {
 }
 
 /**
- * A client's run on a node lasts from the acknowledgement of its first write
- * there to that of its last write there before it was answered by another
- * node. The service is split while runs on two or more nodes overlap: a
- * failover hands clients from one node to the next, so clean runs follow each
- * other, and any overlap is time in which both nodes took writes. A run of a
- * single acknowledgement has no length and adds no time.
+ * A client's run on a node: its consecutive writes (in the order it sent
+ * them) that the node acknowledged, from the first acknowledgement to the
+ * last. A write that failed or ended unknown, one answered by another node,
+ * or its own IDC going down or coming back ends the run: the node is shown
+ * taking writes only while the client kept being answered by it. The
+ * service is split while runs on two or more nodes overlap: a failover hands
+ * clients from one node to the next, so clean runs follow each other, and any
+ * overlap is time in which both nodes took writes. A run of a single
+ * acknowledgement has no length and adds no time.
  */
 export function measureSplitBrain(input: SplitBrainInput): SplitBrainResult {
   const runs = clientRuns(input);
@@ -62,21 +68,34 @@ export function measureSplitBrain(input: SplitBrainInput): SplitBrainResult {
 }
 
 function clientRuns(input: SplitBrainInput): Run[] {
-  const current = new Map<string, Run>();
+  const byClient = new Map<string, OpRecord[]>();
+  for (const op of input.ops) {
+    if (op.kind !== 'write') continue;
+    const list = byClient.get(op.client);
+    if (list === undefined) byClient.set(op.client, [op]);
+    else list.push(op);
+  }
   const runs: Run[] = [];
-  const acks = input.ops.filter((op) => op.kind === 'write' && op.outcome === 'ok' && op.completeMs !== null && op.node !== undefined);
-  acks.sort((a, b) => a.completeMs! - b.completeMs!);
-  for (const op of acks) {
-    const node = input.nodeName(op.node!);
-    const at = op.completeMs!;
-    const run = current.get(op.client);
-    if (run !== undefined && run.node === node) {
-      run.toMs = Math.max(run.toMs, at);
-      continue;
+  for (const writes of byClient.values()) {
+    writes.sort((a, b) => a.invokeMs - b.invokeMs);
+    const idc = writes[0]!.idc;
+    const boundaries = input.down.filter((d) => d.idc === idc).flatMap((d) => (d.toMs === null ? [d.fromMs] : [d.fromMs, d.toMs]));
+    let run: Run | null = null;
+    for (const op of writes) {
+      if (op.outcome !== 'ok' || op.completeMs === null || op.node === undefined) {
+        run = null;
+        continue;
+      }
+      const node = input.nodeName(op.node);
+      const at = op.completeMs;
+      const crossesOutage = run !== null && boundaries.some((t) => t > run!.toMs && t <= at);
+      if (run !== null && run.node === node && !crossesOutage) {
+        run.toMs = Math.max(run.toMs, at);
+        continue;
+      }
+      run = { node, fromMs: at, toMs: at };
+      runs.push(run);
     }
-    const fresh = { node, fromMs: at, toMs: at };
-    runs.push(fresh);
-    current.set(op.client, fresh);
   }
   return runs;
 }

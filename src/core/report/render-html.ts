@@ -8,6 +8,7 @@ import type { SloResult } from '../check/slo.js';
 import { describeFault, isOutageFault, startsRtoClock, type FaultEvent } from '../faults.js';
 import type { LagSeries } from '../manager-log.js';
 import type { Report } from './report-model.js';
+import { DEFINITIONS } from './definitions.js';
 import { formatDuration, formatRto, formatSloActual } from './render-summary.js';
 
 /** Ids listed on the page per list (lost, unexpected, conflicting); report.json has them all. */
@@ -162,7 +163,7 @@ ${reads.join('\n')}
 <div class="scroll"><table class="summary num" id="summary-recovery"><caption>Recovery and write latency <small class="muted">(p50 / p99 / max of acknowledged writes, by phase)</small></caption><thead>${tr(['service', 'RTO (worst client)', 'detect', 'promote', 'reroute', 'RPO window', 'split brain', 'before the outage', 'during', 'after recovery'], 'th')}</thead><tbody>
 ${recovery.join('\n')}
 </tbody></table></div>
-<p class="muted">Lost: acknowledged, then absent from the authoritative node. Unknown writes (timed out, connection lost) are not losses, present or not. Durable: acknowledged and present in the final state. RTO is the worst client's longest gap without durable writes, measured per client outside the IDCs taken down (from its first write that failed, ended unknown or was later lost, to the first write of a window in which all its writes were durable); it splits into detect (fault to the failure being detected), promote (detection to promotion) and reroute (promotion to the first durable write), never negative. RPO window: from the oldest to the newest lost write's acknowledgement. Split brain: how long two or more nodes of a one-writer service acknowledged writes at once. Conflicts: acknowledged writes to a shared key that survived but whose value an older write from another IDC overwrote. A read is stale when its client had an acknowledged write newer than the answer; its age is how long the oldest such write had been acknowledged when the read was sent. Unexplained: reads that returned a write their client never attempted.</p>
+<p class="muted">${DEFINITIONS.map((d) => `${esc(d.term)}: ${esc(d.meaning)}`).join(' ')}</p>
 </section>`;
 }
 

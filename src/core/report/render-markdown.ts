@@ -2,6 +2,7 @@
 // verdict first, then one table per service, then the SLOs.
 import type { LatencyStats, PhaseStats, ServiceResult } from '../check/check-types.js';
 import { describeFault } from '../faults.js';
+import { DEFINITIONS } from './definitions.js';
 import type { Report } from './report-model.js';
 import { formatDuration, formatRto, formatSloActual, formatSplitBrain } from './render-summary.js';
 
@@ -43,6 +44,7 @@ export function renderMarkdown(report: Report): string {
   if (report.notes.length > 0) {
     out.push('### Notes', '', ...report.notes.map((n) => `- ${esc(n)}`), '');
   }
+  out.push('<details><summary>What the numbers mean</summary>', '', ...DEFINITIONS.map((d) => `- **${d.term}**: ${esc(d.meaning)}`), '', '</details>', '');
   return out.join('\n');
 }
 
