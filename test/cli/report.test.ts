@@ -117,14 +117,14 @@ describe('hadrill compare', () => {
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n');
     assert.match(lines[0]!, /^scenario +tier +mysql RTO +mysql lost \(window\) +mysql split brain +mysql p50\/p99 +mysql conflicts +mysql divergent +redis RTO/);
-    assert.match(lines[1]!, /^hot-standby +hot-standby +5\.97 s +122 \(3\.03 s\) +0 +3 \/ 13 ms +0 +0 +3\.10 s +0 +0 +1 \/ 8 ms +0 +0 +4$/);
-    assert.match(lines[2]!, /^hot-standby-semisync +hot-standby +5\.97 s/);
+    assert.match(lines[1]!, /^hot-standby +hot-standby +6\.41 s +122 \(3\.03 s\) +0 +3 \/ 13 ms +0 +0 +3\.50 s +0 +0 +1 \/ 8 ms +0 +0 +4$/);
+    assert.match(lines[2]!, /^hot-standby-semisync +hot-standby +6\.41 s/);
   });
 
   test('--format md and --json', async () => {
     const md = await hadrill(['compare', FIXTURE, '--format', 'md'], env);
     assert.equal(md.code, 0, md.stderr);
-    assert.match(md.stdout, /\| hot-standby \| hot-standby \| 5\.97 s \| 122 \(3\.03 s\) \| 0 \|/);
+    assert.match(md.stdout, /\| hot-standby \| hot-standby \| 6\.41 s \| 122 \(3\.03 s\) \| 0 \|/);
     const json = await hadrill(['--json', 'compare', join(FIXTURE, 'report.json')], env);
     assert.equal(json.code, 0, json.stderr);
     const { rows } = JSON.parse(json.stdout) as { rows: { scenario: string; nodes: number | null; services: { name: string; lost: number; conflicts: null }[] }[] };

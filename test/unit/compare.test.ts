@@ -42,8 +42,8 @@ describe('compareRows', () => {
     assert.deepEqual(
       rows.map((r) => [r.scenario, r.tier, r.nodes, r.services.map((s) => [s.name, s.rtoMs === null ? null : Math.round(s.rtoMs), s.lost, s.divergent, s.conflicts])]),
       [
-        ['hot-standby', 'hot-standby', 4, [['mysql', 5974, 122, 0, 0], ['redis', 3100, 0, 0, 0]]],
-        ['hot-standby-semisync|x', 'hot-standby', null, [['mysql', 5974, 0, 2, 1], ['redis', 3100, 0, 0, 0]]],
+        ['hot-standby', 'hot-standby', 4, [['mysql', 6412, 122, 0, 0], ['redis', 3500, 0, 0, 0]]],
+        ['hot-standby-semisync|x', 'hot-standby', null, [['mysql', 6412, 0, 2, 1], ['redis', 3500, 0, 0, 0]]],
         ['steady', 'global-zone', 2, [['redis', null, 0, 0, 0]]],
       ],
     );
@@ -61,7 +61,7 @@ describe('compareRows', () => {
     const text = renderCompareText(rows);
     const lines = text.split('\n');
     assert.match(lines[0]!, /^scenario +tier +mysql RTO +mysql lost \(window\) +mysql split brain +mysql p50\/p99 +mysql conflicts +mysql divergent +redis RTO .* nodes$/);
-    assert.match(lines[1]!, /^hot-standby +hot-standby +5\.97 s +122 \(3\.03 s\) +0 +3 \/ 13 ms +0 +0 +3\.10 s +0 +0 +1 \/ 8 ms +0 +0 +4$/);
+    assert.match(lines[1]!, /^hot-standby +hot-standby +6\.41 s +122 \(3\.03 s\) +0 +3 \/ 13 ms +0 +0 +3\.50 s +0 +0 +1 \/ 8 ms +0 +0 +4$/);
     assert.match(lines[2]!, /^hot-standby-semisync\|x .* 0 +3 \/ 13 ms +1 +2 .* -$/);
     assert.match(lines[3]!, /^steady +global-zone +- +- +- +- +- +- +n\/a +0 +0 +\d+ \/ \d+ ms +0 +0 +2$/);
     // Right-aligned numbers: every row ends at the header's width.
@@ -75,7 +75,7 @@ describe('compareRows', () => {
     assert.equal(lines[0], '## hadrill: tier trade-offs');
     assert.match(lines[2]!, /^\| scenario \| tier \| mysql RTO \| mysql lost \(window\) \| mysql split brain \|/);
     assert.equal(lines[3], '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    assert.equal(lines[4], '| hot-standby | hot-standby | 5.97 s | 122 (3.03 s) | 0 | 3 / 13 ms | 0 | 0 | 3.10 s | 0 | 0 | 1 / 8 ms | 0 | 0 | 4 |');
+    assert.equal(lines[4], '| hot-standby | hot-standby | 6.41 s | 122 (3.03 s) | 0 | 3 / 13 ms | 0 | 0 | 3.50 s | 0 | 0 | 1 / 8 ms | 0 | 0 | 4 |');
     assert.match(lines[5]!, /^\| hot-standby-semisync\\\|x \|/);
   });
 

@@ -156,7 +156,7 @@ describe('RTO, its split and phases through checkService', () => {
     return checkService('redis', {
       history,
       finalState: { readAtMs: 0, services: [{ service: 'redis', authoritativeNode: 'r1', nodes: [{ node: 'r1', idc: 'idc-b', role: 'master', ids: history.filter((o) => o.outcome === 'ok').map((o) => o.id) }], unreadable: [] }] },
-      faults: [{ id: 'f1', spec: { kind: 'power', idc: 'idc-a' }, requestedMs: START - 5, appliedMs: START, healedMs: null }],
+      faults: [{ id: 'f1', spec: { kind: 'power', idc: 'idc-a' }, requestedMs: START, appliedMs: START + 400, healedMs: null }],
       outageStartMs: START,
       outageEndMs: null,
       outageIdcs: ['idc-a'],

@@ -9,7 +9,7 @@ export interface CheckInput {
   history: OpRecord[];
   finalState: FinalState;
   faults: FaultEvent[];
-  /** The instant the RTO clock starts (the first outage fault's appliedMs); null when the drill had no outage. */
+  /** The instant the RTO clock starts (when the first fault that can stop writes was requested); null when the drill had no outage. */
   outageStartMs: number | null;
   /** When the outage fault was healed, if it was. */
   outageEndMs: number | null;

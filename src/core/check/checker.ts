@@ -255,15 +255,15 @@ function downIntervals(input: CheckInput): DownInterval[] {
   return input.outageIdcs.map((idc) => ({ idc, fromMs: from, toMs: null }));
 }
 
-/** Down intervals from the fault journal: each power, freeze or isolation from its effect to its heal. */
+/** Down intervals from the fault journal: each power, freeze or isolation from its request (its first kill or rule may act at once) to its heal. */
 export function downFromFaults(faults: CheckInput['faults']): DownInterval[] {
-  return faults.flatMap((f) => (isOutageFault(f.spec) ? [{ idc: f.spec.idc, fromMs: f.appliedMs, toMs: f.healedMs }] : []));
+  return faults.flatMap((f) => (isOutageFault(f.spec) ? [{ idc: f.spec.idc, fromMs: f.requestedMs, toMs: f.healedMs }] : []));
 }
 
 function clockFaults(input: CheckInput): ClockFault[] {
-  const faults = input.faults.filter((f) => startsRtoClock(f.spec)).map((f) => ({ id: f.id, appliedMs: f.appliedMs, healedMs: f.healedMs, label: describeFault(f.spec) }));
+  const faults = input.faults.filter((f) => startsRtoClock(f.spec)).map((f) => ({ id: f.id, atMs: f.requestedMs, healedMs: f.healedMs, label: describeFault(f.spec) }));
   // Hand-made inputs may give the outage start without the fault behind it.
-  if (faults.length === 0 && input.outageStartMs !== null) faults.push({ id: 'outage', appliedMs: input.outageStartMs, healedMs: input.outageEndMs, label: 'the outage' });
+  if (faults.length === 0 && input.outageStartMs !== null) faults.push({ id: 'outage', atMs: input.outageStartMs, healedMs: input.outageEndMs, label: 'the outage' });
   return faults;
 }
 

@@ -14,7 +14,8 @@ export interface FailoverMilestones {
 
 export interface ClockFault {
   id: string;
-  appliedMs: number;
+  /** When it was asked for: clients feel a fault from its first effect, before the whole of it has returned. */
+  atMs: number;
   healedMs: number | null;
   /** How the fault reads in a sentence, e.g. "power idc-a". */
   label: string;
@@ -28,9 +29,9 @@ export const NO_SPLIT: RtoSplit = { faultId: null, detectMs: null, promoteMs: nu
  */
 export function splitGap(gap: RtoGap | null, clockFaults: readonly ClockFault[], milestones: FailoverMilestones | undefined): RtoSplit {
   if (gap === null) return NO_SPLIT;
-  const sorted = [...clockFaults].sort((a, b) => a.appliedMs - b.appliedMs);
+  const sorted = [...clockFaults].sort((a, b) => a.atMs - b.atMs);
   let at = 0;
-  while (at + 1 < sorted.length && sorted[at + 1]!.appliedMs <= gap.startMs) at++;
+  while (at + 1 < sorted.length && sorted[at + 1]!.atMs <= gap.startMs) at++;
   const fault = sorted[at];
   if (fault === undefined) return NO_SPLIT;
   // A gap that opened after its fault was healed is the heal's doing (a node coming back with old
@@ -38,14 +39,14 @@ export function splitGap(gap: RtoGap | null, clockFaults: readonly ClockFault[],
   if (fault.healedMs !== null && gap.startMs >= fault.healedMs) {
     return { ...NO_SPLIT, faultId: fault.id, note: `the gap opened ${formatMs(gap.startMs - fault.healedMs)} after ${fault.label} was healed: no failover milestone belongs to it` };
   }
-  const until = sorted[at + 1]?.appliedMs ?? Infinity;
+  const until = sorted[at + 1]?.atMs ?? Infinity;
   const within = (t: number, from: number): boolean => t >= from && t < until;
-  const detect = milestones?.detectedMs.filter((t) => within(t, fault.appliedMs)).sort((a, b) => a - b)[0];
-  const promote = milestones?.promotedMs.filter((t) => within(t, detect ?? fault.appliedMs)).sort((a, b) => a - b)[0];
+  const detect = milestones?.detectedMs.filter((t) => within(t, fault.atMs)).sort((a, b) => a - b)[0];
+  const promote = milestones?.promotedMs.filter((t) => within(t, detect ?? fault.atMs)).sort((a, b) => a - b)[0];
   const end = gap.endMs;
   const split: RtoSplit = {
     faultId: fault.id,
-    detectMs: detect === undefined ? null : detect - fault.appliedMs,
+    detectMs: detect === undefined ? null : detect - fault.atMs,
     promoteMs: detect !== undefined && promote !== undefined ? promote - detect : null,
     rerouteMs: promote !== undefined && end !== null && end >= promote ? end - promote : null,
     note: null,
@@ -54,7 +55,7 @@ export function splitGap(gap: RtoGap | null, clockFaults: readonly ClockFault[],
   else if (gap.interrupted) split.note = "the client's own IDC went down before it recovered";
   else if (detect !== undefined && end < detect) split.note = `clients wrote durably again ${formatMs(detect - end)} before the failure was detected`;
   else if (promote !== undefined && end < promote) split.note = `clients wrote durably again ${formatMs(promote - end)} before the promotion was reported`;
-  else if (promote !== undefined && detect === undefined) split.note = `a promotion was reported ${formatMs(promote - fault.appliedMs)} after the fault, with no detection before it`;
+  else if (promote !== undefined && detect === undefined) split.note = `a promotion was reported ${formatMs(promote - fault.atMs)} after the fault, with no detection before it`;
   else if (detect === undefined && promote === undefined) split.note = 'no failover was reported: clients were served again without one';
   return split;
 }

@@ -290,7 +290,7 @@ function timeAxis(report: Report): TimeAxis {
   const firstFrame = report.services.find((s) => (s.timeline?.series.length ?? 0) > 0)?.timeline;
   const zero = Number.isFinite(started) ? started : (firstFrame?.startMs ?? report.faults[0]?.appliedMs ?? 0);
   const rel = (ms: number): number => (ms - zero) / 1000;
-  const outageStartMs = report.faults.find((f) => startsRtoClock(f.spec))?.appliedMs ?? null;
+  const outageStartMs = report.faults.find((f) => startsRtoClock(f.spec))?.requestedMs ?? null;
   let min = 0;
   let max = 1;
   for (const s of report.services) {
@@ -802,8 +802,8 @@ function markerTimes(report: Report, s: ServiceResult): { kind: MarkerKind; ms: 
   const fault = report.faults.find((f) => f.id === s.rtoSplit.faultId);
   const out: { kind: MarkerKind; ms: number }[] = [];
   const { detectMs, promoteMs } = s.rtoSplit;
-  if (fault !== undefined && detectMs !== null) out.push({ kind: 'detect', ms: fault.appliedMs + detectMs });
-  if (fault !== undefined && detectMs !== null && promoteMs !== null) out.push({ kind: 'promote', ms: fault.appliedMs + detectMs + promoteMs });
+  if (fault !== undefined && detectMs !== null) out.push({ kind: 'detect', ms: fault.requestedMs + detectMs });
+  if (fault !== undefined && detectMs !== null && promoteMs !== null) out.push({ kind: 'promote', ms: fault.requestedMs + detectMs + promoteMs });
   const end = s.rto.gap?.endMs;
   if (end !== null && end !== undefined && !s.rto.gap?.interrupted) out.push({ kind: 'recovered', ms: end });
   return out;
