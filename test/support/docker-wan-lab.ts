@@ -10,7 +10,7 @@ import type { RunState } from '../../src/engine/run-store.js';
 import { routerOf, scenarioBaseline } from '../../src/engine/wan.js';
 import { runtime } from './docker-env.js';
 import { hadrill } from './hadrill-cli.js';
-import { hostOf, labHosts, type WanLab } from './wan-lab.js';
+import { hostOf, labHosts, type LabResult, type WanLab } from './wan-lab.js';
 
 /** The CLI arguments that apply a link fault. */
 export function faultArgs(spec: FaultSpec): string[] {
@@ -39,6 +39,11 @@ export function faultArgs(spec: FaultSpec): string[] {
 /** Everything that shapes or filters in the router, as text. */
 const ROUTER_STATE = 'tc qdisc show; iptables -S; ip rule show; cat /run/hadrill-wan/links.json 2>/dev/null';
 
+async function execIn(container: string, argv: string[], timeoutMs?: number): Promise<LabResult> {
+  const result = await runtime.exec(container, argv, timeoutMs);
+  return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
+}
+
 export async function dockerWanLab(scenarioFile: string, run: string, home: string, mechanism: WanMechanism): Promise<WanLab> {
   const env = { HADRILL_HOME: home, HADRILL_WAN: mechanism };
   const cli = async (...args: string[]): Promise<void> => {
@@ -51,15 +56,14 @@ export async function dockerWanLab(scenarioFile: string, run: string, home: stri
     mechanism: state.wan?.mechanism ?? 'none',
     hosts: labHosts(state.plan),
     baseline: scenarioBaseline(state),
-    exec: async (idc, argv, timeoutMs) => {
-      const result = await runtime.exec(hostOf(lab, idc).container.name, argv, timeoutMs);
-      return { code: result.exitCode, stdout: result.stdout, stderr: result.stderr };
-    },
+    exec: (idc, argv, timeoutMs) => execIn(hostOf(lab, idc).container.name, argv, timeoutMs),
+    routerExec: (argv) => execIn(routerOf(state).name, argv),
+    legs: state.wan?.legs ?? {},
     apply: (spec) => cli(...faultArgs(spec)),
     heal: () => cli('heal'),
     routerState: async () => {
-      const result = await runtime.exec(routerOf(state).name, ['sh', '-c', ROUTER_STATE]);
-      assert.equal(result.exitCode, 0, result.stderr);
+      const result = await execIn(routerOf(state).name, ['sh', '-c', ROUTER_STATE]);
+      assert.equal(result.code, 0, result.stderr);
       return result.stdout;
     },
   };

@@ -33,11 +33,7 @@ export function parsePing(stdout: string): PingRun {
 
 /** The Icmp counters of a network namespace's /proc/net/snmp. */
 export function icmpCounters(snmp: string): Record<string, number> {
-  const [names, values] = snmp.split('\n').filter((l) => l.startsWith('Icmp:'));
-  assert.ok(names && values, `no Icmp counters in: ${snmp.slice(0, 300)}`);
-  const keys = names.split(/\s+/).slice(1);
-  const numbers = values.split(/\s+/).slice(1).map(Number);
-  return Object.fromEntries(keys.map((k, i) => [k, numbers[i] ?? NaN]));
+  return snmpCounters(snmp, 'Icmp');
 }
 
 async function ping(lab: WanLab, from: string, to: string, args: string[], timeoutMs = 60_000): Promise<PingRun> {
@@ -59,6 +55,15 @@ export interface Delivery {
   /** Echo replies `to` sent back, and those that reached `from`. */
   repliesSent: number;
   repliesDelivered: number;
+}
+
+/** The counters of one protocol line ("Icmp", "Tcp") of a network namespace's /proc/net/snmp. */
+export function snmpCounters(snmp: string, protocol: string): Record<string, number> {
+  const [names, values] = snmp.split('\n').filter((l) => l.startsWith(`${protocol}:`));
+  assert.ok(names && values, `no ${protocol} counters in: ${snmp.slice(0, 300)}`);
+  const keys = names.split(/\s+/).slice(1);
+  const numbers = values.split(/\s+/).slice(1).map(Number);
+  return Object.fromEntries(keys.map((k, i) => [k, numbers[i] ?? NaN]));
 }
 
 /** ICMP counters that moved at one host. */
@@ -94,6 +99,43 @@ export async function delivery(lab: WanLab, from: string, to: string, count: num
   const moved = await pingAll(lab, [[from, to]], () => count, intervalS, waitS);
   const [atFrom, atTo] = [moved.get(from), moved.get(to)] as [HostDeltas, HostDeltas];
   return { sent: count, requestsDelivered: atTo.requestsIn, repliesSent: atTo.repliesOut, repliesDelivered: atFrom.repliesIn };
+}
+
+export interface TcpRun {
+  bytes: number;
+  /** TCP segments the sender sent (its Tcp OutSegs), and packets the router received on the sender's leg. */
+  segmentsSent: number;
+  routerPackets: number;
+}
+
+const TCP_PORT = 9311;
+const tcpReceiver = `import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('0.0.0.0', ${TCP_PORT})); s.listen(1); s.settimeout(30)
+c, _ = s.accept(); n = 0
+while True:
+    d = c.recv(65536)
+    if not d: break
+    n += len(d)
+print(n)`;
+const tcpSender = (ip: string, bytes: number): string => `import socket, time
+for _ in range(100):
+    try: s = socket.create_connection(('${ip}', ${TCP_PORT}), timeout=5); break
+    except OSError: time.sleep(0.1)
+s.sendall(b'x' * ${bytes}); s.close()`;
+
+/** Sends `bytes` over one TCP connection and counts the sender's segments and the router's packets from the sender's leg. */
+export async function tcpTransfer(lab: WanLab, from: string, to: string, bytes: number): Promise<TcpRun> {
+  const leg = lab.legs[from];
+  assert.ok(leg, `the router has a leg in ${from}`);
+  const segments = async (): Promise<number> => snmpCounters((await lab.exec(from, ['cat', '/proc/net/snmp'])).stdout, 'Tcp')['OutSegs'] ?? NaN;
+  const routerPackets = async (): Promise<number> => Number((await lab.routerExec(['cat', `/sys/class/net/${leg}/statistics/rx_packets`])).stdout);
+  const [segmentsBefore, packetsBefore] = [await segments(), await routerPackets()];
+  const receiver = lab.exec(to, ['python3', '-c', tcpReceiver], 60_000);
+  const sender = await lab.exec(from, ['python3', '-c', tcpSender(hostOf(lab, to).ip, bytes)], 60_000);
+  const received = await receiver;
+  assert.equal(sender.code, 0, `TCP sender: ${sender.stderr}`);
+  assert.equal(received.code, 0, `TCP receiver: ${received.stderr}`);
+  return { bytes: Number(received.stdout), segmentsSent: (await segments()) - segmentsBefore, routerPackets: (await routerPackets()) - packetsBefore };
 }
 
 export interface RateRun {

@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { describeFault, type FaultSpec } from '../../src/core/faults.js';
 import { pairKey } from '../../src/core/links.js';
 import { writePrecisionArtifact, type PrecisionRow } from './precision-artifact.js';
-import { delivery, pingAll, quantile, roundTrips, trainRate, type HostDeltas } from './link-measure.js';
+import { delivery, pingAll, quantile, roundTrips, tcpTransfer, trainRate, type HostDeltas } from './link-measure.js';
 import type { WanLab } from './wan-lab.js';
 
 export interface PrecisionOptions {
@@ -31,6 +31,7 @@ const RATE_KBIT = 2000;
 const RATE_SHARE = 0.1;
 const JITTER = { latencyMs: 100, jitterMs: 20 };
 const JITTER_PROBES = 400;
+const TCP_BYTES = 2_000_000;
 const PAIR = (a: string, b: string): string => `${a} -> ${b}`;
 
 export function linkPrecisionTests(options: PrecisionOptions): void {
@@ -166,6 +167,15 @@ export function linkPrecisionTests(options: PrecisionOptions): void {
         const row = record({ quantity: 'rate (IP bytes)', pair: PAIR('idc-a', 'idc-b'), unit: 'kbit/s', configured: RATE_KBIT, measured: run.kbit, tolerance: RATE_KBIT * RATE_SHARE });
         assert.ok(Math.abs(row.measured - row.configured) <= row.tolerance, `${row.measured} kbit/s`);
       }, ['idc-a', 'idc-b']);
+    });
+
+    test('TCP: every segment crosses the router as its own packet, so loss and rate act on each', async () => {
+      const run = await tcpTransfer(lab, 'idc-a', 'idc-b', TCP_BYTES);
+      assert.equal(run.bytes, TCP_BYTES, 'the whole stream arrived');
+      // With segmentation offload on, 64 KB of a stream would cross as one packet: a tenth or less.
+      // A few of the sender's segments may stay in its IDC (a Sentinel talking to its local Redis).
+      const row = record({ quantity: 'TCP: router packets per segment sent', pair: PAIR('idc-a', 'idc-b'), unit: 'packets', configured: 1, measured: run.routerPackets / run.segmentsSent, tolerance: 0.1 });
+      assert.ok(row.measured >= 1 - row.tolerance, `${run.segmentsSent} segments sent, ${run.routerPackets} packets at the router`);
     });
 
     test('a cut blocks both directions of its link and nothing else', async () => {

@@ -17,7 +17,7 @@ const MODULES = '/usr/lib/uml/modules';
 const PYTHON = '/usr/bin/python3';
 const LAUNCHER = join(ROOT, 'test', 'kernel', 'uml-launch.py');
 /** The guest's tools are the host's: these must be installed there. */
-const TOOLS = ['/usr/bin/ping', '/usr/sbin/tc', '/usr/sbin/ip', '/usr/sbin/iptables-legacy', '/usr/bin/kmod', '/usr/bin/base64', '/usr/bin/stty'];
+const TOOLS = ['/usr/bin/ping', '/usr/sbin/tc', '/usr/sbin/ip', '/usr/sbin/iptables-legacy', '/usr/sbin/ethtool', '/usr/bin/kmod', '/usr/bin/base64', '/usr/bin/stty'];
 const NET_MODULES = ['veth', 'sch_htb', 'sch_netem', 'cls_u32', 'ip_tables', 'iptable_filter', 'xt_comment'];
 /**
  * The launcher keeps only x87/SSE state across guest syscalls and page faults
@@ -25,7 +25,7 @@ const NET_MODULES = ['veth', 'sch_htb', 'sch_netem', 'cls_u32', 'ip_tables', 'ip
  * copy functions in the guest: they return wrong results there.
  */
 const GUEST_TUNABLES = 'glibc.cpu.hwcaps=-AVX2,-AVX512F,-AVX512VL,-AVX512BW,-AVX512DQ,-AVX_Fast_Unaligned_Load';
-const INSTALL = 'apt-get install -y user-mode-linux kmod iputils-ping iproute2 iptables python3 (.ci/run does)';
+const INSTALL = 'apt-get install -y user-mode-linux kmod iputils-ping iproute2 iptables ethtool python3 (.ci/run does)';
 
 export interface GuestResult {
   code: number;

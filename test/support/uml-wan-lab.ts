@@ -1,8 +1,9 @@
 // A run's WAN laid out in a User-Mode Linux guest, exactly as Docker lays it
 // out: the planner's plan for a scenario, a network namespace per IDC holding
-// a host at the plan's address with the plan's routes to the other IDCs, and
-// one namespace for the router with a leg (`.254`) in every IDC and the
-// router container's sysctls. The engine's own functions then set up the WAN
+// a host at the plan's address, and one namespace for the router with a leg
+// (`.254`) in every IDC and the router container's sysctls. Every namespace
+// runs hadrill's container entrypoint, as every container does at start
+// (routes to the other IDCs from HADRILL_ROUTES, segmentation offload off). The engine's own functions then set up the WAN
 // (mechanism probe, legs, baseline) and apply and heal faults, through a
 // runtime whose exec runs in these namespaces.
 import assert from 'node:assert/strict';
@@ -22,6 +23,7 @@ import { UmlNamespaces } from './uml-runtime.js';
 import { labHosts, type LabHost, type WanLab } from './wan-lab.js';
 
 const ROUTER_NS = 'router';
+const ENTRYPOINT = join(ROOT, 'images', 'hadrill-entrypoint');
 
 /** The shell script that lays the plan's networks out as namespaces joined by veth pairs. */
 export function layoutScript(plan: TopologyPlan, hosts: LabHost[]): string {
@@ -43,13 +45,11 @@ export function layoutScript(plan: TopologyPlan, hosts: LabHost[]): string {
       `ip -n ${n.idc} addr add ${host.ip}/${prefix} dev eth0`,
       `ip -n ${n.idc} link set eth0 up`,
       `ip -n ${n.idc} link set lo up`,
+      // What every hadrill container runs at start: its routes to the other IDCs, offloads off.
+      `ip netns exec ${n.idc} env HADRILL_ROUTES=${shellQuote(host.container.env['HADRILL_ROUTES'] ?? '')} ${ENTRYPOINT} true`,
     );
-    // HADRILL_ROUTES, as hadrill's entrypoint installs it in every container.
-    for (const spec of (host.container.env['HADRILL_ROUTES'] ?? '').split(',').filter(Boolean)) {
-      const [subnet, via] = spec.split('=');
-      lines.push(`ip -n ${n.idc} route replace ${subnet} via ${via}`);
-    }
   });
+  lines.push(`ip netns exec ${ROUTER_NS} ${ENTRYPOINT} true`);
   return lines.join('\n');
 }
 
@@ -86,6 +86,8 @@ export async function umlWanLab(guest: UmlGuest, scenarioFile: string): Promise<
     hosts,
     baseline: scenarioBaseline(state),
     exec: (idc, argv, timeoutMs) => guest.exec(idc, argv, timeoutMs),
+    routerExec: (argv) => guest.exec(ROUTER_NS, argv),
+    legs: state.wan?.legs ?? {},
     apply: async (spec) => {
       await applyFault(state, runtime, spec);
     },

@@ -26,6 +26,10 @@ export interface WanLab {
   baseline: Link[];
   /** Runs a command on an IDC's host. */
   exec(idc: string, argv: string[], timeoutMs?: number): Promise<LabResult>;
+  /** Runs a command in the router. */
+  routerExec(argv: string[]): Promise<LabResult>;
+  /** The router's interface in each IDC. */
+  legs: Record<string, string>;
   apply(spec: FaultSpec): Promise<void>;
   /** Heals every fault applied. */
   heal(): Promise<void>;
