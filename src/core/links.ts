@@ -82,34 +82,3 @@ export function isShaped(shape: DirectedShape): boolean {
 export function wanConfig(networks: NetworkPlan[], shapes: DirectedShape[]): string {
   return JSON.stringify({ subnets: Object.fromEntries(networks.map((n) => [n.idc, n.subnet])), links: shapes.filter(isShaped) });
 }
-
-/**
- * A `tc -force -batch` script for kernels with netem, run in the router.
- * Egress on the leg into IDC X carries everything bound for X; an HTB class
- * per source IDC (chosen by a u32 match on the source subnet) holds a netem
- * qdisc with that direction's shape. hadrill owns the router, so it owns the
- * root qdisc outright and rebuilds it whole on every change.
- */
-export function netemBatch(networks: NetworkPlan[], legs: Record<string, string>, shapes: DirectedShape[]): string[] {
-  const lines: string[] = [];
-  for (const [toIndex, to] of networks.entries()) {
-    const dev = legs[to.idc];
-    if (!dev) continue;
-    lines.push(`qdisc del dev ${dev} root`);
-    const incoming = networks
-      .map((from, fromIndex) => ({ from, minor: fromIndex + 1, shape: shapes.find((s) => s.from === from.idc && s.to === to.idc) }))
-      .filter((x) => x.from.idc !== to.idc && x.shape !== undefined && isShaped(x.shape));
-    if (incoming.length === 0) continue;
-    lines.push(`qdisc add dev ${dev} root handle 1: htb default 999`);
-    lines.push(`class add dev ${dev} parent 1: classid 1:999 htb rate 10gbit`);
-    for (const { from, minor, shape } of incoming) {
-      if (!shape) continue;
-      const jitter = shape.jitterMs > 0 ? ` ${shape.jitterMs}ms` : '';
-      const loss = shape.lossPct > 0 ? ` loss ${shape.lossPct}%` : '';
-      lines.push(`class add dev ${dev} parent 1: classid 1:${minor} htb rate ${shape.rateKbit ? `${shape.rateKbit}kbit` : '10gbit'}`);
-      lines.push(`qdisc add dev ${dev} parent 1:${minor} handle ${minor}0: netem delay ${shape.delayMs}ms${jitter}${loss}`);
-      lines.push(`filter add dev ${dev} parent 1: protocol ip prio ${minor} u32 match ip src ${from.subnet} flowid 1:${minor}`);
-    }
-  }
-  return lines;
-}

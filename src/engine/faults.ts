@@ -6,16 +6,16 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { HadrillError } from '../core/errors.js';
-import { blockedPairs, describeFault, type FaultEvent, type FaultSpec } from '../core/faults.js';
+import { describeFault, type FaultEvent, type FaultSpec } from '../core/faults.js';
 import { activeFaults } from '../core/journal-model.js';
 import { LABEL_RUN } from '../core/plan/labels.js';
-import type { ContainerPlan, NetworkPlan } from '../core/plan/topology-plan.js';
+import type { ContainerPlan } from '../core/plan/topology-plan.js';
+import { faultRulesCommand } from '../core/router/filter-rules.js';
 import { packageRoot } from '../package-paths.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { startDetached } from '../runtime/host-process.js';
 import { appendJournal, readJournal } from './journal.js';
 import { startReplication, stopReplication, withMysql } from './mysql-control.js';
-import { dropRule, ruleScript } from './router.js';
 import { installRoutes } from './routes.js';
 import { runDir, type RunState } from './run-store.js';
 import { applyLinkShapes, routerOf } from './wan.js';
@@ -82,12 +82,9 @@ async function perform(state: RunState, runtime: ContainerRuntime, spec: FaultSp
     case 'isolate':
     case 'cut':
     case 'partition': {
-      const net = (idc: string): NetworkPlan => state.plan.networks.find((n) => n.idc === idc) as NetworkPlan;
-      const rules = blockedPairs(spec, state.plan.networks.map((n) => n.idc)).map(([from, to]) => dropRule(net(from), net(to), id));
-      if (rules.length === 0) return;
-      // Deleting tolerates rules already gone, so a heal can be repeated.
-      const script = action === 'apply' ? ruleScript(rules, '-A') : `${ruleScript(rules, '-D').replaceAll(' && ', ' 2>/dev/null; ')} 2>/dev/null; true`;
-      const result = await runtime.exec(routerOf(state).name, ['sh', '-c', script]);
+      const command = faultRulesCommand(spec, state.plan.networks, id, action);
+      if (!command) return;
+      const result = await runtime.exec(routerOf(state).name, command);
       if (result.exitCode !== 0) throw new HadrillError('setup', `Router rules for ${describeFault(spec)} failed: ${result.stderr.trim()}`);
       return;
     }

@@ -17,10 +17,10 @@ import { removeRun } from './down.js';
 import { semiSyncSourceSql } from '../core/mysql/replication-sql.js';
 import { bootstrapPrimary, configureReplica, hasWritesTable, nodeStatus, withMysql } from './mysql-control.js';
 import { redisRole, sentinelView } from './redis-control.js';
-import { routerSetupCommands } from './router.js';
+import { routerSetupCommands } from '../core/router/filter-rules.js';
 import { installRoutes } from './routes.js';
 import { ensureRunDirs, loadRunState, saveRunState, type RunState } from './run-store.js';
-import { setUpWan } from './wan.js';
+import { mustExec, setUpWan } from './wan.js';
 
 export interface UpOptions {
   scenario: Scenario;
@@ -87,7 +87,7 @@ async function bringUp(state: RunState, options: UpOptions): Promise<void> {
     const router = byKind('router')[0];
     if (router) {
       await ensureContainer(runtime, router, existing);
-      for (const cmd of routerSetupCommands()) await runtime.exec(router.name, cmd);
+      for (const cmd of routerSetupCommands()) await mustExec(runtime, router.name, cmd, "create hadrill's filter chain");
     }
   });
   state.wan = await phase(emit, 'wan', 'Shaping the links between IDCs (baseline latency)', () => setUpWan(state, runtime), (wan) => `Links between IDCs shaped with ${wan?.mechanism === 'netem' ? 'tc netem' : 'the userspace WAN emulator (no netem in this kernel)'}`);

@@ -2,7 +2,9 @@
 // applied in the router, with netem where the kernel has it and with
 // hadrill-wan, a userspace TUN emulator, where it has not.
 import { HadrillError } from '../core/errors.js';
-import { baselineLinks, directedShapes, effectiveLinks, netemBatch, wanConfig, type Link, type LinkShape, type WanMechanism } from '../core/links.js';
+import { baselineLinks, directedShapes, effectiveLinks, wanConfig, type Link, type LinkShape, type WanMechanism } from '../core/links.js';
+import { ROUTER_ADDRESSES_COMMAND, routerLegsFromAddresses } from '../core/router/legs.js';
+import { netemCommand, netemProbeScript } from '../core/router/netem.js';
 import type { ContainerPlan } from '../core/plan/topology-plan.js';
 import { waitFor } from '../core/wait.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
@@ -24,28 +26,22 @@ export function scenarioBaseline(state: RunState): Link[] {
 }
 
 /**
- * netem where a probe in the router can add it (HADRILL_WAN=userspace forces
- * the emulator, e.g. to test it on a kernel that has netem).
+ * netem where a probe in the router can build the whole HTB + u32 + netem
+ * tree (HADRILL_WAN=userspace forces the emulator, e.g. to test it on a
+ * kernel that has netem).
  */
 export async function detectMechanism(runtime: ContainerRuntime, router: string): Promise<WanMechanism> {
   if (process.env['HADRILL_WAN'] === 'userspace') return 'userspace';
-  const probe = await runtime.exec(router, ['sh', '-c', 'tc qdisc add dev lo root netem delay 1ms && tc qdisc del dev lo root']);
+  const probe = await runtime.exec(router, ['sh', '-c', netemProbeScript()]);
   if (probe.exitCode === 0) return 'netem';
-  if (process.env['HADRILL_WAN'] === 'netem') throw new HadrillError('environment', 'HADRILL_WAN=netem, but this kernel has no netem (sch_netem).', { hint: 'Unset HADRILL_WAN to use the userspace emulator.' });
+  if (process.env['HADRILL_WAN'] === 'netem') throw new HadrillError('environment', 'HADRILL_WAN=netem, but this kernel cannot build a netem tree (sch_netem, sch_htb, cls_u32).', { hint: 'Unset HADRILL_WAN to use the userspace emulator.' });
   return 'userspace';
 }
 
 /** Finds the router's interface in each IDC network, by its address. */
 export async function routerLegs(runtime: ContainerRuntime, state: RunState): Promise<Record<string, string>> {
-  const router = routerOf(state);
-  const result = await runtime.exec(router.name, ['ip', '-o', '-4', 'addr', 'show']);
-  const legs: Record<string, string> = {};
-  for (const line of result.stdout.split('\n')) {
-    const m = /^\d+:\s+(\S+?)(?:@\S+)?\s+inet\s+([\d.]+)\//.exec(line);
-    const network = m && state.plan.networks.find((n) => n.routerIp === m[2]);
-    if (m && network) legs[network.idc] = m[1] as string;
-  }
-  return legs;
+  const result = await runtime.exec(routerOf(state).name, ROUTER_ADDRESSES_COMMAND);
+  return routerLegsFromAddresses(result.stdout, state.plan.networks);
 }
 
 /** At `up`: chooses the mechanism, starts the emulator if needed, applies the baseline. */
@@ -86,11 +82,11 @@ async function writeConfig(runtime: ContainerRuntime, router: string, state: Run
 }
 
 async function applyNetem(runtime: ContainerRuntime, router: string, state: RunState, legs: Record<string, string>, links: Link[]): Promise<void> {
-  const lines = netemBatch(state.plan.networks, legs, directedShapes(links));
-  await mustExec(runtime, router, ['sh', '-c', 'printf "%s\\n" "$@" | tc -force -batch - 2>/dev/null; true', 'sh', ...lines], 'apply netem link shapes');
+  await mustExec(runtime, router, netemCommand(state.plan.networks, legs, directedShapes(links)), 'apply netem link shapes');
 }
 
-async function mustExec(runtime: ContainerRuntime, container: string, cmd: string[], what: string): Promise<void> {
+/** Runs a command in a container and throws with its output when it fails. */
+export async function mustExec(runtime: ContainerRuntime, container: string, cmd: string[], what: string): Promise<void> {
   const result = await runtime.exec(container, cmd);
   if (result.exitCode !== 0) throw new HadrillError('setup', `Could not ${what} in ${container}: ${(result.stderr || result.stdout).trim()}`);
 }

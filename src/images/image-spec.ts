@@ -30,6 +30,8 @@ export const IMAGE_PACKAGES: readonly string[] = [
   'iproute2',
   'iptables',
   'iputils-ping',
+  // The entrypoint turns segmentation offload off, so link shapes act on every TCP segment.
+  'ethtool',
   'procps',
   'ca-certificates',
   'nodejs',

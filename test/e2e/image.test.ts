@@ -232,6 +232,12 @@ describe('hadrill base image', () => {
     assert.match(denied.stderr, /cannot add route 10\.77\.2\.0\/24 .*NET_ADMIN/);
   });
 
+  it('turns segmentation offload off, so every TCP segment crosses the WAN router as its own packet', async () => {
+    const features = await docker(['run', '--rm', ...LABELS, '--network', NETWORK, '--cap-add', 'NET_ADMIN', image, 'ethtool', '-k', 'eth0']);
+    assert.match(features, /^tcp-segmentation-offload: off$/m);
+    assert.match(features, /^generic-segmentation-offload: off$/m);
+  });
+
   it('replicates MariaDB with GTID from primary to replica', { timeout: 180_000 }, async () => {
     const primary = ip(11);
     const replica = ip(12);

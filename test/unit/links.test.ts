@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { blockedPairs, describeFault, startsRtoClock } from '../../src/core/faults.js';
-import { baselineLinks, directedShapes, effectiveLinks, netemBatch, wanConfig, NO_SHAPE } from '../../src/core/links.js';
+import { baselineLinks, directedShapes, effectiveLinks, wanConfig, NO_SHAPE } from '../../src/core/links.js';
+import { netemBatch, netemCommand } from '../../src/core/router/netem.js';
 import type { NetworkPlan } from '../../src/core/plan/topology-plan.js';
 import { parsePercent, parseRateKbit } from '../../src/core/units.js';
 
@@ -35,7 +36,7 @@ describe('link baselines and shapes', () => {
   });
   test('netem: one HTB class and netem qdisc per source IDC on the leg into each IDC', () => {
     const lines = netemBatch(networks, { a: 'eth0', b: 'eth1', c: 'eth2' }, directedShapes(effectiveLinks(baseline, [{ a: 'a', b: 'c', shape: { jitterMs: 4, rateKbit: 1000 } }])));
-    assert.equal(lines[0], 'qdisc del dev eth0 root');
+    assert.equal(lines[0], 'qdisc add dev eth0 root handle 1: htb default 999');
     assert.ok(lines.includes('qdisc add dev eth2 parent 1:1 handle 10: netem delay 15ms 2ms'));
     assert.ok(lines.includes('class add dev eth2 parent 1: classid 1:1 htb rate 1000kbit'));
     assert.ok(lines.includes('filter add dev eth2 parent 1: protocol ip prio 1 u32 match ip src 10.9.1.0/24 flowid 1:1'));
@@ -44,7 +45,15 @@ describe('link baselines and shapes', () => {
   });
   test('unshaped links add no qdisc', () => {
     const flat = baselineLinks(idcs, { sameCityLatencyMs: 0, crossCityLatencyMs: 0 }, []);
-    assert.deepEqual(netemBatch(networks, { a: 'eth0', b: 'eth1', c: 'eth2' }, directedShapes(flat)), ['qdisc del dev eth0 root', 'qdisc del dev eth1 root', 'qdisc del dev eth2 root']);
+    assert.deepEqual(netemBatch(networks, { a: 'eth0', b: 'eth1', c: 'eth2' }, directedShapes(flat)), []);
+  });
+  test('the router command clears every leg, tolerating legs without a tree, then builds strictly', () => {
+    const legs = { a: 'eth0', b: 'eth1', c: 'eth2' };
+    const [sh, flag, script, arg0, ...lines] = netemCommand(networks, legs, directedShapes(baseline));
+    assert.deepEqual([sh, flag, arg0], ['sh', '-c', 'sh']);
+    assert.deepEqual(lines, netemBatch(networks, legs, directedShapes(baseline)));
+    assert.match(script ?? '', /^tc qdisc del dev eth0 root 2>\/dev\/null; tc qdisc del dev eth1 root 2>\/dev\/null; tc qdisc del dev eth2 root 2>\/dev\/null; /);
+    assert.match(script ?? '', /\| tc -batch -$/, 'no -force, errors not discarded: a refused line fails the command');
   });
 });
 
