@@ -911,12 +911,6 @@ function formatThreshold(slo: SloResult): string {
   }
 }
 
-function split(s: ServiceResult): string {
-  const { detectMs, promoteMs, rerouteMs } = s.rtoSplit;
-  if (detectMs === null && promoteMs === null && rerouteMs === null) return 'n/a';
-  return `${formatDuration(detectMs)} / ${formatDuration(promoteMs)} / ${formatDuration(rerouteMs)}`;
-}
-
 function latencyTriple(l: LatencyStats): string {
   if (l.count === 0) return 'n/a';
   const ms = (v: number | null): string => (v === null ? 'n/a' : v < 1000 ? `${Math.round(v)}` : `${(v / 1000).toFixed(2)} s`);
