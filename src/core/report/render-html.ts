@@ -3,13 +3,17 @@
 // script, font or style from anywhere else. The timeline is SVG drawn here,
 // and every chart of a report shares one time axis (seconds since the drill
 // started) so the services can be compared by eye.
-import type { LatencyStats, PhaseStats, ServiceResult, ServiceTimeline } from '../check/check-types.js';
+import type { PhaseStats, ServiceResult, ServiceTimeline } from '../check/check-types.js';
 import type { SloResult } from '../check/slo.js';
 import { describeFault, isOutageFault, startsRtoClock, type FaultEvent } from '../faults.js';
 import type { LagSeries } from '../manager-log.js';
 import type { Report } from './report-model.js';
 import { DEFINITIONS } from './definitions.js';
 import { formatDuration, formatRto, formatSloActual } from './render-summary.js';
+import { clamp, darken, escapeHtml as esc, latencyTriple, num, r, seconds, textWidth, tr, trimNumber } from './html/markup.js';
+import { STYLE } from './html/style.js';
+
+export { escapeHtml } from './html/markup.js';
 
 /** Ids listed on the page per list (lost, unexpected, conflicting); report.json has them all. */
 export const HTML_MAX_LOST_IDS = 200;
@@ -871,14 +875,6 @@ function tickLabel(sec: number, step: number): string {
   return `${trimNumber(sec)} s`;
 }
 
-function seconds(sec: number): string {
-  return `${sec.toFixed(Math.abs(sec) < 100 ? 1 : 0)} s`;
-}
-
-function trimNumber(v: number): string {
-  return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(3)));
-}
-
 function formatMeasured(slo: SloResult, service: ServiceResult | undefined): string {
   switch (slo.metric) {
     case 'divergentRows':
@@ -910,97 +906,3 @@ function formatThreshold(slo: SloResult): string {
       return String(slo.threshold);
   }
 }
-
-function latencyTriple(l: LatencyStats): string {
-  if (l.count === 0) return 'n/a';
-  const ms = (v: number | null): string => (v === null ? 'n/a' : v < 1000 ? `${Math.round(v)}` : `${(v / 1000).toFixed(2)} s`);
-  return `${ms(l.p50Ms)} / ${ms(l.p99Ms)} / ${ms(l.maxMs)}${(l.maxMs ?? 0) < 1000 ? ' ms' : ''}`;
-}
-
-function num(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-function tr(cells: readonly string[], tag: 'td' | 'th' = 'td', cls = ''): string {
-  return `<tr${cls === '' ? '' : ` class="${cls}"`}>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
-}
-
-/** Rough width of 12px sans-serif text, enough to keep labels apart. */
-function textWidth(text: string): number {
-  return text.length * 6.6;
-}
-
-function clamp(v: number, lo: number, hi: number): number {
-  return Math.min(hi, Math.max(lo, v));
-}
-
-function r(v: number): string {
-  return String(Math.round(v * 10) / 10);
-}
-
-/** Label text in the colour of its line, dark enough to read on white. */
-function darken(hex: string): string {
-  const n = Number.parseInt(hex.slice(1), 16);
-  const f = (c: number): string => Math.round(c * 0.72).toString(16).padStart(2, '0');
-  return `#${f((n >> 16) & 255)}${f((n >> 8) & 255)}${f(n & 255)}`;
-}
-
-/** Everything from a report (names from YAML, ids, server messages) is text, never markup. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-const esc = escapeHtml;
-
-const STYLE = `
-:root { color-scheme: light; }
-* { box-sizing: border-box; }
-body { margin: 0; background: #fff; color: #1d1d1f; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
-main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 40px; }
-header { border-bottom: 1px solid #ddd; padding-bottom: 12px; margin-bottom: 8px; }
-.title { display: flex; align-items: center; gap: 14px; }
-h1 { font-size: 26px; margin: 0; font-weight: 650; }
-h2 { font-size: 19px; margin: 28px 0 10px; font-weight: 650; }
-h2 small { font-size: 13px; font-weight: 400; color: #555; margin-left: 8px; }
-.badge { display: inline-block; padding: 4px 12px; border-radius: 6px; color: #fff; font-weight: 700; letter-spacing: .06em; font-size: 15px; }
-.badge.pass { background: #1a7f37; }
-.badge.fail { background: #c62828; }
-.meta { color: #444; margin: 8px 0 0; display: flex; flex-wrap: wrap; gap: 6px 18px; }
-code { font: 12.5px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", "DejaVu Sans Mono", monospace; background: #f3f3f5; padding: 1px 4px; border-radius: 3px; }
-table { border-collapse: collapse; margin: 6px 0 12px; font-variant-numeric: tabular-nums; }
-caption { text-align: left; font-weight: 600; padding: 2px 0 6px; }
-caption small { font-weight: 400; }
-th, td { border-bottom: 1px solid #e4e4e4; padding: 5px 10px; text-align: left; vertical-align: top; white-space: nowrap; }
-td:last-child { white-space: normal; }
-th { background: #f6f6f8; font-weight: 600; font-size: 12.5px; }
-table.num td:not(:first-child), table.num th:not(:first-child) { text-align: right; }
-tr.violated td { background: #fff1f0; }
-.scroll { overflow-x: auto; }
-.ok { color: #1a7f37; font-weight: 600; white-space: nowrap; }
-.bad { color: #c62828; }
-.muted { color: #666; }
-.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 6px; vertical-align: -1px; }
-.swatch.wide { width: 22px; }
-.service { border-top: 1px solid #ddd; margin-top: 26px; }
-figure.chart { margin: 8px 0 10px; }
-.chart-box { overflow-x: auto; }
-svg.timeline { display: block; max-width: 100%; height: auto; font: 12px system-ui, -apple-system, "Segoe UI", Roboto, Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
-svg.timeline text { fill: #333; }
-svg.timeline .panel-title { font-weight: 600; font-size: 12.5px; fill: #222; }
-svg.timeline .unit, svg.timeline .tick { fill: #555; font-size: 11px; }
-svg.timeline .axis-title { fill: #444; }
-svg.timeline .label text { font-size: 11.5px; font-weight: 600; }
-svg.timeline .hover rect:hover { fill: rgba(0,0,0,.06); }
-.legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 4px 0 6px 70px; font-size: 13px; }
-.legend .key { display: inline-flex; align-items: center; gap: 6px; }
-figure.chart h3 { font-size: 15px; font-weight: 600; margin: 18px 0 4px; }
-figcaption { color: #666; font-size: 12.5px; margin: 2px 0 0 70px; }
-.tables { display: flex; flex-wrap: wrap; align-items: flex-start; gap: 8px 40px; }
-details.ids { margin: 8px 0; }
-details.ids summary { cursor: pointer; }
-.idlist code { white-space: nowrap; display: inline-block; margin: 1px 0; }
-.idlist { max-height: 220px; overflow: auto; border: 1px solid #e4e4e4; border-radius: 4px; padding: 8px; margin-top: 6px; line-height: 1.9; }
-.ids-none { color: #1a7f37; }
-.notes li { margin: 3px 0; }
-footer { margin-top: 36px; color: #777; font-size: 12px; border-top: 1px solid #eee; padding-top: 10px; }
-`;
