@@ -1,20 +1,22 @@
 // The report as one self-contained HTML page: it must open from a CI
 // artifact, a mail attachment or a laptop with no network, so there is no
-// script, font or style from anywhere else. The timeline is SVG drawn here,
-// and every chart of a report shares one time axis (seconds since the drill
-// started) so the services can be compared by eye.
+// script, font or style from anywhere else. The charts are SVG drawn in
+// html/, and every chart of a report shares one time axis (seconds since the
+// drill started) so the services can be compared by eye. This file is the
+// page and its report-wide sections; a service's own section is in
+// html/service-section.ts.
 import type { ServiceResult } from '../check/check-types.js';
 import type { SloResult } from '../check/slo.js';
 import { describeFault, startsRtoClock } from '../faults.js';
 import type { Report } from './report-model.js';
 import { DEFINITIONS } from './definitions.js';
 import { formatDuration, formatRto, formatSloActual } from './render-summary.js';
+import { FAULT_COLORS } from './html/chart-frame.js';
+import { lagChart } from './html/lag-chart.js';
 import { escapeHtml as esc, latencyTriple, num, seconds, tr } from './html/markup.js';
+import { serviceSection } from './html/service-section.js';
 import { STYLE } from './html/style.js';
 import { timeAxis, type TimeAxis } from './html/time-axis.js';
-import { lagChart } from './html/lag-chart.js';
-import { serviceSection } from './html/service-section.js';
-import { FAULT_COLORS } from './html/chart-frame.js';
 
 export { escapeHtml } from './html/markup.js';
 export { HTML_MAX_LOST_IDS } from './html/service-section.js';
@@ -51,7 +53,6 @@ export function renderHtml(report: Report): string {
     '',
   ].join('\n');
 }
-
 
 function incompleteSection(report: Report): string {
   const items = report.incomplete ?? [];
@@ -166,8 +167,6 @@ function notesSection(report: Report): string {
   if (report.notes.length === 0) return '';
   return `<section><h2>Notes</h2><ul class="notes">${report.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></section>`;
 }
-
-
 
 function formatMeasured(slo: SloResult, service: ServiceResult | undefined): string {
   switch (slo.metric) {
