@@ -152,7 +152,7 @@ function faultTitle(f: FaultEvent, axis: TimeAxis): string {
   return `${describeFault(f.spec)}: applied at +${seconds(axis.rel(f.appliedMs))}, ${healed}`;
 }
 
-/** Split-brain intervals, hatched over the fault windows: both nodes took writes then. */
+/** Split-brain intervals, shaded over the fault windows: two or more nodes took writes then. */
 export function splitBrainWindows(s: ServiceResult, frame: ChartFrame, axis: TimeAxis, firstY: number, axisY: number): string[] {
   const { plotLeft, plotRight, x } = frame;
   return (s.splitBrain?.intervals ?? []).map((iv) => {
