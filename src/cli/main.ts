@@ -3,6 +3,8 @@
 // 130 interrupted).
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, HadrillError } from '../core/errors.js';
+import { requireName } from '../core/names.js';
+import { RUN_HINT } from '../engine/run-store.js';
 import { packageVersion } from '../package-paths.js';
 import { Context, type GlobalOptions } from './context.js';
 import { registerCommands } from './commands/index.js';
@@ -18,7 +20,9 @@ program
   .option('--json', 'print only JSON on stdout (for scripts)')
   .option('-q, --quiet', 'print no progress, only results and errors')
   .option('--debug', 'show stack traces for errors')
-  .option('--run <name>', 'the run to act on (default: the one `up` started last; a drill uses the scenario name)')
+  .option('--run <name>', 'the run to act on (default: the one `up` started last; a drill uses the scenario name)', (value: string) =>
+    requireName('--run', value, RUN_HINT),
+  )
   .showHelpAfterError('(run `hadrill help COMMAND` for its options)')
   .addHelpText(
     'after',
