@@ -35,23 +35,28 @@ export interface ScenarioProblem {
 export class ScenarioError extends HadrillError {
   readonly file: string;
   readonly problems: ScenarioProblem[];
+  /** Problems found but not listed: a hostile file can hold millions, and the first few say enough. */
+  readonly omitted: number;
 
-  constructor(file: string, problems: ScenarioProblem[]) {
-    super('config', formatProblems(file, problems), {
+  constructor(file: string, problems: ScenarioProblem[], omitted = 0) {
+    super('config', formatProblems(file, problems, omitted), {
       hint: 'Fix the scenario file; `hadrill validate FILE` checks it without touching Docker. The schema is schema/scenario.schema.json.',
     });
     this.name = 'ScenarioError';
     this.file = file;
     this.problems = problems;
+    this.omitted = omitted;
   }
 }
 
-function formatProblems(file: string, problems: ScenarioProblem[]): string {
+function formatProblems(file: string, problems: ScenarioProblem[], omitted: number): string {
   const lines = problems.map((p) => {
     const where = p.line === null ? file : `${file}:${p.line}:${p.column ?? 1}`;
     return `  ${where}  ${p.path ? `${p.path}: ` : ''}${p.message}`;
   });
-  return `Invalid scenario ${file} (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${lines.join('\n')}`;
+  if (omitted > 0) lines.push(`  ... and ${omitted} more`);
+  const total = problems.length + omitted;
+  return `Invalid scenario ${file} (${total} problem${total === 1 ? '' : 's'}):\n${lines.join('\n')}`;
 }
 
 export function errorMessage(error: unknown): string {
