@@ -121,9 +121,9 @@ export function hostileCorpus(): HostileCase[] {
     // YAML attacks and syntax.
     c('alias-bomb', aliasBomb, /YAML aliases here expand to too much data/),
     c('undefined-alias', edit('name:', 'name: *nope'), /YAML alias \*nope names no anchor defined before it/),
-    c('bad-indentation', edit('steady:', '     steady: 2s'), /YAML: /),
-    c('unclosed-flow', edit('clients:', '  clients: [{ idc: idc-a }'), /YAML: /),
-    c('tab-indentation', edit('steady:', '\tsteady: 2s'), /YAML: /),
+    c('bad-indentation', edit('steady:', '     steady: 2s'), /YAML syntax: /),
+    c('unclosed-flow', edit('clients:', '  clients: [{ idc: idc-a }'), /YAML syntax: /),
+    c('tab-indentation', edit('steady:', '\tsteady: 2s'), /YAML syntax: /),
     c('custom-tag', edit('name:', 'name: !shell "rm -rf ~"'), /Unresolved tag: !shell; scenarios use plain values, without tags/),
     c('js-function-tag', edit('name:', 'name: !!js/function "function () {}"'), /Unresolved tag/),
     c('two-documents', add('---\nname: second\n'), /multiple documents/),

@@ -19,7 +19,8 @@ export function readYaml(text: string, file: string): YamlScenario {
   // The library's own duplicate-key check compares each key with every other (quadratic: a 200 KB
   // file of keys took 2 s, a 9 MB one hours), so keys are checked here, once each.
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: false });
-  const issues: { at: number; message: string }[] = [...doc.errors, ...doc.warnings].map((e: YAMLError | YAMLWarning) => ({ at: e.pos[0], message: `YAML: ${yamlMessage(e.message)}` }));
+  const issue = (kind: string) => (e: YAMLError | YAMLWarning) => ({ at: e.pos[0], message: `${kind}: ${yamlMessage(e.message)}` });
+  const issues: { at: number; message: string }[] = [...doc.errors.map(issue('YAML syntax')), ...doc.warnings.map(issue('YAML'))];
   if (issues.length === 0) issues.push(...keyProblems(doc));
   if (issues.length > 0) {
     const problems = issues.slice(0, MAX_PROBLEMS_SHOWN).map((e): ScenarioProblem => {
