@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { HadrillError } from '../core/errors.js';
 import type { EventSink } from '../core/engine-events.js';
 import { hadrillLabels } from '../core/plan/labels.js';
+import { homeId } from './home-id.js';
 import { waitFor } from '../core/wait.js';
 import { buildBaseImage } from '../images/build-image.js';
 import { imageTag } from '../images/image-spec.js';
@@ -49,7 +50,7 @@ export async function doctor(runtime: DockerRuntime, options: { fix: boolean; em
 async function probeKernel(runtime: ContainerRuntime, tag: string): Promise<DoctorCheck> {
   const script = 'tc qdisc add dev lo root netem delay 1ms 2>/dev/null && echo netem=yes || echo netem=no; iptables -N HADRILL-PROBE >/dev/null 2>&1 && echo iptables=yes || echo iptables=no';
   const result = await runtime.runOnce(
-    { name: `hadrill-doctor-${randomBytes(3).toString('hex')}`, image: tag, cmd: ['sh', '-c', script], env: {}, labels: hadrillLabels('doctor', 'doctor', 'none'), capAdd: ['NET_ADMIN'], networkMode: 'none' },
+    { name: `hadrill-doctor-${randomBytes(3).toString('hex')}`, image: tag, cmd: ['sh', '-c', script], env: {}, labels: hadrillLabels({ home: homeId(), run: 'doctor' }, 'doctor', 'none'), capAdd: ['NET_ADMIN'], networkMode: 'none' },
     60_000,
   );
   const netem = result.stdout.includes('netem=yes');
