@@ -1,29 +1,30 @@
-// Routes between IDCs for containers whose image is not hadrill's (hadrill's
-// own entrypoint installs them from HADRILL_ROUTES at every start).
+// Routes between IDCs, installed from outside: nodes run without NET_ADMIN, so
+// a helper container with only that capability joins a node's network
+// namespace, removes its default route (the IDC leads nowhere else), adds a
+// route to every other IDC through the router, and exits. hadrill's own
+// entrypoint waits for these routes before it starts the node's process;
+// after every start (`up`, a power-on, a restart) the namespace is new and
+// the helper runs again.
 import { randomBytes } from 'node:crypto';
 import { HadrillError } from '../core/errors.js';
+import { routeScript } from '../core/plan/route-script.js';
 import type { ContainerPlan, TopologyPlan } from '../core/plan/topology-plan.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 
-/** Images not built by hadrill lack its entrypoint: a helper in their network namespace adds the routes. */
 export async function installRoutes(runtime: ContainerRuntime, container: ContainerPlan, plan: TopologyPlan): Promise<void> {
   const router = plan.containers.find((c) => c.kind === 'router');
-  const routes = (container.env['HADRILL_ROUTES'] ?? '').split(',').filter(Boolean);
-  for (const route of routes) {
-    const [subnet, via] = route.split('=') as [string, string];
-    const result = await runtime.runOnce(
-      {
-        name: `${container.name}-routes-${randomBytes(3).toString('hex')}`,
-        image: router?.image ?? '',
-        cmd: ['ip', 'route', 'replace', subnet, 'via', via],
-        env: {},
-        labels: container.labels,
-        capAdd: ['NET_ADMIN'],
-        networkMode: `container:${container.name}`,
-      },
-      30_000,
-    );
-    if (result.exitCode !== 0) throw new HadrillError('setup', `Could not add route ${subnet} via ${via} in ${container.name}: ${result.stderr.trim()}`);
-  }
+  if (container.kind === 'router' || !router) return;
+  const result = await runtime.runOnce(
+    {
+      name: `${container.name}-routes-${randomBytes(3).toString('hex')}`,
+      image: router.image,
+      cmd: ['sh', '-c', routeScript(container)],
+      env: {},
+      labels: container.labels,
+      capAdd: ['NET_ADMIN'],
+      networkMode: `container:${container.name}`,
+    },
+    30_000,
+  );
+  if (result.exitCode !== 0) throw new HadrillError('setup', `Could not install the routes between IDCs in ${container.name}: ${result.stderr.trim()}`);
 }
-

@@ -33,8 +33,8 @@ async function mysqlRegisters(host: string, password: string): Promise<Record<st
   }
 }
 
-async function redisIds(host: string): Promise<Set<string>> {
-  const r = new Redis({ host, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+async function redisIds(host: string, password: string): Promise<Set<string>> {
+  const r = new Redis({ host, password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   await r.connect();
   try {
     const ids = new Set<string>();
@@ -98,7 +98,7 @@ describe('hot standby, async replication, power loss after a replication backlog
     const redisResult = report.services.find((s) => s.name === 'redis');
     assert.ok(redisResult);
     const redisMasterIp = state.plan.containers.find((c) => c.node === redisResult.authoritativeNode)?.ip ?? '';
-    const redisExpectedLost = difference(acknowledgedIds(history, 'redis'), await redisIds(redisMasterIp));
+    const redisExpectedLost = difference(acknowledgedIds(history, 'redis'), await redisIds(redisMasterIp, state.secrets.redisPassword));
     assert.equal(redisResult.lost, redisExpectedLost.length);
 
     for (const s of report.services) {
