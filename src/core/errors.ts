@@ -1,14 +1,17 @@
 // Errors that reach the user: each names the object, says what is wrong and
 // how to fix it, and maps to an exit code.
 
-export type ErrorCode = 'usage' | 'config' | 'environment' | 'setup' | 'interrupted' | 'internal';
+export type ErrorCode = 'usage' | 'config' | 'environment' | 'setup' | 'interrupted' | 'terminated' | 'internal';
 
 export const EXIT_CODES: Record<ErrorCode, number> = {
   usage: 2,
   config: 2,
   environment: 2,
   setup: 2,
+  /** SIGINT, as shells report it: 128 + 2. */
   interrupted: 130,
+  /** SIGTERM: 128 + 15. */
+  terminated: 143,
   internal: 2,
 };
 
@@ -21,6 +24,22 @@ export class HadrillError extends Error {
     this.name = 'HadrillError';
     this.code = code;
     this.hint = options.hint;
+  }
+}
+
+/**
+ * The Docker engine, or someone using it, took the run's containers away
+ * under a drill: a container removed by hand, or the engine restarted or
+ * unreachable. `phase` is the drill phase it happened in, so what was
+ * measured up to then can be reported as incomplete.
+ */
+export class EngineFaultError extends HadrillError {
+  readonly phase: string;
+
+  constructor(phase: string, message: string, options: { hint: string; cause?: unknown }) {
+    super('environment', message, options);
+    this.name = 'EngineFaultError';
+    this.phase = phase;
   }
 }
 
