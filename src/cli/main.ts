@@ -1,6 +1,6 @@
 // hadrill's command line: parses, calls the engine, renders, and sets the
 // exit code (0 all SLOs hold, 1 an SLO failed, 2 bad input or set-up error,
-// 130 interrupted).
+// 130 interrupted, 143 terminated).
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, HadrillError } from '../core/errors.js';
 import { requireName } from '../core/names.js';

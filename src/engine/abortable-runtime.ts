@@ -21,7 +21,7 @@ export class AbortableRuntime implements ContainerRuntime {
   }
 
   private call<T>(work: () => Promise<T>): Promise<T> {
-    this.signal.throwIfAborted();
+    if (this.signal.aborted) return Promise.reject(this.signal.reason as Error);
     const pending = work();
     this.inFlight.add(pending);
     void pending.then(

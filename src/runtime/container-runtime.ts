@@ -32,15 +32,7 @@ export interface ContainerSpec {
 }
 
 /** A throwaway container joined to another's network namespace (a helper). */
-export interface OneShotSpec {
-  name: string;
-  image: string;
-  cmd: string[];
-  env: Record<string, string>;
-  labels: Record<string, string>;
-  capAdd: string[];
-  networkMode: string;
-}
+export type OneShotSpec = Pick<ContainerSpec, 'name' | 'image' | 'cmd' | 'env' | 'labels' | 'capAdd'> & { networkMode: string };
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead' | 'removing';
 

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { hadrill } from '../support/hadrill-cli.js';
+import { hadrill, inParallel } from '../support/hadrill-cli.js';
 import { hostileCorpus } from '../support/hostile-corpus.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hadrill-hostile-'));
@@ -15,13 +15,6 @@ const home = join(dir, 'home');
 // Docker is out of reach on purpose: a scenario error must stop `up` before it looks for it.
 const env = { HADRILL_HOME: home, DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
 const SECONDS = 5;
-
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  await Promise.all(Array.from({ length: limit }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
-}
 
 describe('hostile scenario files', () => {
   const corpus = hostileCorpus();

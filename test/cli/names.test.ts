@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { hadrill } from '../support/hadrill-cli.js';
+import { hadrill, inParallel } from '../support/hadrill-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'hadrill-names-'));
 // HADRILL_HOME two levels down, so that `--run ../..` would name `root/a`, where the canary lives.
@@ -48,13 +48,6 @@ const COMMANDS: Record<string, (name: string) => string[]> = {
   'replication stop NODE': (n) => ['replication', 'stop', n],
   'replication start NODE': (n) => ['replication', 'start', n],
 };
-
-async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  await Promise.all(Array.from({ length: limit }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-  }));
-}
 
 describe('names at the CLI boundary', () => {
   test(`${Object.keys(COMMANDS).length} commands x ${Object.keys(BAD).length} kinds of bad name: exit 2 with the rule, nothing touched`, { timeout: 240_000 }, async () => {

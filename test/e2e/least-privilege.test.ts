@@ -56,7 +56,6 @@ describe('least privilege', () => {
   });
 
   test('no secret in any container\'s configuration, the CLI\'s output, container logs or the reports', async () => {
-    assert.equal(secrets().length, 6);
     const reportDir = join(home, 'report');
     const check = await cli('check', '--report-dir', reportDir);
     assert.equal(check.code, 0, check.stderr.slice(-2000));
@@ -73,6 +72,7 @@ describe('least privilege', () => {
     }
     const leaks = places.flatMap(([where, text]) => secrets().filter((s) => text.includes(s)).map(() => where));
     assert.deepEqual(leaks, []);
+    assert.equal(secrets().length, 6, 'every secret of the run was looked for: MySQL root, replication and workload, Redis, Sentinel, the manager token');
   });
 
   test('only the router has NET_ADMIN, and no other container can craft packets (NET_RAW dropped)', async () => {

@@ -46,3 +46,13 @@ export function startHadrill(args: string[], env: Record<string, string> = {}): 
 export function hadrill(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return startHadrill(args, env).done;
 }
+
+/** Runs `work` over the items, `limit` at a time (CLI tests spawn many short commands). */
+export async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
+}

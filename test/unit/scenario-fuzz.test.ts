@@ -35,6 +35,11 @@ const HOSTILE_VALUES: unknown[] = [
   '500ms', [], [[]], ['idc-a', 'idc-a'], ['idc-a', 'idc-b', 'idc-c'], {}, { name: 'x' }, { idc: 'idc-a' }, [{ idc: 'nowhere' }],
 ];
 const TEXT_NOISE = ':-[]{}&*!|>\'"#%@`, \t\n?\u0000\u001b\\';
+/** Values that have crashed or stalled YAML loaders: written into the text where a value starts. */
+const YAML_ATTACKS = ['*nope', '&a [*a]', '!!js/function "x"', '!shell x', '.inf', '-.inf', '.nan', '1e400', '[[[[[[[[', '{ a: { b: { c:', '? [a]', '|-', '<<: *nope'];
+/** Keys whose values are durations or counts: where numbers out of range do harm. */
+const NUMERIC_KEYS = new Set(['at', 'duration', 'steady', 'recovery', 'settle', 'rtoWindow', 'downAfter', 'failoverTimeout', 'opTimeout', 'checkInterval', 'connectTimeout', 'semiSyncTimeout', 'latency', 'jitter', 'quorum', 'failureThreshold', 'keys', 'rto', 'lostWrites', 'mysqlWritesPerSecond', 'redisWritesPerSecond', 'sameCityLatency', 'crossCityLatency']);
+const HOSTILE_NUMBERS: unknown[] = [Infinity, -Infinity, NaN, -1, 1e21, 2 ** 31, '99999h', '1e400ms', 0.0001, -0];
 const KEYS = ['name', 'idc', 'idcs', 'role', 'nodes', 'sentinels', 'clients', 'timeline', 'between', 'groups', 'at', 'fault', 'quorum', 'x'];
 
 type Tree = Record<string, unknown> | unknown[];
@@ -54,7 +59,13 @@ function mutateData(text: string, rand: Rand): string {
     const [holder, key] = rand.pick(all);
     const get = (): unknown => (holder as Record<string | number, unknown>)[key];
     const set = (v: unknown): void => void ((holder as Record<string | number, unknown>)[key] = v);
-    switch (rand.int(0, 5)) {
+    switch (rand.int(0, 6)) {
+      case 6: {
+        const numeric = all.filter(([, k]) => NUMERIC_KEYS.has(String(k)));
+        const [h, k] = numeric.length > 0 ? rand.pick(numeric) : [holder, key];
+        (h as Record<string | number, unknown>)[k] = rand.pick(HOSTILE_NUMBERS);
+        break;
+      }
       case 0:
         if (Array.isArray(holder)) holder.splice(Number(key), 1);
         else delete (holder as Record<string, unknown>)[key as string];
@@ -83,7 +94,14 @@ function mutateData(text: string, rand: Rand): string {
 
 function mutateText(text: string, rand: Rand): string {
   const at = rand.int(0, text.length);
-  switch (rand.int(0, 3)) {
+  switch (rand.int(0, 4)) {
+    case 4: {
+      // A value replaced by a YAML attack, right where a value starts.
+      const starts = [...text.matchAll(/: /g)].map((m) => (m.index ?? 0) + 2);
+      const start = starts.length > 0 ? rand.pick(starts) : at;
+      const end = text.slice(start).search(/[\n,}\]]/);
+      return text.slice(0, start) + rand.pick(YAML_ATTACKS) + text.slice(end < 0 ? text.length : start + end);
+    }
     case 0:
       return text.slice(0, at) + text.slice(at + rand.int(1, 40));
     case 1:
