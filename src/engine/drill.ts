@@ -111,7 +111,8 @@ export async function drill(options: DrillOptions): Promise<Report> {
 async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: string, progress: Progress): Promise<Report> {
   const { scenario, emit, signal } = options;
   const clock = options.clock ?? systemClock;
-  const state = await inPhase(progress, 'up', runtime, () => loadRunState(run), () => up({ scenario, runtime, ownImageTag: options.ownImageTag, run, emit, ...(signal ? { signal } : {}) }));
+  // A failed up removes what it created before it rethrows, so its failure is not explained by the missing containers.
+  const state = await inPhase(progress, 'up', runtime, () => null, () => up({ scenario, runtime, ownImageTag: options.ownImageTag, run, emit, ...(signal ? { signal } : {}) }));
   const started = clock.now();
   progress.startedAtMs = started;
   appendJournal(run, { t: 'drill.started', at: started });

@@ -58,7 +58,8 @@ describe('least privilege', () => {
   test('no secret in any container\'s configuration, the CLI\'s output, container logs or the reports', async () => {
     const reportDir = join(home, 'report');
     const check = await cli('check', '--report-dir', reportDir);
-    assert.equal(check.code, 0, check.stderr.slice(-2000));
+    // The verdict depends on what the freeze above cost; either way the report is written.
+    assert.ok(check.code === 0 || check.code === 1, check.stderr.slice(-2000));
     const places: [string, string][] = [
       ['up output', upOutput.stdout + upOutput.stderr],
       ['status --json', (await cli('status', '--json')).stdout],
