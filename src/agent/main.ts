@@ -2,6 +2,7 @@
 // steady rate, reads back from the nodes in its own IDC, and records every
 // operation. SIGUSR1 pauses the writes (after
 // in-flight ones finish) so a final read sees a quiet system; SIGUSR2 resumes.
+import { readConfigFile } from '../config-file.js';
 import type { AgentConfig } from '../core/plan/runtime-configs.js';
 import { HistoryWriter, nowMs } from './history-writer.js';
 import { MysqlReader } from './mysql-reader.js';
@@ -10,11 +11,7 @@ import { OpLoop, type OpFn, type OpLoopOptions } from './op-loop.js';
 import { RedisReader } from './redis-reader.js';
 import { RedisWriter } from './redis-writer.js';
 
-const config = JSON.parse(process.env['HADRILL_AGENT_CONFIG'] ?? 'null') as AgentConfig | null;
-if (!config) {
-  console.error('hadrill agent: HADRILL_AGENT_CONFIG is not set');
-  process.exit(2);
-}
+const config = readConfigFile<AgentConfig>('HADRILL_AGENT_CONFIG_FILE', 'hadrill agent');
 
 // A restarted agent (after a power loss) continues the same history file; the incarnation keeps op ids unique.
 const incarnation = Math.floor(nowMs()).toString(36);
@@ -43,7 +40,7 @@ if (config.redis) {
   closers.push(() => writer.stop());
   loop('redis', 'write', config.redis.writesPerSecond, writer.write);
   if (config.redis.readHost !== null && config.redis.readsPerSecond > 0) {
-    const reader = new RedisReader(config.redis.readHost, config.client, config.opTimeoutMs);
+    const reader = new RedisReader(config.redis.readHost, config.redis.password, config.client, config.opTimeoutMs);
     await reader.ready(10_000);
     closers.push(() => reader.stop());
     loop('redis', 'read', config.redis.readsPerSecond, reader.read);

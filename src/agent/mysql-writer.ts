@@ -35,7 +35,7 @@ export class MysqlWriter {
   /** Follows the manager's announcement; keeps the last known primary when the manager cannot be reached. */
   private async refresh(): Promise<void> {
     try {
-      const response = await fetch(this.config.managerUrl, { signal: AbortSignal.timeout(800) });
+      const response = await fetch(this.config.managerUrl, { headers: { authorization: `Bearer ${this.config.managerToken}` }, signal: AbortSignal.timeout(800) });
       if (!response.ok) return;
       const announced = (await response.json()) as PrimaryAnnouncement;
       if (announced.epoch >= this.target.epoch && announced.host !== this.target.host) this.drop();

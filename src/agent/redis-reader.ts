@@ -9,10 +9,11 @@ import { whenReady } from './redis-ready.js';
 export class RedisReader {
   private readonly redis: Redis;
 
-  constructor(private readonly host: string, private readonly client: string, opTimeoutMs: number) {
+  constructor(private readonly host: string, password: string, private readonly client: string, opTimeoutMs: number) {
     this.redis = new Redis({
       host,
       port: PORTS.redis,
+      password,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: opTimeoutMs,

@@ -20,6 +20,8 @@ export class RedisWriter {
     this.redis = new Redis({
       sentinels: config.sentinels,
       name: config.masterName,
+      password: config.password,
+      sentinelPassword: config.sentinelPassword,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: opTimeoutMs,

@@ -1,10 +1,11 @@
 // What every command shares: the output, the Docker runtime (made on first
 // use, so commands that need no Docker never touch it) and scenario loading.
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { HadrillError } from '../core/errors.js';
 import { parseDuration } from '../core/duration.js';
 import { overrideSlos } from '../core/check/slo-scope.js';
 import { parseScenario } from '../core/scenario/parse-scenario.js';
+import { SCENARIO_MAX_BYTES, sizeProblem } from '../core/scenario/scenario-limits.js';
 import type { Scenario, Slo, SloBounds } from '../core/scenario/scenario.js';
 import { DockerRuntime } from '../runtime/docker-runtime.js';
 import { Output } from './output.js';
@@ -31,16 +32,38 @@ export class Context {
 }
 
 export function readScenarioFile(path: string): Scenario {
-  let text: string;
+  return parseScenario(readBounded(path), path);
+}
+
+/**
+ * The file's text, refused unread when it is larger than a scenario can be,
+ * and never read past that bound (a FIFO or a device has no size to check).
+ */
+function readBounded(path: string): string {
+  let fd: number;
   try {
-    text = readFileSync(path, 'utf8');
+    // Non-blocking, so a FIFO is refused below instead of waiting for a writer.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     const code = (error as { code?: string }).code;
     throw new HadrillError('usage', `Cannot read scenario ${path}: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}.`, {
       hint: 'Shipped scenarios are in scenarios/ (e.g. scenarios/hot-standby.yaml).',
     });
   }
-  return parseScenario(text, path);
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new HadrillError('usage', `Cannot read scenario ${path}: it is ${stat.isDirectory() ? 'a directory' : 'not a regular file'}.`, { hint: 'Name a scenario YAML file, e.g. scenarios/hot-standby.yaml.' });
+    const tooBig = sizeProblem(stat.size);
+    if (tooBig) throw new HadrillError('config', `Scenario ${path}: ${tooBig}.`, { hint: 'A scenario describes a topology in a few dozen lines; check that this is the file you meant.' });
+    const buffer = Buffer.alloc(SCENARIO_MAX_BYTES + 1);
+    let length = 0;
+    for (let n = 1; n > 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    const grown = sizeProblem(length);
+    if (grown) throw new HadrillError('config', `Scenario ${path}: ${grown}.`);
+    return buffer.subarray(0, length).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The SLOs `--slo` knows: the names it accepts, the bound they set, and whether the value is a duration or a count. */

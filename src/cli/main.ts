@@ -1,8 +1,10 @@
 // hadrill's command line: parses, calls the engine, renders, and sets the
 // exit code (0 all SLOs hold, 1 an SLO failed, 2 bad input or set-up error,
-// 130 interrupted).
+// 130 interrupted, 143 terminated).
 import { Command, CommanderError } from 'commander';
 import { EXIT_CODES, HadrillError } from '../core/errors.js';
+import { requireName } from '../core/names.js';
+import { RUN_HINT } from '../engine/run-store.js';
 import { packageVersion } from '../package-paths.js';
 import { Context, type GlobalOptions } from './context.js';
 import { registerCommands } from './commands/index.js';
@@ -18,7 +20,9 @@ program
   .option('--json', 'print only JSON on stdout (for scripts)')
   .option('-q, --quiet', 'print no progress, only results and errors')
   .option('--debug', 'show stack traces for errors')
-  .option('--run <name>', 'the run to act on (default: the one `up` started last; a drill uses the scenario name)')
+  .option('--run <name>', 'the run to act on (default: the one `up` started last; a drill uses the scenario name)', (value: string) =>
+    requireName('--run', value, RUN_HINT),
+  )
   .showHelpAfterError('(run `hadrill help COMMAND` for its options)')
   .addHelpText(
     'after',

@@ -68,6 +68,25 @@ export function describeFault(spec: FaultSpec): string {
   }
 }
 
+/** Every IDC and node name a fault names: each is checked against the name rule where it enters. */
+export function faultNames(spec: FaultSpec): { what: string; name: string }[] {
+  switch (spec.kind) {
+    case 'power':
+    case 'freeze':
+    case 'isolate':
+      return [{ what: 'IDC', name: spec.idc }];
+    case 'replication-stop':
+    case 'crash':
+      return [{ what: 'node', name: spec.node }];
+    case 'cut':
+      return [{ what: 'IDC', name: spec.from }, { what: 'IDC', name: spec.to }];
+    case 'degrade':
+      return [{ what: 'IDC', name: spec.a }, { what: 'IDC', name: spec.b }];
+    case 'partition':
+      return spec.groups.flat().map((name) => ({ what: 'IDC', name }));
+  }
+}
+
 /** The directed IDC pairs a cut or partition blocks. */
 export function blockedPairs(spec: FaultSpec, idcs: string[]): [string, string][] {
   if (spec.kind === 'cut') return spec.oneWay ? [[spec.from, spec.to]] : [[spec.from, spec.to], [spec.to, spec.from]];

@@ -19,12 +19,14 @@ export const systemClock: Clock = {
 export async function waitFor<T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  options: { timeoutMs: number; intervalMs?: number; clock?: Clock; hint?: string },
+  options: { timeoutMs: number; intervalMs?: number; clock?: Clock; hint?: string; signal?: AbortSignal },
 ): Promise<T> {
   const clock = options.clock ?? systemClock;
   const deadline = clock.now() + options.timeoutMs;
   let lastError = 'no answer yet';
   for (;;) {
+    // An interrupted drill stops waiting at once, whatever it was waiting for.
+    options.signal?.throwIfAborted();
     try {
       const value = await probe();
       if (value !== undefined) return value;

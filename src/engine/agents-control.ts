@@ -3,10 +3,10 @@
 // history; agents that are not running have nothing in flight.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LABEL_RUN } from '../core/plan/labels.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { waitFor } from '../core/wait.js';
 import { containersOf } from './final-read.js';
+import { runLabels } from './ownership.js';
 import { runDir, type RunState } from './run-store.js';
 
 export async function pauseAgents(state: RunState, runtime: ContainerRuntime, timeoutMs: number): Promise<void> {
@@ -27,7 +27,7 @@ export async function resumeAgents(state: RunState, runtime: ContainerRuntime): 
 }
 
 async function runningAgents(state: RunState, runtime: ContainerRuntime): Promise<{ name: string; node: string }[]> {
-  const live = new Map((await runtime.list({ [LABEL_RUN]: state.run })).map((c) => [c.name, c.state]));
+  const live = new Map((await runtime.list(runLabels(state.plan))).map((c) => [c.name, c.state]));
   return containersOf(state, 'agent').filter((a) => live.get(a.name) === 'running');
 }
 

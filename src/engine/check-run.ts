@@ -14,7 +14,6 @@ import type { FinalState } from '../core/history.js';
 import { faultEvents } from '../core/journal-model.js';
 import { lagSeries, managerMilestones, parseManagerEvents } from '../core/manager-log.js';
 import type { ManagerEvent } from '../core/plan/runtime-configs.js';
-import { LABEL_RUN } from '../core/plan/labels.js';
 import { buildReport, type Report } from '../core/report/report-model.js';
 import { renderHtml } from '../core/report/render-html.js';
 import { renderJunit } from '../core/report/render-junit.js';
@@ -26,6 +25,7 @@ import { containersOf, readFinalState } from './final-read.js';
 import { readRunHistory } from './history-files.js';
 import { readJournal } from './journal.js';
 import { catchUpReplicas } from './replication-wait.js';
+import { runLabels } from './ownership.js';
 import { runDir, type RunState } from './run-store.js';
 
 export interface CheckOptions {
@@ -124,7 +124,7 @@ function managerEvents(state: RunState): ManagerEvent[] {
 async function failoverEvents(state: RunState, runtime: ContainerRuntime, sinceMs: number): Promise<NonNullable<CheckInput['failoverEvents']>> {
   const events: NonNullable<CheckInput['failoverEvents']> = {};
   if (state.scenario.mysql) events.mysql = managerMilestones(managerEvents(state), sinceMs);
-  const live = new Set((await runtime.list({ [LABEL_RUN]: state.run })).map((c) => c.name));
+  const live = new Set((await runtime.list(runLabels(state.plan))).map((c) => c.name));
   const logs = await Promise.all(containersOf(state, 'sentinel').filter((s) => live.has(s.name)).map((s) => runtime.logs(s.name).catch(() => '')));
   if (logs.length > 0) events.redis = sentinelMilestones(logs.flatMap(parseSentinelLog), sinceMs);
   return events;

@@ -37,7 +37,7 @@ async function redisPending(state: RunState): Promise<string[]> {
   const pending: string[] = [];
   for (const c of containersOf(state, 'redis')) {
     if (c.ip === masterIp) continue;
-    const role: RedisRole | null = await redisRole(c.ip).catch(() => null);
+    const role: RedisRole | null = await redisRole(c.ip, state.secrets).catch(() => null);
     if (role === null) continue;
     if (role.role !== 'replica' || role.masterHost !== masterIp || !role.linkUp) pending.push(`${c.node} is ${role.role === 'master' ? 'a master' : 'not yet a linked replica'} of the Sentinels' master`);
   }

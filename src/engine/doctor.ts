@@ -7,6 +7,7 @@ import { HadrillError } from '../core/errors.js';
 import type { EventSink } from '../core/engine-events.js';
 import { hadrillLabels } from '../core/plan/labels.js';
 import { netemProbeScript } from '../core/router/netem.js';
+import { homeId } from './home-id.js';
 import { waitFor } from '../core/wait.js';
 import { buildBaseImage } from '../images/build-image.js';
 import { imageTag } from '../images/image-spec.js';
@@ -50,7 +51,7 @@ export async function doctor(runtime: DockerRuntime, options: { fix: boolean; em
 async function probeKernel(runtime: ContainerRuntime, tag: string): Promise<DoctorCheck> {
   const script = `if ${netemProbeScript()}; then echo netem=yes; else echo netem=no; fi; iptables -N HADRILL-PROBE >/dev/null 2>&1 && echo iptables=yes || echo iptables=no`;
   const result = await runtime.runOnce(
-    { name: `hadrill-doctor-${randomBytes(3).toString('hex')}`, image: tag, cmd: ['sh', '-c', script], env: {}, labels: hadrillLabels('doctor', 'doctor', 'none'), capAdd: ['NET_ADMIN'], networkMode: 'none' },
+    { name: `hadrill-doctor-${randomBytes(3).toString('hex')}`, image: tag, cmd: ['sh', '-c', script], env: {}, labels: hadrillLabels({ home: homeId(), run: 'doctor' }, 'doctor', 'none'), capAdd: ['NET_ADMIN'], networkMode: 'none' },
     60_000,
   );
   const netem = result.stdout.includes('netem=yes');

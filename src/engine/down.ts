@@ -1,21 +1,41 @@
 // `hadrill down`: removes every container and network that carries the run's
 // label, whatever state it is in, and nothing else.
 import { phase, type EventSink } from '../core/engine-events.js';
-import { LABEL_MANAGED, LABEL_RUN } from '../core/plan/labels.js';
+import { homeLabels, ownerLabels, type Owner } from '../core/plan/labels.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import { cancelHealers } from './healers.js';
+import { forgetRun, listRuns } from './run-store.js';
 
 export interface RemovalSummary {
   containers: number;
   networks: number;
 }
 
-export async function removeRun(runtime: ContainerRuntime, run: string, emit: EventSink): Promise<RemovalSummary> {
-  return removeByLabels(runtime, { [LABEL_MANAGED]: 'true', [LABEL_RUN]: run }, `run ${run}`, emit);
+/** `hadrill down --run`: the run's pending healers stopped, its resources removed, its state forgotten. */
+export async function downRun(runtime: ContainerRuntime, owner: Owner, emit: EventSink): Promise<RemovalSummary> {
+  cancelHealers(owner.run);
+  const removed = await removeRun(runtime, owner, emit);
+  forgetRun(owner.run);
+  return removed;
 }
 
-/** Every hadrill resource of every run: for `down --all` and test clean-up. */
-export async function removeAllRuns(runtime: ContainerRuntime, emit: EventSink): Promise<RemovalSummary> {
-  return removeByLabels(runtime, { [LABEL_MANAGED]: 'true' }, 'every hadrill run', emit);
+/** `hadrill down --all`: the same for every run of this home, and for resources of runs it has no state for. */
+export async function downAll(runtime: ContainerRuntime, home: string, emit: EventSink): Promise<RemovalSummary> {
+  const runs = listRuns();
+  for (const run of runs) cancelHealers(run);
+  const removed = await removeAllRuns(runtime, home, emit);
+  for (const run of runs) forgetRun(run);
+  return removed;
+}
+
+/** Every resource of one run of one home. */
+export async function removeRun(runtime: ContainerRuntime, owner: Owner, emit: EventSink): Promise<RemovalSummary> {
+  return removeByLabels(runtime, ownerLabels(owner), `run ${owner.run}`, emit);
+}
+
+/** Every resource of every run of one home (`down --all`); other homes' runs are not touched. */
+export async function removeAllRuns(runtime: ContainerRuntime, home: string, emit: EventSink): Promise<RemovalSummary> {
+  return removeByLabels(runtime, homeLabels(home), 'every run of this HADRILL_HOME', emit);
 }
 
 async function removeByLabels(runtime: ContainerRuntime, labels: Record<string, string>, what: string, emit: EventSink): Promise<RemovalSummary> {

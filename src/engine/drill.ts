@@ -1,6 +1,12 @@
 // `hadrill drill`: up, steady state, the fault timeline, recovery, heal,
 // settle, final read, check, report, down. Teardown runs whatever happens,
-// unless the user asked to keep the topology.
+// unless the user asked to keep the topology. An interruption (SIGINT,
+// SIGTERM) stops the drill where it stands: nothing new is created after it,
+// every fault is healed, the topology removed, and the interruption rethrown
+// (exit 130 or 143), without a second command. The engine taking the topology
+// away mid-drill (a container removed by hand, a restart) is an
+// EngineFaultError naming the phase.
+import { EngineFaultError, HadrillError, errorMessage } from '../core/errors.js';
 import { phase, type EventSink } from '../core/engine-events.js';
 import { describeFault } from '../core/faults.js';
 import { formatMs } from '../core/duration.js';
@@ -8,13 +14,29 @@ import type { Report } from '../core/report/report-model.js';
 import type { Scenario, Slo } from '../core/scenario/scenario.js';
 import { systemClock, type Clock } from '../core/wait.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import { AbortableRuntime } from './abortable-runtime.js';
 import { checkRun } from './check-run.js';
 import { waitForConvergence } from './convergence.js';
-import { removeRun } from './down.js';
+import { downRun } from './down.js';
 import { applyFault, healFaults } from './faults.js';
+import { cancelHealers } from './healers.js';
+import { homeId } from './home-id.js';
 import { appendJournal } from './journal.js';
-import { forgetRun, loadRunState } from './run-store.js';
+import { runLabels } from './ownership.js';
+import { loadRunState, type RunState } from './run-store.js';
+import { checkTopology, diagnose } from './topology-guard.js';
 import { up } from './up.js';
+
+export type DrillPhase = 'up' | 'steady' | 'fault' | 'recovery' | 'heal' | 'settle' | 'converge' | 'check';
+
+/** Where a drill that ended early had got to. */
+export interface IncompleteDrill {
+  state: RunState;
+  phase: DrillPhase;
+  /** When the timeline started, or null if the drill ended before it did. */
+  startedAtMs: number | null;
+  reason: HadrillError;
+}
 
 export interface DrillOptions {
   scenario: Scenario;
@@ -26,8 +48,16 @@ export interface DrillOptions {
   slo: Slo;
   emit: EventSink;
   clock?: Clock;
-  /** Aborted by SIGINT: the drill stops waiting and tears down. */
+  /** Aborted by SIGINT or SIGTERM, with the HadrillError to end with as its reason. */
   signal?: AbortSignal;
+  /**
+   * Called when the drill ends early (an EngineFaultError, or an
+   * interruption), before the teardown, while the run's histories, journal and
+   * manager events are still on disk: the hook for a report marked incomplete
+   * with what was measured up to `phase`. The report model has no such mark
+   * yet, so the CLI does not pass one.
+   */
+  onIncomplete?: (drill: IncompleteDrill) => Promise<void>;
 }
 
 /** How long a drill waits, after the settle, for the topology to become one system again. */
@@ -35,62 +65,146 @@ const CONVERGE_TIMEOUT_MS = 30_000;
 /** Beyond the RTO window: a write interval or two, so the window's last writes are in the history. */
 const RECOVERY_MARGIN_MS = 500;
 
+/** How often the drill looks at its containers while it waits. */
+const GUARD_INTERVAL_MS = 1000;
+/** How long an interrupted drill waits for engine calls already under way, so that it removes what they create. */
+const IN_FLIGHT_GRACE_MS = 30_000;
+
+interface Progress {
+  phase: DrillPhase;
+  startedAtMs: number | null;
+}
+
 export async function drill(options: DrillOptions): Promise<Report> {
   const { scenario, runtime, emit } = options;
-  const clock = options.clock ?? systemClock;
   const run = options.run ?? scenario.name;
-  if (loadRunState(run)) {
+  const owner = { home: homeId(), run };
+  const signal = options.signal ?? new AbortController().signal;
+  if (loadRunState(run) || (await runtime.list(runLabels(owner))).length > 0) {
     emit({ type: 'info', text: `Run ${run} exists from an earlier session; removing it so the drill starts clean` });
-    await removeRun(runtime, run, emit);
-    forgetRun(run);
+    await downRun(runtime, owner, emit);
   }
+  const guarded = new AbortableRuntime(runtime, signal);
+  const progress: Progress = { phase: 'up', startedAtMs: null };
+  const body = timeline(options, guarded, run, progress);
+  // After an interruption nobody waits for the timeline any more; its failure must not go unhandled.
+  body.catch(() => undefined);
+  let failed = false;
   try {
-    const state = await up({ scenario, runtime, ownImageTag: options.ownImageTag, run, emit });
-    const started = clock.now();
-    appendJournal(run, { t: 'drill.started', at: started });
-    const { drill: plan } = scenario;
-    for (const step of plan.timeline) {
-      await sleepUntil(clock, started + step.atMs, options.signal);
-      await phase(emit, 'fault', `Injecting ${describeFault(step.spec)} at +${formatMs(step.atMs)}${step.durationMs !== undefined ? ` for ${formatMs(step.durationMs)}` : ''}`, () => applyFault(state, runtime, step.spec, step.durationMs));
+    return await Promise.race([body, rejectedOnAbort(signal)]);
+  } catch (error) {
+    failed = true;
+    const reason = signal.aborted ? (signal.reason as HadrillError) : error;
+    const state = loadRunState(run);
+    if (signal.aborted) await stopInterrupted(guarded, runtime, state, options);
+    if (state && options.onIncomplete && (reason instanceof EngineFaultError || signal.aborted)) {
+      await options.onIncomplete({ state, phase: progress.phase, startedAtMs: progress.startedAtMs, reason: reason as HadrillError });
     }
-    const lastFault = plan.timeline.at(-1)?.atMs ?? 0;
-    await phase(emit, 'recovery', `Letting the failover machinery work for ${formatMs(plan.recoveryMs)}`, () =>
-      sleepUntil(clock, started + lastFault + plan.recoveryMs, options.signal),
-    );
-    await phase(emit, 'heal', 'Healing every fault', () => healFaults(state, runtime));
-    await phase(emit, 'settle', `Settling for ${formatMs(plan.settleMs)}`, () => sleepFor(clock, plan.settleMs, options.signal));
-    const convergence = await phase(
-      emit,
-      'converge',
-      'Waiting for the topology to converge while the clients keep writing',
-      async () => {
-        const result = await waitForConvergence(state, CONVERGE_TIMEOUT_MS, (ms) => sleepFor(clock, ms, options.signal));
-        // Every client gets a full recovery window after the topology settled, so its recovery can show.
-        await sleepFor(clock, plan.rtoWindowMs + RECOVERY_MARGIN_MS, options.signal);
-        return result;
-      },
-      (r) => (r.converged ? 'The topology converged' : `The topology had not converged after ${formatMs(CONVERGE_TIMEOUT_MS)}: ${r.pending.join('; ')}`),
-    );
-    const notes = convergence.converged ? [] : [`the topology had not converged ${formatMs(CONVERGE_TIMEOUT_MS)} after the settle: ${convergence.pending.join('; ')}`];
-    const report = await checkRun(state, runtime, { reportDir: options.reportDir, mode: 'drill', startedAtMs: started, slo: options.slo, emit, resume: options.keep, notes });
-    appendJournal(run, { t: 'drill.finished', at: clock.now() });
-    return report;
+    throw reason;
   } finally {
     if (!options.keep) {
-      await removeRun(runtime, run, emit);
-      forgetRun(run);
+      try {
+        await downRun(runtime, owner, emit);
+      } catch (error) {
+        // A failing teardown must not hide why the drill ended; on its own it is the error.
+        if (!failed) throw error;
+        emit({ type: 'warn', text: `teardown failed: ${errorMessage(error)}; \`hadrill down --run ${run}\` retries it` });
+      }
     }
   }
 }
 
-async function sleepUntil(clock: Clock, at: number, signal?: AbortSignal): Promise<void> {
-  await sleepFor(clock, at - clock.now(), signal);
+async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: string, progress: Progress): Promise<Report> {
+  const { scenario, emit, signal } = options;
+  const clock = options.clock ?? systemClock;
+  // A failed up removes what it created before it rethrows, so its failure is not explained by the missing containers.
+  const state = await inPhase(progress, 'up', runtime, () => null, () => up({ scenario, runtime, ownImageTag: options.ownImageTag, run, emit, ...(signal ? { signal } : {}) }));
+  const started = clock.now();
+  progress.startedAtMs = started;
+  appendJournal(run, { t: 'drill.started', at: started });
+  const { drill: plan } = scenario;
+  const step = <T>(name: DrillPhase, work: () => Promise<T>): Promise<T> => inPhase(progress, name, runtime, () => state, work);
+  const waitUntil = (name: DrillPhase, at: number): Promise<void> =>
+    step(name, () => sleepFor(clock, at - clock.now(), signal, () => checkTopology(runtime, state, name)));
+
+  const first = plan.timeline[0]?.atMs ?? 0;
+  await phase(emit, 'steady', `Writing steadily until the first fault at +${formatMs(first)}`, () => waitUntil('steady', started + first));
+  for (const fault of plan.timeline) {
+    await waitUntil('fault', started + fault.atMs);
+    const text = `Injecting ${describeFault(fault.spec)} at +${formatMs(fault.atMs)}${fault.durationMs !== undefined ? ` for ${formatMs(fault.durationMs)}` : ''}`;
+    await phase(emit, 'fault', text, () => step('fault', () => applyFault(state, runtime, fault.spec, fault.durationMs)));
+  }
+  const lastFault = plan.timeline.at(-1)?.atMs ?? 0;
+  await phase(emit, 'recovery', `Letting the failover machinery work for ${formatMs(plan.recoveryMs)}`, () => waitUntil('recovery', started + lastFault + plan.recoveryMs));
+  await phase(emit, 'heal', 'Healing every fault', () => step('heal', () => healFaults(state, runtime)));
+  await phase(emit, 'settle', `Settling for ${formatMs(plan.settleMs)}`, () => waitUntil('settle', clock.now() + plan.settleMs));
+  const convergence = await phase(
+    emit,
+    'converge',
+    'Waiting for the topology to converge while the clients keep writing',
+    () =>
+      step('converge', async () => {
+        const look = (): Promise<void> => checkTopology(runtime, state, 'converge');
+        const result = await waitForConvergence(state, CONVERGE_TIMEOUT_MS, (ms) => sleepFor(clock, ms, signal, look));
+        // Every client gets a full recovery window after the topology settled, so its recovery can show.
+        await sleepFor(clock, plan.rtoWindowMs + RECOVERY_MARGIN_MS, signal, look);
+        return result;
+      }),
+    (r) => (r.converged ? 'The topology converged' : `The topology had not converged after ${formatMs(CONVERGE_TIMEOUT_MS)}: ${r.pending.join('; ')}`),
+  );
+  const notes = convergence.converged ? [] : [`the topology had not converged ${formatMs(CONVERGE_TIMEOUT_MS)} after the settle: ${convergence.pending.join('; ')}`];
+  const report = await step('check', async () => {
+    const checked = await checkRun(state, runtime, { reportDir: options.reportDir, mode: 'drill', startedAtMs: started, slo: options.slo, emit, resume: options.keep, notes });
+    // A node that vanished during the final read was read as unreadable: the report would look valid and be wrong.
+    await checkTopology(runtime, state, 'check');
+    return checked;
+  });
+  appendJournal(run, { t: 'drill.finished', at: clock.now() });
+  return report;
 }
 
-async function sleepFor(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+/** Runs one phase of the drill; a failure is explained by the topology's state when the engine took it away. */
+async function inPhase<T>(progress: Progress, name: DrillPhase, runtime: ContainerRuntime, state: () => RunState | null, work: () => Promise<T>): Promise<T> {
+  progress.phase = name;
+  try {
+    return await work();
+  } catch (error) {
+    const current = state();
+    if (error instanceof EngineFaultError || !current) throw error;
+    throw (await diagnose(runtime, current, name, error).catch(() => null)) ?? error;
+  }
+}
+
+/** After SIGINT or SIGTERM: let engine calls under way return, then heal every fault from the journal. */
+async function stopInterrupted(guarded: AbortableRuntime, runtime: ContainerRuntime, state: RunState | null, options: DrillOptions): Promise<void> {
+  const { emit } = options;
+  emit({ type: 'warn', text: `interrupted; healing every fault${options.keep ? ' and leaving the topology up (--keep)' : ' and removing the topology'}` });
+  await guarded.settled(IN_FLIGHT_GRACE_MS);
+  if (!state) return;
+  cancelHealers(state.run);
+  try {
+    await phase(emit, 'heal', 'Healing every fault', () => healFaults(state, runtime));
+  } catch (error) {
+    emit({ type: 'warn', text: `${errorMessage(error)}${options.keep ? '' : ' (removing the topology undoes them anyway)'}` });
+  }
+}
+
+function rejectedOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+
+async function sleepFor(clock: Clock, ms: number, signal: AbortSignal | undefined, look: () => Promise<void>): Promise<void> {
   const end = clock.now() + ms;
+  let lookedAt = clock.now();
   while (clock.now() < end) {
-    if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('interrupted');
+    signal?.throwIfAborted();
+    if (clock.now() - lookedAt >= GUARD_INTERVAL_MS) {
+      await look();
+      lookedAt = clock.now();
+    }
     await clock.sleep(Math.min(250, end - clock.now()));
   }
 }

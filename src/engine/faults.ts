@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { HadrillError } from '../core/errors.js';
 import { describeFault, type FaultEvent, type FaultSpec } from '../core/faults.js';
 import { activeFaults } from '../core/journal-model.js';
-import { LABEL_RUN } from '../core/plan/labels.js';
 import type { ContainerPlan } from '../core/plan/topology-plan.js';
 import { faultRulesCommand } from '../core/router/filter-rules.js';
 import { packageRoot } from '../package-paths.js';
@@ -17,6 +16,8 @@ import { startDetached } from '../runtime/host-process.js';
 import { appendJournal, readJournal } from './journal.js';
 import { startReplication, stopReplication, withMysql } from './mysql-control.js';
 import { installRoutes } from './routes.js';
+import { recordHealer } from './healers.js';
+import { runLabels } from './ownership.js';
 import { runDir, type RunState } from './run-store.js';
 import { applyLinkShapes, routerOf } from './wan.js';
 
@@ -60,7 +61,8 @@ export async function healFaults(state: RunState, runtime: ContainerRuntime, ids
 
 /** A separate process group, so neither Ctrl-C nor SIGKILL of this CLI cancels it. */
 function scheduleHeal(run: string, id: string, atMs: number): void {
-  startDetached(process.execPath, [join(packageRoot(), 'bin', 'hadrill.js'), 'heal', '--run', run, '--fault', id, '--at', String(atMs), '--quiet'], join(runDir(run), 'healer.log'));
+  const pid = startDetached(process.execPath, [join(packageRoot(), 'bin', 'hadrill.js'), 'heal', '--run', run, '--fault', id, '--at', String(atMs), '--quiet'], join(runDir(run), 'healer.log'));
+  recordHealer(run, pid);
 }
 
 async function perform(state: RunState, runtime: ContainerRuntime, spec: FaultSpec, id: string, action: 'apply' | 'heal'): Promise<void> {
@@ -121,15 +123,15 @@ async function perform(state: RunState, runtime: ContainerRuntime, spec: FaultSp
   }
 }
 
-/** Containers boot again; hadrill's image re-installs its routes, others get them from a helper. */
+/** Containers boot again in a new network namespace, which gets its routes from a helper. */
 async function powerOn(state: RunState, runtime: ContainerRuntime, members: { state: string; plan: ContainerPlan }[]): Promise<void> {
   const stopped = members.filter((m) => m.state !== 'running' && m.state !== 'paused');
   await Promise.all(stopped.map((m) => runtime.start(m.plan.name)));
-  await Promise.all(stopped.filter((m) => !m.plan.ownImage).map((m) => installRoutes(runtime, m.plan, state.plan)));
+  await Promise.all(stopped.map((m) => installRoutes(runtime, m.plan, state.plan)));
 }
 
 async function liveContainers(state: RunState, runtime: ContainerRuntime, which: (c: ContainerPlan) => boolean): Promise<{ state: string; plan: ContainerPlan }[]> {
-  const live = new Map((await runtime.list({ [LABEL_RUN]: state.run })).map((c) => [c.name, c.state]));
+  const live = new Map((await runtime.list(runLabels(state.plan))).map((c) => [c.name, c.state]));
   return state.plan.containers
     .filter(which)
     .map((plan) => ({ state: live.get(plan.name) ?? 'missing', plan }))

@@ -68,7 +68,7 @@ export async function announcedPrimary(state: RunState): Promise<PrimaryAnnounce
   const manager = containersOf(state, 'manager')[0];
   if (!manager) return null;
   try {
-    const response = await fetch(`http://${manager.ip}:${PORTS.manager}/primary`, { signal: AbortSignal.timeout(1500) });
+    const response = await fetch(`http://${manager.ip}:${PORTS.manager}/primary`, { headers: { authorization: `Bearer ${state.secrets.managerToken}` }, signal: AbortSignal.timeout(1500) });
     return response.ok ? ((await response.json()) as PrimaryAnnouncement) : null;
   } catch {
     return null;
@@ -81,8 +81,8 @@ async function readRedis(state: RunState): Promise<ServiceFinalState> {
   const masterIp = await sentinelsMaster(state);
   for (const c of containersOf(state, 'redis')) {
     try {
-      const role = await redisRole(c.ip);
-      const { ids, registers } = await readRedisContent(c.ip);
+      const role = await redisRole(c.ip, state.secrets);
+      const { ids, registers } = await readRedisContent(c.ip, state.secrets);
       read.push({ node: c.node, idc: c.idc, ip: c.ip, role: role.role, ids, registers, masterHost: role.masterHost, linkUp: role.linkUp === true });
     } catch (error) {
       unreadable.push({ node: c.node, reason: (error as Error).message });
@@ -105,7 +105,7 @@ export async function sentinelsMaster(state: RunState): Promise<string | null> {
   const votes = new Map<string, number>();
   for (const s of containersOf(state, 'sentinel')) {
     try {
-      const view = await sentinelView(s.ip);
+      const view = await sentinelView(s.ip, state.secrets);
       if (view.master) votes.set(view.master, (votes.get(view.master) ?? 0) + 1);
     } catch {
       // a dead or frozen Sentinel has no vote

@@ -10,7 +10,7 @@ export function journalFile(run: string): string {
 }
 
 export function appendJournal(run: string, entry: JournalEntry): void {
-  appendFileSync(journalFile(run), JSON.stringify(entry) + '\n');
+  appendFileSync(journalFile(run), JSON.stringify(entry) + '\n', { mode: 0o600 });
 }
 
 export function readJournal(run: string): JournalEntry[] {

@@ -4,9 +4,9 @@
 import { pairKey, effectiveLinks, type LinkShape, type WanMechanism } from '../core/links.js';
 import { activeFaults } from '../core/journal-model.js';
 import type { FaultSpec } from '../core/faults.js';
-import { LABEL_RUN } from '../core/plan/labels.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { readJournal } from './journal.js';
+import { runLabels } from './ownership.js';
 import type { RunState } from './run-store.js';
 import { scenarioBaseline } from './wan.js';
 
@@ -28,7 +28,7 @@ export function configuredLinks(state: RunState): ReturnType<typeof effectiveLin
 }
 
 export async function probeLinks(state: RunState, runtime: ContainerRuntime, count = 5): Promise<LinkStatus[]> {
-  const running = new Set((await runtime.list({ [LABEL_RUN]: state.run })).filter((c) => c.state === 'running').map((c) => c.name));
+  const running = new Set((await runtime.list(runLabels(state.plan))).filter((c) => c.state === 'running').map((c) => c.name));
   const candidates = (idc: string) => state.plan.containers.filter((c) => c.idc === idc && c.ownImage && c.kind !== 'router' && running.has(c.name));
   const links = configuredLinks(state);
   const shapeOf = new Map(links.map((l) => [pairKey(l.a, l.b), l.shape]));

@@ -1,12 +1,13 @@
 // hadrill's own access to Redis nodes and Sentinels from the host: readiness,
-// roles, Sentinel's view, and the final state.
+// roles, Sentinel's view, and the final state. Both ask for a password: the
+// run's Redis password for the nodes, the Sentinels' own for them.
 import { Redis } from 'ioredis';
-import { PORTS, REDIS_MASTER_NAME } from '../core/plan/topology-plan.js';
+import { PORTS, REDIS_MASTER_NAME, type Secrets } from '../core/plan/topology-plan.js';
 import { SHARED_KEY_PREFIX, WRITE_KEY_PREFIX } from '../core/redis-keys.js';
 
 
-export async function withRedis<T>(host: string, port: number, fn: (r: Redis) => Promise<T>, timeoutMs = 2000): Promise<T> {
-  const redis = new Redis({ host, port, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+export async function withRedis<T>(host: string, port: number, password: string, fn: (r: Redis) => Promise<T>, timeoutMs = 2000): Promise<T> {
+  const redis = new Redis({ host, port, password, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -24,8 +25,8 @@ export interface RedisRole {
   offset: number;
 }
 
-export async function redisRole(host: string): Promise<RedisRole> {
-  const info = await withRedis(host, PORTS.redis, (r) => r.info('replication'));
+export async function redisRole(host: string, secrets: Secrets): Promise<RedisRole> {
+  const info = await withRedis(host, PORTS.redis, secrets.redisPassword, (r) => r.info('replication'));
   const field = (name: string): string | undefined => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
   const role = field('role') ?? 'unknown';
   return {
@@ -38,8 +39,8 @@ export async function redisRole(host: string): Promise<RedisRole> {
 }
 
 /** The master address a Sentinel announces, and how many other Sentinels it knows. */
-export async function sentinelView(host: string): Promise<{ master: string | null; otherSentinels: number }> {
-  return withRedis(host, PORTS.sentinel, async (r) => {
+export async function sentinelView(host: string, secrets: Secrets): Promise<{ master: string | null; otherSentinels: number }> {
+  return withRedis(host, PORTS.sentinel, secrets.sentinelPassword, async (r) => {
     const addr = (await r.call('SENTINEL', 'get-master-addr-by-name', REDIS_MASTER_NAME)) as string[] | null;
     const masters = (await r.call('SENTINEL', 'masters')) as string[][];
     const fields = masters[0] ?? [];
@@ -49,10 +50,11 @@ export async function sentinelView(host: string): Promise<{ master: string | nul
 }
 
 /** The write ids a node holds, and the value of each shared key. */
-export async function readRedisContent(host: string): Promise<{ ids: string[]; registers: Record<string, string> }> {
+export async function readRedisContent(host: string, secrets: Secrets): Promise<{ ids: string[]; registers: Record<string, string> }> {
   return withRedis(
     host,
     PORTS.redis,
+    secrets.redisPassword,
     async (r) => {
       const ids = (await scanKeys(r, WRITE_KEY_PREFIX)).map((key) => key.slice(WRITE_KEY_PREFIX.length));
       const shared = await scanKeys(r, SHARED_KEY_PREFIX);

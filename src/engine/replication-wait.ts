@@ -22,9 +22,9 @@ async function catchUpRedis(state: RunState, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const others = containersOf(state, 'redis').filter((c) => c.ip !== masterIp);
   while (Date.now() < deadline) {
-    const master = await redisRole(masterIp).catch(() => null);
+    const master = await redisRole(masterIp, state.secrets).catch(() => null);
     if (!master) return;
-    const roles = await Promise.all(others.map((c) => redisRole(c.ip).catch(() => null)));
+    const roles = await Promise.all(others.map((c) => redisRole(c.ip, state.secrets).catch(() => null)));
     const synced = roles.every((r) => r === null || (r.role === 'replica' && r.masterHost === masterIp && r.linkUp && r.offset >= master.offset));
     if (synced) return;
     await new Promise((resolve) => setTimeout(resolve, 250));

@@ -1,10 +1,12 @@
 // Where a run's state lives on the host: its plan and secrets, the fault
 // journal, the agents' histories and the manager's events. One directory per
-// run under HADRILL_HOME (default ~/.hadrill), and a pointer to the current run.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// run under HADRILL_HOME/runs (default ~/.hadrill), and a pointer to the
+// current run. Directories are 0700 and files 0600: the state holds passwords.
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { HadrillError } from '../core/errors.js';
+import { nameProblem, requireName } from '../core/names.js';
 import type { Secrets, TopologyPlan } from '../core/plan/topology-plan.js';
 import type { Scenario } from '../core/scenario/scenario.js';
 import type { WanMechanism } from '../core/links.js';
@@ -19,24 +21,61 @@ export interface RunState {
   createdAt: string;
 }
 
+export const RUN_HINT = 'For example --run my-drill-2.';
+
 export function hadrillHome(): string {
-  return process.env['HADRILL_HOME'] ?? join(homedir(), '.hadrill');
+  return resolve(process.env['HADRILL_HOME'] || join(homedir(), '.hadrill'));
 }
 
+function runsRoot(): string {
+  return join(hadrillHome(), 'runs');
+}
+
+/**
+ * A run's directory. The name rule keeps it one plain component; the check
+ * after it is the second line of defence: nothing outside HADRILL_HOME/runs
+ * is ever handed to a write or a recursive delete.
+ */
 export function runDir(run: string): string {
-  return join(hadrillHome(), 'runs', run);
+  requireName('run', run, RUN_HINT);
+  const root = resolve(runsRoot());
+  const dir = resolve(root, run);
+  if (dirname(dir) !== root) throw new HadrillError('internal', `Refusing to use ${dir}: it is not a run directory inside ${root}.`);
+  return dir;
+}
+
+/** Creates HADRILL_HOME (0700) when missing; an existing one is the user's and keeps its mode. */
+export function ensureHome(): string {
+  const home = hadrillHome();
+  if (!existsSync(home)) mkdirSync(home, { recursive: true, mode: 0o700 });
+  privateDir(runsRoot());
+  return home;
 }
 
 export function ensureRunDirs(run: string): string {
+  ensureHome();
   const dir = runDir(run);
-  for (const sub of ['history', 'manager']) mkdirSync(join(dir, sub), { recursive: true });
+  privateDir(dir);
+  for (const sub of ['history', 'manager']) privateDir(join(dir, sub));
   return dir;
+}
+
+/** hadrill's own directories: 0700 whether new or made by an older hadrill. */
+function privateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+}
+
+/** A file only the user can read, also when it existed before with a wider mode. */
+export function writePrivateFile(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
 
 export function saveRunState(state: RunState): void {
   ensureRunDirs(state.run);
-  writeFileSync(join(runDir(state.run), 'state.json'), JSON.stringify(state, null, 2));
-  writeFileSync(join(hadrillHome(), 'current'), state.run + '\n');
+  writePrivateFile(join(runDir(state.run), 'state.json'), JSON.stringify(state, null, 2));
+  writePrivateFile(join(hadrillHome(), 'current'), state.run + '\n');
 }
 
 export function loadRunState(run: string): RunState | null {
@@ -46,9 +85,11 @@ export function loadRunState(run: string): RunState | null {
 
 /** The run a command acts on: --run, else the last one brought up. */
 export function resolveRun(explicit: string | undefined): string {
-  if (explicit) return explicit;
+  if (explicit) return requireName('--run', explicit, RUN_HINT);
   const pointer = join(hadrillHome(), 'current');
-  if (existsSync(pointer)) return readFileSync(pointer, 'utf8').trim();
+  if (existsSync(pointer)) {
+    return requireName(`the current run named in ${pointer}`, readFileSync(pointer, 'utf8').trim(), 'Name the run with --run, or delete that file.');
+  }
   throw new HadrillError('usage', `No hadrill run is active under ${hadrillHome()}.`, {
     hint: 'Start one with `hadrill up SCENARIO.yaml`, or name one with --run.',
   });
@@ -64,9 +105,10 @@ export function requireRunState(run: string): RunState {
   return state;
 }
 
+/** The runs of this home; entries that are not run names (put there by hand) are not runs. */
 export function listRuns(): string[] {
-  const dir = join(hadrillHome(), 'runs');
-  return existsSync(dir) ? readdirSync(dir) : [];
+  const dir = runsRoot();
+  return existsSync(dir) ? readdirSync(dir).filter((name) => nameProblem(name) === null) : [];
 }
 
 /** Forgets a run's state (after `down`), and the current pointer if it named this run. */

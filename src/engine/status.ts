@@ -3,13 +3,13 @@
 // faults in force.
 import { describeFault } from '../core/faults.js';
 import { activeFaults } from '../core/journal-model.js';
-import { LABEL_RUN } from '../core/plan/labels.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { announcedPrimary, containersOf, sentinelsMaster } from './final-read.js';
 import { readJournal } from './journal.js';
 import { nodeStatus, withMysql } from './mysql-control.js';
 import { redisRole } from './redis-control.js';
 import { probeLinks, type LinkStatus } from './link-probe.js';
+import { runLabels } from './ownership.js';
 import type { RunState } from './run-store.js';
 
 export interface NodeStatusRow {
@@ -38,7 +38,7 @@ export interface RunStatus {
 
 export async function runStatus(state: RunState, runtime: ContainerRuntime, options: { probeLinks?: boolean } = {}): Promise<RunStatus> {
   const links = options.probeLinks === false ? Promise.resolve([]) : probeLinks(state, runtime);
-  const live = new Map((await runtime.list({ [LABEL_RUN]: state.run })).map((c) => [c.name, c.state]));
+  const live = new Map((await runtime.list(runLabels(state.plan))).map((c) => [c.name, c.state]));
   const flavor = state.scenario.mysql?.flavor ?? 'mariadb';
   const rows = await Promise.all(
     state.plan.containers.map(async (c): Promise<NodeStatusRow> => {
@@ -52,7 +52,7 @@ export async function runStatus(state: RunState, runtime: ContainerRuntime, opti
           row.replication = s.replica ? `io ${s.replica.ioRunning ? 'on' : 'off'}, sql ${s.replica.sqlRunning ? 'on' : 'off'} from ${s.replica.source}` : '-';
           row.lagSeconds = s.replica?.lagSeconds ?? null;
         } else if (c.kind === 'redis') {
-          const r = await redisRole(c.ip);
+          const r = await redisRole(c.ip, state.secrets);
           row.role = r.role;
           row.replication = r.role === 'replica' ? `link ${r.linkUp ? 'up' : 'down'} from ${r.masterHost}` : `${r.connectedReplicas} replicas`;
         } else {

@@ -1,17 +1,22 @@
 // The reference MySQL failover manager: a long-running process in a container
 // of its own IDC. It watches the primary, fails over, and publishes the
-// current primary at GET /primary for clients to follow.
+// current primary at GET /primary for clients to follow, to those who show
+// its bearer token only (an announcement anyone could read, or spoof a
+// client into following, is a way into the data).
+import { timingSafeEqual } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import { dirname } from 'node:path';
+import { readConfigFile } from '../config-file.js';
 import type { ManagerConfig, ManagerEvent, ManagerMemory } from '../core/plan/runtime-configs.js';
 import { FailoverManager } from './failover.js';
 
-const config = JSON.parse(process.env['HADRILL_MANAGER_CONFIG'] ?? 'null') as ManagerConfig | null;
-if (!config) {
-  console.error('hadrill manager: HADRILL_MANAGER_CONFIG is not set');
-  process.exit(2);
-}
+const config = readConfigFile<ManagerConfig>('HADRILL_MANAGER_CONFIG_FILE', 'hadrill manager');
+const expected = Buffer.from(`Bearer ${config.token}`);
+const authorized = (request: IncomingMessage): boolean => {
+  const given = Buffer.from(request.headers.authorization ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+};
 mkdirSync(dirname(config.eventsFile), { recursive: true });
 
 const emit = (event: ManagerEvent): void => {
@@ -29,6 +34,11 @@ const memory = existsSync(config.stateFile) ? (JSON.parse(readFileSync(config.st
 const manager = new FailoverManager(config, emit, memory, remember);
 
 createServer((request, response) => {
+  if (!authorized(request)) {
+    response.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
+    response.end(JSON.stringify({ error: 'a bearer token is required' }));
+    return;
+  }
   const body = request.url === '/primary' ? manager.announcement() : request.url === '/state' ? manager.state() : null;
   response.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
   response.end(JSON.stringify(body ?? { error: 'try /primary or /state' }));

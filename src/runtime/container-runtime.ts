@@ -1,5 +1,6 @@
 // The port through which hadrill drives containers. It speaks hadrill's own
 // types, so the core and its tests never see dockerode's.
+import type { ArchiveFile } from './tar-archive.js';
 
 export interface NetworkSpec {
   name: string;
@@ -23,9 +24,15 @@ export interface ContainerSpec {
   labels: Record<string, string>;
   networks: { network: string; ip: string }[];
   capAdd: string[];
+  capDrop: string[];
   sysctls: Record<string, string>;
   binds: string[];
+  /** Put into the container after it is created and before it starts. */
+  files: ArchiveFile[];
 }
+
+/** A throwaway container joined to another's network namespace (a helper). */
+export type OneShotSpec = Pick<ContainerSpec, 'name' | 'image' | 'cmd' | 'env' | 'labels' | 'capAdd'> & { networkMode: string };
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead' | 'removing';
 
@@ -62,7 +69,7 @@ export interface ContainerRuntime {
   /** Creates the container, attaches every network with its fixed address, starts it. */
   run(spec: ContainerSpec): Promise<void>;
   /** Runs a throwaway container to completion and returns its output (removed afterwards). */
-  runOnce(spec: Omit<ContainerSpec, 'networks' | 'sysctls' | 'binds'> & { networkMode: string }, timeoutMs: number): Promise<ExecResult>;
+  runOnce(spec: OneShotSpec, timeoutMs: number): Promise<ExecResult>;
   list(labels: Record<string, string>): Promise<ContainerInfo[]>;
   exec(container: string, cmd: string[], timeoutMs?: number): Promise<ExecResult>;
   /** Starts a process in the container and returns without waiting for it (a daemon inside the container). */

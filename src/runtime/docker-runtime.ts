@@ -12,7 +12,9 @@ import type {
   ExecResult,
   NetworkInfo,
   NetworkSpec,
+  OneShotSpec,
 } from './container-runtime.js';
+import { tarArchive } from './tar-archive.js';
 
 /** Tries at removing a network whose endpoints the engine has not let go of yet: about 5 s in all. */
 const NETWORK_REMOVAL_ATTEMPTS = 6;
@@ -100,12 +102,16 @@ export class DockerRuntime implements ContainerRuntime {
         HostConfig: {
           NetworkMode: first?.network ?? 'none',
           CapAdd: spec.capAdd,
+          CapDrop: spec.capDrop,
           Sysctls: spec.sysctls,
           Binds: spec.binds,
         },
         NetworkingConfig: first ? { EndpointsConfig: { [first.network]: { IPAMConfig: { IPv4Address: first.ip } } } } : undefined,
       }),
     );
+    if (spec.files.length > 0) {
+      await this.call(`put files into ${spec.name}`, () => container.putArchive(tarArchive(spec.files), { path: '/' }));
+    }
     for (const net of rest) {
       await this.call(`connect ${spec.name} to ${net.network}`, () =>
         this.docker.getNetwork(net.network).connect({ Container: container.id, EndpointConfig: { IPAMConfig: { IPv4Address: net.ip } } }),
@@ -114,10 +120,7 @@ export class DockerRuntime implements ContainerRuntime {
     await this.call(`start container ${spec.name}`, () => container.start());
   }
 
-  async runOnce(
-    spec: Omit<ContainerSpec, 'networks' | 'sysctls' | 'binds'> & { networkMode: string },
-    timeoutMs: number,
-  ): Promise<ExecResult> {
+  async runOnce(spec: OneShotSpec, timeoutMs: number): Promise<ExecResult> {
     const container = await this.call(`create container ${spec.name}`, () =>
       this.docker.createContainer({
         name: spec.name,

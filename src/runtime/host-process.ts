@@ -22,7 +22,7 @@ export async function commandExists(name: string): Promise<boolean> {
 
 /** Starts a daemon that outlives hadrill (dockerd), its output appended to a log file. */
 export function startDetached(file: string, args: string[], logFile: string): number | undefined {
-  const log = openSync(logFile, 'a');
+  const log = openSync(logFile, 'a', 0o600);
   const child = spawn(file, args, { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   return child.pid;

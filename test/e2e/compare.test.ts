@@ -11,8 +11,8 @@ const home = tempHome();
 const reportDir = join(home, 'compare');
 before(requireDockerAndImage);
 after(async () => {
-  await removeEverything('hot-standby');
-  await removeEverything('hot-standby-semisync');
+  await removeEverything('hot-standby', home);
+  await removeEverything('hot-standby-semisync', home);
 });
 
 test('compare drills the hot-standby scenarios and prints both rows with measured numbers', { timeout: 300_000 }, async () => {

@@ -1,52 +1,98 @@
-// The CLI is killed (SIGKILL) in the middle of a drill, after a fault took
-// effect: `heal` and `down` must still restore and remove everything of the
-// run, from the journal and the labels, and touch nothing else.
+// A drill's CLI killed (SIGKILL) at every phase: during up, in steady state,
+// with faults active (router rules, a power loss and its pending healer),
+// during recovery, the final read and the teardown. `heal` and `down` must
+// then leave no active fault, no container, network, state or healer process
+// of the run, and touch nothing else. And a drill sent SIGINT or SIGTERM
+// heals, tears down and exits 130 or 143 by itself.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { activeFaults, type JournalEntry } from '../../src/core/journal-model.js';
 import { imageTag } from '../../src/images/image-spec.js';
 import { hadrill, startHadrill } from '../support/hadrill-cli.js';
-import { leftovers, removeEverything, requireDockerAndImage, runtime, tempHome, uniqueRun } from '../support/docker-env.js';
+import { leftovers, processesOf, removeEverything, requireDockerAndImage, runtime, tempHome, uniqueRun } from '../support/docker-env.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const SCENARIO = 'test/fixtures/kill-points.yaml';
 
-describe('a drill whose CLI is killed', () => {
+/** Where the CLI is killed: the phase line it waits for on stderr, and how long after it. */
+const KILL_POINTS = [
+  { phase: 'up', line: /- Starting \d+ datastore nodes and Sentinels \.\.\./, afterMs: 300 },
+  { phase: 'steady state', line: /- Writing steadily until the first fault/, afterMs: 800 },
+  { phase: 'an active fault', line: /done: Injecting power idc-a/, afterMs: 200 },
+  { phase: 'recovery', line: /- Letting the failover machinery work/, afterMs: 1500 },
+  { phase: 'the final read', line: /- Reading the final state of every reachable node/, afterMs: 0 },
+  { phase: 'teardown', line: /- Removing the containers and networks of run/, afterMs: 0 },
+] as const;
+
+describe('a drill whose CLI is killed or interrupted', () => {
   const home = tempHome();
-  const run = uniqueRun('e2e-crash');
-  const bystander = `bystander-${run}`;
   const env = { HADRILL_HOME: home };
+  const runs: string[] = [];
+  const bystander = uniqueRun('bystander');
 
   before(async () => {
     await requireDockerAndImage();
     // Someone else's container on the same engine: hadrill must never touch it.
-    await runtime.run({ name: bystander, image: imageTag(), cmd: ['sleep', '600'], env: {}, labels: { 'dev.example.owner': 'someone-else' }, networks: [], capAdd: [], sysctls: {}, binds: [] });
+    await runtime.run({ name: bystander, image: imageTag(), cmd: ['sleep', '900'], env: {}, labels: { 'dev.example.owner': 'someone-else' }, networks: [], capAdd: [], capDrop: [], sysctls: {}, binds: [], files: [] });
   });
   after(async () => {
     await runtime.remove(bystander);
-    await removeEverything(run);
+    for (const run of runs) await removeEverything(run, home);
   });
 
-  test('heal and down after SIGKILL leave no container, network or rule of the run', { timeout: 240_000 }, async () => {
-    const journal = join(home, 'runs', run, 'journal.jsonl');
-    const drill = startHadrill(['drill', 'scenarios/hot-standby.yaml', '--run', run, '--report-dir', join(home, 'report')], env);
-    const deadline = Date.now() + 150_000;
-    while (Date.now() < deadline) {
-      if (existsSync(journal) && readFileSync(journal, 'utf8').split('\n').filter((l) => l.includes('"fault.applied"')).length >= 2) break;
-      await sleep(200);
-    }
-    drill.child.kill('SIGKILL');
-    await drill.done;
-    assert.ok(readFileSync(journal, 'utf8').includes('"kind":"power"'), 'the power fault was journaled before the kill');
-    assert.ok((await leftovers(run)).containers.length > 0, 'the killed drill left its topology behind');
+  const journal = (run: string): JournalEntry[] => {
+    const file = join(home, 'runs', run, 'journal.jsonl');
+    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as JournalEntry) : [];
+  };
+  const drillOf = (run: string) => startHadrill(['drill', SCENARIO, '--run', run, '--report-dir', join(home, `report-${run}`)], env);
 
-    const heal = await hadrill(['heal', '--run', run], env);
-    assert.equal(heal.code, 0, heal.stderr);
-    assert.match(heal.stdout, /healed power idc-a/);
-    const down = await hadrill(['down', '--run', run], env);
-    assert.equal(down.code, 0, down.stderr);
-    assert.deepEqual(await leftovers(run), { containers: [], networks: [] });
+  async function assertNothingLeft(run: string): Promise<void> {
+    assert.deepEqual(await leftovers(run), { containers: [], networks: [] }, 'no container or network of the run');
+    assert.equal(existsSync(join(home, 'runs', run)), false, 'no state of the run');
+    assert.deepEqual(processesOf(run), [], 'no healer of the run still waiting');
     const others = await runtime.list({ 'dev.example.owner': 'someone-else' });
     assert.equal(others.find((c) => c.name === bystander)?.state, 'running', 'the bystander container is untouched');
-  });
+  }
+
+  for (const point of KILL_POINTS) {
+    test(`SIGKILL during ${point.phase}: heal and down leave no fault, container, network, state or healer`, { timeout: 240_000 }, async () => {
+      const run = uniqueRun('e2e-kill');
+      runs.push(run);
+      const drill = drillOf(run);
+      await drill.until(point.line, 150_000);
+      await sleep(point.afterMs);
+      drill.child.kill('SIGKILL');
+      await drill.done;
+      assert.ok((await leftovers(run)).containers.length > 0, 'the killed drill left containers behind');
+
+      const heal = await hadrill(['heal', '--run', run], env);
+      assert.equal(heal.code, 0, heal.stderr);
+      assert.deepEqual(activeFaults(journal(run)), [], 'no fault is active after heal');
+      const down = await hadrill(['down', '--run', run], env);
+      assert.equal(down.code, 0, down.stderr);
+      await assertNothingLeft(run);
+    });
+  }
+
+  for (const { signal, code, line } of [
+    { signal: 'SIGINT', code: 130, line: /done: Injecting power idc-a/ },
+    { signal: 'SIGTERM', code: 143, line: /- Starting \d+ datastore nodes and Sentinels \.\.\./ },
+  ] as const) {
+    test(`${signal} heals, tears down and exits ${code} by itself`, { timeout: 240_000 }, async () => {
+      const run = uniqueRun('e2e-signal');
+      runs.push(run);
+      const drill = drillOf(run);
+      await drill.until(line, 150_000);
+      const sent = Date.now();
+      drill.child.kill(signal);
+      const result = await drill.done;
+      assert.equal(result.code, code, result.stderr.slice(-2000));
+      assert.match(result.stderr, new RegExp(`interrupted; healing every fault and removing the topology[\\s\\S]*The drill was (interrupted|terminated) by ${signal}`));
+      assert.match(result.stderr, /Removed \d+ containers and \d+ networks of run/);
+      await assertNothingLeft(run);
+      console.log(`${signal}: exited ${code} ${((Date.now() - sent) / 1000).toFixed(1)} s after the signal`);
+    });
+  }
 });

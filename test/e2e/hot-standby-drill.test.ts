@@ -6,49 +6,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readFileSync } from 'node:fs';
-import mysql from 'mysql2/promise';
-import { Redis } from 'ioredis';
 import type { RunState } from '../../src/engine/run-store.js';
 import { hadrill } from '../support/hadrill-cli.js';
 import { leftovers, removeEverything, requireDockerAndImage, tempHome, uniqueRun } from '../support/docker-env.js';
 import { acknowledgedIds, difference, readReportDir } from '../support/report-files.js';
-
-async function mysqlIds(host: string, password: string): Promise<Set<string>> {
-  const c = await mysql.createConnection({ host, user: 'root', password, connectTimeout: 5000 });
-  try {
-    const [rows] = await c.query({ sql: 'SELECT id FROM hadrill.writes', rowsAsArray: true });
-    return new Set((rows as [string][]).map((r) => r[0]));
-  } finally {
-    c.destroy();
-  }
-}
-
-async function mysqlRegisters(host: string, password: string): Promise<Record<string, string>> {
-  const c = await mysql.createConnection({ host, user: 'root', password, connectTimeout: 5000 });
-  try {
-    const [rows] = await c.query({ sql: 'SELECT k, id FROM hadrill.registers', rowsAsArray: true });
-    return Object.fromEntries(rows as [string, string][]);
-  } finally {
-    c.destroy();
-  }
-}
-
-async function redisIds(host: string): Promise<Set<string>> {
-  const r = new Redis({ host, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  await r.connect();
-  try {
-    const ids = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', 'hadrill:w:*', 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) ids.add(k.slice('hadrill:w:'.length));
-    } while (cursor !== '0');
-    return ids;
-  } finally {
-    r.disconnect();
-  }
-}
+import { mysqlIds, mysqlRegisters, redisIds } from '../support/node-reads.js';
 
 describe('hot standby, async replication, power loss after a replication backlog', () => {
   const home = tempHome();
@@ -98,7 +60,7 @@ describe('hot standby, async replication, power loss after a replication backlog
     const redisResult = report.services.find((s) => s.name === 'redis');
     assert.ok(redisResult);
     const redisMasterIp = state.plan.containers.find((c) => c.node === redisResult.authoritativeNode)?.ip ?? '';
-    const redisExpectedLost = difference(acknowledgedIds(history, 'redis'), await redisIds(redisMasterIp));
+    const redisExpectedLost = difference(acknowledgedIds(history, 'redis'), await redisIds(redisMasterIp, state.secrets.redisPassword));
     assert.equal(redisResult.lost, redisExpectedLost.length);
 
     for (const s of report.services) {

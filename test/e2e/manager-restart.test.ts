@@ -6,13 +6,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import mysql from 'mysql2/promise';
 import type { ManagerEvent } from '../../src/core/plan/runtime-configs.js';
 import type { RunState } from '../../src/engine/run-store.js';
 import type { RunStatus } from '../../src/engine/status.js';
 import { hadrill } from '../support/hadrill-cli.js';
 import { removeEverything, requireDockerAndImage, tempHome, uniqueRun } from '../support/docker-env.js';
 import { readReportDir } from '../support/report-files.js';
+import { mysqlReadOnly } from '../support/node-reads.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -44,7 +44,7 @@ describe('the failover manager restarted right after a failover', () => {
     const state = JSON.parse(readFileSync(join(home, 'runs', run, 'state.json'), 'utf8')) as RunState;
     const ip = (node: string): string => state.plan.containers.find((c) => c.node === node)!.ip;
     const managerState = async (): Promise<{ primary: string; epoch: number; fenced: string[] }> => {
-      const response = await fetch(`http://${ip('mysql-manager')}:8080/state`, { signal: AbortSignal.timeout(1500) });
+      const response = await fetch(`http://${ip('mysql-manager')}:8080/state`, { headers: { authorization: `Bearer ${state.secrets.managerToken}` }, signal: AbortSignal.timeout(1500) });
       return (await response.json()) as { primary: string; epoch: number; fenced: string[] };
     };
     const status = async (): Promise<RunStatus> => JSON.parse((await cli('status', '--json')).stdout) as RunStatus;
@@ -64,16 +64,9 @@ describe('the failover manager restarted right after a failover', () => {
 
     // Power comes back: db-a boots read-only; a manager that forgot would now open it as "the initial primary".
     assert.equal((await cli('heal')).code, 0);
-    await until('db-a to answer again', async () => {
-      const c = await mysql.createConnection({ host: ip('db-a'), user: 'root', password: state.secrets.rootPassword, connectTimeout: 1000 });
-      c.destroy();
-      return true;
-    }, 60_000);
+    await until('db-a to answer again', () => mysqlReadOnly(ip('db-a'), state.secrets.rootPassword, 1000), 60_000);
     await sleep(6000);
-    const c = await mysql.createConnection({ host: ip('db-a'), user: 'root', password: state.secrets.rootPassword });
-    const [rows] = await c.query('SELECT @@GLOBAL.read_only AS ro');
-    c.destroy();
-    assert.equal(Number((rows as { ro: number }[])[0]?.ro), 1, 'the fenced former primary stays read-only');
+    assert.equal(await mysqlReadOnly(ip('db-a'), state.secrets.rootPassword), 1, 'the fenced former primary stays read-only');
     const after = await managerState();
     assert.deepEqual([after.primary, after.epoch], ['db-b', 2]);
 

@@ -9,29 +9,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Redis } from 'ioredis';
 import type { RunState } from '../../src/engine/run-store.js';
 import { hadrill } from '../support/hadrill-cli.js';
 import { removeEverything, requireDockerAndImage, tempHome, uniqueRun } from '../support/docker-env.js';
 import { literalServiceRto, literalSplitBrainMs, type LiteralWrite } from '../support/literal-definitions.js';
 import { acknowledgedIds, difference, readReportDir } from '../support/report-files.js';
-
-async function redisIds(host: string): Promise<Set<string>> {
-  const r = new Redis({ host, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  await r.connect();
-  try {
-    const ids = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', 'hadrill:w:*', 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) ids.add(k.slice('hadrill:w:'.length));
-    } while (cursor !== '0');
-    return ids;
-  } finally {
-    r.disconnect();
-  }
-}
+import { redisIds } from '../support/node-reads.js';
 
 describe('split brain: a Redis master on the minority side of a partition', () => {
   const home = tempHome();
@@ -66,7 +49,7 @@ describe('split brain: a Redis master on the minority side of a partition', () =
 
     // Ground truth, read here and not by hadrill: what the master holds now.
     const masterIp = state.plan.containers.find((c) => c.node === 'redis-c')!.ip;
-    const held = await redisIds(masterIp);
+    const held = await redisIds(masterIp, state.secrets.redisPassword);
     const expectedLost = difference(acknowledgedIds(history, 'redis'), held);
     assert.ok(expectedLost.length > 0, 'the minority acknowledged writes that the heal discarded');
     assert.deepEqual([...redis.lostIds].sort(), expectedLost, why);

@@ -13,7 +13,14 @@ export interface CliResult {
   stderr: string;
 }
 
-export function startHadrill(args: string[], env: Record<string, string> = {}): { child: ChildProcess; done: Promise<CliResult> } {
+export interface RunningHadrill {
+  child: ChildProcess;
+  done: Promise<CliResult>;
+  /** Resolves once stderr matches (the phase lines a drill prints when it is not on a terminal); fails after `timeoutMs`. */
+  until(pattern: RegExp, timeoutMs: number): Promise<void>;
+}
+
+export function startHadrill(args: string[], env: Record<string, string> = {}): RunningHadrill {
   const child = spawn(process.execPath, [BIN, ...args], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: '1', ...env },
@@ -24,9 +31,28 @@ export function startHadrill(args: string[], env: Record<string, string> = {}): 
   child.stdout?.on('data', (b: Buffer) => (stdout += b.toString()));
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
   const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done };
+  const until = async (pattern: RegExp, timeoutMs: number): Promise<void> => {
+    const deadline = Date.now() + timeoutMs;
+    let exited = false;
+    void done.then(() => (exited = true));
+    while (!pattern.test(stderr)) {
+      if (exited || Date.now() > deadline) throw new Error(`hadrill ${args.join(' ')} never printed ${pattern}${exited ? ' before it exited' : ` within ${timeoutMs} ms`}; stderr:\n${stderr.slice(-3000)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  return { child, done, until };
 }
 
 export function hadrill(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return startHadrill(args, env).done;
+}
+
+/** Runs `work` over the items, `limit` at a time (CLI tests spawn many short commands). */
+export async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }),
+  );
 }

@@ -66,10 +66,10 @@ export async function umlWanLab(guest: UmlGuest, scenarioFile: string): Promise<
   const run = 'uml-netem';
   const scenario = parseScenario(readFileSync(join(ROOT, scenarioFile), 'utf8'), scenarioFile);
   // No datastore runs here: the secrets only fill the plan.
-  const secrets = { rootPassword: 'unused', replPassword: 'unused', appPassword: 'unused' };
+  const secrets = { rootPassword: 'unused', replPassword: 'unused', appPassword: 'unused', redisPassword: 'unused', sentinelPassword: 'unused', managerToken: 'unused' };
   // The guest's network is its own, so any block is free; the run name picks it as `up` would.
   const subnetBlock = pickSubnetBlock(run, []) ?? 200;
-  const plan = planTopology(scenario, { run, subnetBlock, ownImageTag: 'hadrill/base:uml', secrets, packageDir: ROOT, runDir: ensureRunDirs(run) });
+  const plan = planTopology(scenario, { home: 'uml', run, subnetBlock, ownImageTag: 'hadrill/base:uml', secrets, packageDir: ROOT, runDir: ensureRunDirs(run) });
   const state: RunState = { run, scenario, plan, secrets, createdAt: new Date().toISOString() };
   const hosts = labHosts(plan);
   const layout = await guest.run(layoutScript(plan, hosts));

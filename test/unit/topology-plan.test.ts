@@ -2,21 +2,31 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { LABEL_IDC, LABEL_MANAGED, LABEL_RUN, LABEL_SCENARIO } from '../../src/core/plan/labels.js';
+import { renderCompose } from '../../src/core/compose.js';
+import { LABEL_HOME, LABEL_IDC, LABEL_MANAGED, LABEL_RUN, LABEL_SCENARIO } from '../../src/core/plan/labels.js';
 import type { AgentConfig, ManagerConfig } from '../../src/core/plan/runtime-configs.js';
-import { planTopology } from '../../src/core/plan/topology-plan.js';
+import { planTopology, type ContainerPlan } from '../../src/core/plan/topology-plan.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import { ROOT } from '../support/hadrill-cli.js';
 
+const SECRETS = ['root', 'repl', 'app', 'redis', 'sentinel', 'token'].map((s) => `${s}-secret-value`);
+
 const scenario = parseScenario(readFileSync(join(ROOT, 'scenarios/hot-standby.yaml'), 'utf8'), 'hot-standby.yaml');
 const plan = planTopology(scenario, {
+  home: 'h1',
   run: 'r1',
   subnetBlock: 170,
   ownImageTag: 'hadrill/base:test',
-  secrets: { rootPassword: 'root', replPassword: 'repl', appPassword: 'app' },
+  secrets: { rootPassword: SECRETS[0]!, replPassword: SECRETS[1]!, appPassword: SECRETS[2]!, redisPassword: SECRETS[3]!, sentinelPassword: SECRETS[4]!, managerToken: SECRETS[5]! },
   packageDir: '/pkg',
   runDir: '/state/r1',
 });
+
+function fileIn(container: ContainerPlan | undefined, path: string): string {
+  const file = container?.files.find((f) => f.path === path);
+  assert.ok(file, `${container?.name} has no ${path}`);
+  return file.content;
+}
 
 describe('topology planner', () => {
   test('one network per IDC on deterministic subnets, routed through the router', () => {
@@ -36,6 +46,7 @@ describe('topology planner', () => {
   test('every container carries the hadrill labels of its run, scenario and IDC', () => {
     for (const c of plan.containers) {
       assert.equal(c.labels[LABEL_MANAGED], 'true');
+      assert.equal(c.labels[LABEL_HOME], 'h1');
       assert.equal(c.labels[LABEL_RUN], 'r1');
       assert.equal(c.labels[LABEL_SCENARIO], 'hot-standby');
       assert.equal(c.labels[LABEL_IDC], c.idc);
@@ -56,12 +67,12 @@ describe('topology planner', () => {
   test('the manager lives in idc-c and knows every MySQL node; agents follow it and the Sentinels', () => {
     const manager = plan.containers.find((c) => c.kind === 'manager');
     assert.equal(manager?.idc, 'idc-c');
-    const config = JSON.parse(manager?.env['HADRILL_MANAGER_CONFIG'] ?? '{}') as ManagerConfig;
+    const config = JSON.parse(fileIn(manager, '/etc/hadrill/manager.json')) as ManagerConfig;
     assert.deepEqual(config.nodes.map((n) => [n.name, n.host]), [['db-a', '10.170.1.10'], ['db-b', '10.170.2.10']]);
     assert.equal(config.initialPrimary, 'db-a');
     assert.equal(config.failureThreshold, 3);
     const agent = plan.containers.find((c) => c.node === 'app-idc-b');
-    const agentConfig = JSON.parse(agent?.env['HADRILL_AGENT_CONFIG'] ?? '{}') as AgentConfig;
+    const agentConfig = JSON.parse(fileIn(agent, '/etc/hadrill/agent.json')) as AgentConfig;
     assert.equal(agentConfig.mysql?.managerUrl, `http://${manager?.ip}:8080/primary`);
     assert.equal(agentConfig.mysql?.user, 'hadrill_app', 'the workload user is not root');
     assert.equal(agentConfig.redis?.sentinels.length, 3);
@@ -69,7 +80,39 @@ describe('topology planner', () => {
   });
 
   test('the same inputs give the same plan', () => {
-    const again = planTopology(scenario, { run: 'r1', subnetBlock: 170, ownImageTag: 'hadrill/base:test', secrets: { rootPassword: 'root', replPassword: 'repl', appPassword: 'app' }, packageDir: '/pkg', runDir: '/state/r1' });
+    const again = planTopology(scenario, { home: 'h1', run: 'r1', subnetBlock: 170, ownImageTag: 'hadrill/base:test', secrets: { rootPassword: SECRETS[0]!, replPassword: SECRETS[1]!, appPassword: SECRETS[2]!, redisPassword: SECRETS[3]!, sentinelPassword: SECRETS[4]!, managerToken: SECRETS[5]! }, packageDir: '/pkg', runDir: '/state/r1' });
     assert.deepEqual(again, plan);
+  });
+
+  test('secrets are files put into containers, never in an environment, a command line or a label', () => {
+    for (const c of plan.containers) {
+      const visible = JSON.stringify([c.env, c.cmd, c.labels, c.binds]);
+      for (const secret of SECRETS) assert.ok(!visible.includes(secret), `${c.name} shows a secret outside its files`);
+    }
+    const redis = plan.containers.find((c) => c.node === 'redis-b');
+    assert.equal(fileIn(redis, '/etc/hadrill/redis.conf'), `requirepass ${SECRETS[3]}\nmasterauth ${SECRETS[3]}\n`);
+    assert.equal(redis?.cmd[1], '/etc/hadrill/redis.conf');
+    const sentinel = plan.containers.find((c) => c.kind === 'sentinel');
+    assert.equal(fileIn(sentinel, '/etc/hadrill/sentinel-password'), SECRETS[4]);
+    assert.equal(fileIn(plan.containers.find((c) => c.node === 'db-a'), '/etc/hadrill/db-root-password'), SECRETS[0]);
+    const manager = JSON.parse(fileIn(plan.containers.find((c) => c.kind === 'manager'), '/etc/hadrill/manager.json')) as ManagerConfig;
+    assert.equal(manager.token, SECRETS[5]);
+    const agent = JSON.parse(fileIn(plan.containers.find((c) => c.kind === 'agent'), '/etc/hadrill/agent.json')) as AgentConfig;
+    assert.deepEqual([agent.mysql?.managerToken, agent.redis?.password, agent.redis?.sentinelPassword], [SECRETS[5], SECRETS[3], SECRETS[4]]);
+    for (const c of plan.containers) for (const f of c.files) assert.equal(f.mode, 0o600, `${c.name}:${f.path} is root-only in hadrill's image`);
+  });
+
+  test('only the router has NET_ADMIN; every other container also loses NET_RAW', () => {
+    for (const c of plan.containers) {
+      if (c.kind === 'router') assert.deepEqual([c.capAdd, c.capDrop], [['NET_ADMIN'], []]);
+      else assert.deepEqual([c.capAdd, c.capDrop], [[], ['NET_RAW']], c.name);
+    }
+  });
+
+  test('the Compose rendering holds no secret and no default password', () => {
+    const text = renderCompose(scenario);
+    assert.doesNotMatch(text, /hadrill-root|hadrill-repl|hadrill-app|PASSWORD:-/);
+    for (const name of ['HADRILL_ROOT_PASSWORD', 'HADRILL_REDIS_PASSWORD', 'HADRILL_SENTINEL_PASSWORD', 'HADRILL_MANAGER_TOKEN']) assert.match(text, new RegExp(`\\$\\{${name}:\\?set ${name}\\}`));
+    assert.equal((text.match(/- NET_ADMIN/g) ?? []).length, 1 + plan.containers.length - 1, 'the router, and each one-shot route helper');
   });
 });

@@ -21,7 +21,7 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
     .option('--gate <gate>', 'with --repeat: worst (every run must pass) or pNN (NN% of runs must pass)', 'worst')
     .addHelpText(
       'after',
-      '\nExit code: 0 when every SLO holds, 1 when one is violated, 2 on bad input or set-up failure, 130 when interrupted.\n' +
+      '\nExit code: 0 when every SLO holds, 1 when one is violated, 2 on bad input or set-up failure, 130 when interrupted (SIGINT), 143 when terminated (SIGTERM): either heals every fault and removes the topology first.\n' +
         'Example:\n  hadrill drill scenarios/hot-standby-semisync.yaml --report-dir out --slo lostWrites=0',
     )
     .action(async (file: string, opts: { reportDir: string; keep?: boolean; slo?: string[]; repeat: string; gate: string }) => {
@@ -32,10 +32,12 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
       if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new HadrillError('usage', `--repeat ${opts.repeat}: a whole number from 1 to 100.`);
       if (!isGate(opts.gate)) throw new HadrillError('usage', `--gate ${opts.gate}: use worst or pNN (e.g. p90).`);
       if (repeat > 1 && opts.keep) throw new HadrillError('usage', '--keep and --repeat do not go together: each repetition starts from a clean topology.');
+      // One signal ends the drill cleanly (heal, teardown, exit 130 or 143); a second one is Node's default, at once.
       const abort = new AbortController();
-      const onSignal = (): void => {
-        c.output.events({ type: 'warn', text: opts.keep ? 'interrupted; leaving the topology up (--keep)' : 'interrupted; tearing down' });
-        abort.abort(new HadrillError('interrupted', 'The drill was interrupted.'));
+      const onSignal = (signal: NodeJS.Signals): void => {
+        const code = signal === 'SIGTERM' ? 'terminated' : 'interrupted';
+        const done = opts.keep ? 'its faults were healed and its topology left up (--keep)' : 'its faults were healed and its topology removed';
+        abort.abort(new HadrillError(code, `The drill was ${code} by ${signal}; ${done}.`, { hint: 'A second signal stops hadrill at once; `hadrill heal` and `hadrill down` then finish the job.' }));
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { parseDuration } from '../../core/duration.js';
 import { HadrillError } from '../../core/errors.js';
-import { describeFault, type FaultSpec } from '../../core/faults.js';
+import { describeFault, faultNames, type FaultSpec } from '../../core/faults.js';
+import { requireName } from '../../core/names.js';
 import { activeFaults } from '../../core/journal-model.js';
 import type { LinkShape } from '../../core/links.js';
 import { parsePercent, parseRateKbit } from '../../core/units.js';
@@ -37,7 +38,7 @@ export function registerFaults(program: Command, ctx: ContextFactory): void {
     .argument('<groups...>', 'comma-separated groups, e.g. idc-a,idc-b idc-c')
     .option('--duration <time>', DURATION_HELP)
     .addHelpText('after', '\nExample:\n  hadrill partition idc-a,idc-b idc-c --duration 30s')
-    .action((groups: string[], opts: { duration?: string }) => inject(ctx, { kind: 'partition', groups: groups.map((g) => g.split(',').filter(Boolean)) }, opts.duration));
+    .action((groups: string[], opts: { duration?: string }) => inject(ctx, { kind: 'partition', groups: groups.map((g) => g.split(',')) }, opts.duration));
 
   program
     .command('degrade')
@@ -73,6 +74,7 @@ export function registerFaults(program: Command, ctx: ContextFactory): void {
     .argument('<node>', 'MySQL replica')
     .description('heal a replication stop')
     .action(async (node: string) => {
+      requireName('node', node);
       const c = ctx();
       const state = requireRunState(resolveRun(c.options.run));
       const ids = activeFaults(readJournal(state.run))
@@ -90,6 +92,7 @@ export function registerFaults(program: Command, ctx: ContextFactory): void {
     .option('--fault <id>', 'heal only this fault (ids in `hadrill status --json`)')
     .option('--at <epochMs>', 'wait until this instant first (used for faults with --duration)')
     .action(async (opts: { fault?: string; at?: string }) => {
+      if (opts.fault !== undefined && !FAULT_ID.test(opts.fault)) throw new HadrillError('usage', `--fault ${JSON.stringify(opts.fault.slice(0, 40))}: not a fault id.`, { hint: 'Fault ids look like f1a2b3c4d5e6 (see `hadrill status --json`).' });
       const c = ctx();
       const state = requireRunState(resolveRun(c.options.run));
       const at = opts.at === undefined ? NaN : Number(opts.at);
@@ -100,7 +103,11 @@ export function registerFaults(program: Command, ctx: ContextFactory): void {
     });
 }
 
+/** What applyFault makes: "f", then base-36 time and hex. */
+const FAULT_ID = /^f[0-9a-z]{1,32}$/;
+
 async function inject(ctx: ContextFactory, spec: FaultSpec, duration: string | undefined): Promise<void> {
+  for (const { what, name } of faultNames(spec)) requireName(what, name);
   const c = ctx();
   const durationMs = duration === undefined ? undefined : parseDuration(duration);
   if (durationMs === null) throw new HadrillError('usage', `--duration ${duration}: not a duration.`, { hint: 'Write e.g. --duration 30s or --duration 500ms.' });

@@ -1,7 +1,10 @@
 // The labels every resource hadrill creates carries: `down` finds resources by
 // these, never by name, so it can neither miss its own nor touch anyone else's.
+// The home label names the HADRILL_HOME that made a resource: two users (or
+// two CI jobs) on one Docker engine each see only their own runs.
 
 export const LABEL_MANAGED = 'dev.hadrill.managed';
+export const LABEL_HOME = 'dev.hadrill.home';
 export const LABEL_RUN = 'dev.hadrill.run';
 export const LABEL_SCENARIO = 'dev.hadrill.scenario';
 export const LABEL_IDC = 'dev.hadrill.idc';
@@ -11,12 +14,27 @@ export const LABEL_KIND = 'dev.hadrill.kind';
 /** The pseudo-IDC of the router that stands for the WAN between IDCs. */
 export const WAN = 'wan';
 
-export function hadrillLabels(run: string, scenario: string, idc: string, extra: Record<string, string> = {}): Record<string, string> {
+export interface Owner {
+  /** The id kept in HADRILL_HOME. */
+  home: string;
+  run: string;
+}
+
+export function hadrillLabels(owner: Owner, scenario: string, idc: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    [LABEL_MANAGED]: 'true',
-    [LABEL_RUN]: run,
+    ...ownerLabels(owner),
     [LABEL_SCENARIO]: scenario,
     [LABEL_IDC]: idc,
     ...extra,
   };
+}
+
+/** What finds every resource of one run of one home, and nothing else. */
+export function ownerLabels(owner: Owner): Record<string, string> {
+  return { [LABEL_MANAGED]: 'true', [LABEL_HOME]: owner.home, [LABEL_RUN]: owner.run };
+}
+
+/** What finds every resource of one home (`down --all`). */
+export function homeLabels(home: string): Record<string, string> {
+  return { [LABEL_MANAGED]: 'true', [LABEL_HOME]: home };
 }

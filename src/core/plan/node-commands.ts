@@ -1,6 +1,27 @@
-// The command lines and environments of the datastore containers, for
-// hadrill's image and for official images (mariadb, mysql).
+// The command lines, environments and files of the datastore containers, for
+// hadrill's image and for official images (mariadb, mysql, redis). Passwords
+// are files put into the container before it starts: never in its
+// environment or command line, which `docker inspect`, `ps` on the host and
+// Compose files show to anyone.
 import type { MysqlService, RedisService } from '../scenario/scenario.js';
+
+/** Where a container's secrets and configs are put. */
+export const SECRETS_DIR = '/etc/hadrill';
+
+export interface ContainerFile {
+  path: string;
+  content: string;
+  mode: number;
+}
+
+/**
+ * Root-only in hadrill's image, whose processes run as root; readable inside
+ * the container for official images, whose servers drop to their own user
+ * before they read it. Either way the file never leaves the container.
+ */
+export function secretFile(name: string, content: string, ownImage: boolean): ContainerFile {
+  return { path: `${SECRETS_DIR}/${name}`, content, mode: ownImage ? 0o600 : 0o644 };
+}
 
 /**
  * Every MySQL node starts read-only: a former primary that comes back after a
@@ -58,16 +79,27 @@ export function mysqlCommand(mysql: MysqlService, serverId: number, ownImage: bo
   return ownImage ? ['hadrill-mariadb', ...args] : args;
 }
 
-export function mysqlEnv(mysql: MysqlService, rootPassword: string): Record<string, string> {
-  // Official images read their root password from these; hadrill's image from its own.
+export const DB_ROOT_PASSWORD_FILE = `${SECRETS_DIR}/db-root-password`;
+
+export function mysqlEnv(mysql: MysqlService, ownImage: boolean): Record<string, string> {
+  // Official images read their root password from a *_FILE variable; hadrill's image from its own.
+  if (ownImage) return { HADRILL_DB_ROOT_PASSWORD_FILE: DB_ROOT_PASSWORD_FILE };
   return mysql.flavor === 'mysql'
-    ? { MYSQL_ROOT_PASSWORD: rootPassword, MYSQL_ROOT_HOST: '%' }
-    : { HADRILL_DB_ROOT_PASSWORD: rootPassword, MARIADB_ROOT_PASSWORD: rootPassword, MARIADB_ROOT_HOST: '%' };
+    ? { MYSQL_ROOT_PASSWORD_FILE: DB_ROOT_PASSWORD_FILE, MYSQL_ROOT_HOST: '%' }
+    : { MARIADB_ROOT_PASSWORD_FILE: DB_ROOT_PASSWORD_FILE, MARIADB_ROOT_HOST: '%' };
+}
+
+export const REDIS_CONF = `${SECRETS_DIR}/redis.conf`;
+
+/** Clients and replicas authenticate with one password (masterauth), so a promoted replica is reachable like its master. */
+export function redisConf(password: string): string {
+  return `requirepass ${password}\nmasterauth ${password}\n`;
 }
 
 export function redisCommand(masterIp: string | null): string[] {
   return [
     'redis-server',
+    REDIS_CONF,
     '--port', '6379',
     '--bind', '0.0.0.0',
     '--protected-mode', 'no',
@@ -85,5 +117,8 @@ export function sentinelEnv(redis: RedisService, masterName: string, masterIp: s
     HADRILL_SENTINEL_QUORUM: String(redis.quorum),
     HADRILL_SENTINEL_DOWN_AFTER_MS: String(redis.downAfterMs),
     HADRILL_SENTINEL_FAILOVER_TIMEOUT_MS: String(redis.failoverTimeoutMs),
+    // The Redis nodes' password (auth-pass), and the Sentinels' own (requirepass, also between Sentinels).
+    HADRILL_SENTINEL_AUTH_PASS_FILE: `${SECRETS_DIR}/redis-password`,
+    HADRILL_SENTINEL_PASSWORD_FILE: `${SECRETS_DIR}/sentinel-password`,
   };
 }

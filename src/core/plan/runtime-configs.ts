@@ -11,6 +11,8 @@ export interface AgentConfig {
   mysql: {
     /** The failover manager publishes the current primary here; clients follow it like they would a DNS name or a proxy. */
     managerUrl: string;
+    /** Sent as a bearer token: the manager answers no one else. */
+    managerToken: string;
     initialPrimary: string;
     port: number;
     user: string;
@@ -24,6 +26,8 @@ export interface AgentConfig {
   redis: {
     sentinels: { host: string; port: number }[];
     masterName: string;
+    password: string;
+    sentinelPassword: string;
     writesPerSecond: number;
     readHost: string | null;
     readsPerSecond: number;
@@ -37,6 +41,8 @@ export interface ManagerConfig {
   adminPassword: string;
   replUser: string;
   replPassword: string;
+  /** The bearer token GET /primary and /state require. */
+  token: string;
   checkIntervalMs: number;
   failureThreshold: number;
   connectTimeoutMs: number;

@@ -4,7 +4,7 @@ import type { Scenario } from '../scenario/scenario.js';
 import { OWN_IMAGE } from '../scenario/scenario.js';
 import { hadrillLabels, LABEL_KIND, LABEL_NODE, WAN } from './labels.js';
 import type { AgentConfig, ManagerConfig } from './runtime-configs.js';
-import { mysqlCommand, mysqlEnv, redisCommand, sentinelEnv } from './node-commands.js';
+import { mysqlCommand, mysqlEnv, redisCommand, redisConf, SECRETS_DIR, secretFile, sentinelEnv, type ContainerFile } from './node-commands.js';
 
 export type NodeKind = 'mysql' | 'redis' | 'sentinel' | 'manager' | 'agent' | 'router';
 
@@ -28,10 +28,15 @@ export interface ContainerPlan {
   networks: { network: string; ip: string }[];
   cmd: string[];
   env: Record<string, string>;
+  /** Only the router: it forwards, filters and shapes traffic between IDCs. */
   capAdd: string[];
+  /** Nodes cannot craft packets (NET_RAW) to get around the routes they are given. */
+  capDrop: string[];
   sysctls: Record<string, string>;
   binds: string[];
   labels: Record<string, string>;
+  /** Secrets and configs, put into the container before it starts (see node-commands.ts). */
+  files: ContainerFile[];
   /** Whether hadrill's image runs it, so its entrypoint installs the routes between IDCs. */
   ownImage: boolean;
 }
@@ -40,9 +45,17 @@ export interface Secrets {
   rootPassword: string;
   replPassword: string;
   appPassword: string;
+  /** requirepass and masterauth of every Redis node. */
+  redisPassword: string;
+  /** The Sentinels' own requirepass. */
+  sentinelPassword: string;
+  /** Bearer token of the failover manager's HTTP endpoint. */
+  managerToken: string;
 }
 
 export interface PlanInputs {
+  /** The id of the HADRILL_HOME the run belongs to, carried by every resource's labels. */
+  home: string;
   run: string;
   /** Second octet of the 10.X.0.0/16 block the IDC subnets come from. */
   subnetBlock: number;
@@ -55,6 +68,7 @@ export interface PlanInputs {
 }
 
 export interface TopologyPlan {
+  home: string;
   run: string;
   scenario: string;
   subnetBlock: number;
@@ -68,11 +82,15 @@ export const DATABASE = 'hadrill';
 export const APP_USER = 'hadrill_app';
 export const REPL_USER = 'hadrill_repl';
 
+export const MANAGER_CONFIG_FILE = `${SECRETS_DIR}/manager.json`;
+export const AGENT_CONFIG_FILE = `${SECRETS_DIR}/agent.json`;
+
 const FIRST_HOST = 10;
 const ROUTER_HOST = 254;
 
 export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPlan {
   const { run } = inputs;
+  const owner = { home: inputs.home, run };
   const networks: NetworkPlan[] = scenario.idcs.map((idc, i) => {
     const prefix = `10.${inputs.subnetBlock}.${i + 1}`;
     return { idc: idc.name, name: `hadrill-${run}-${idc.name}`, subnet: `${prefix}.0/24`, gateway: `${prefix}.1`, routerIp: `${prefix}.${ROUTER_HOST}` };
@@ -104,10 +122,12 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
       ip,
       networks: [{ network: networkOf(idc).name, ip }],
       cmd,
-      capAdd: ['NET_ADMIN'],
+      capAdd: [],
+      capDrop: ['NET_RAW'],
       sysctls: {},
       binds: [],
-      labels: hadrillLabels(run, scenario.name, idc, { [LABEL_NODE]: node, [LABEL_KIND]: kind }),
+      labels: hadrillLabels(owner, scenario.name, idc, { [LABEL_NODE]: node, [LABEL_KIND]: kind }),
+      files: [],
       ownImage,
       ...extra,
       env: { HADRILL_ROUTES: routesFrom(idc), ...extra.env },
@@ -116,23 +136,32 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
     return plan;
   };
 
+  const { secrets } = inputs;
   const mysql = scenario.mysql;
   const mysqlNodes = mysql
-    ? mysql.nodes.map((n, i) =>
-        add('mysql', n.name, n.idc, mysql.image, mysqlCommand(mysql, i + 1, mysql.image === OWN_IMAGE), {
-          env: mysqlEnv(mysql, inputs.secrets.rootPassword),
-        }),
-      )
+    ? mysql.nodes.map((n, i) => {
+        const own = mysql.image === OWN_IMAGE;
+        return add('mysql', n.name, n.idc, mysql.image, mysqlCommand(mysql, i + 1, own), {
+          env: mysqlEnv(mysql, own),
+          files: [secretFile('db-root-password', secrets.rootPassword, own)],
+        });
+      })
     : [];
   const redis = scenario.redis;
   const redisNodes = redis
-    ? redis.nodes.map((n) => ({ spec: n, plan: add('redis', n.name, n.idc, redis.image, []) }))
+    ? redis.nodes.map((n) => ({
+        spec: n,
+        plan: add('redis', n.name, n.idc, redis.image, [], { files: [secretFile('redis.conf', redisConf(secrets.redisPassword), redis.image === OWN_IMAGE)] }),
+      }))
     : [];
   const redisMaster = redisNodes.find((r) => r.spec.role === 'master');
   for (const r of redisNodes) r.plan.cmd = redisCommand(r.spec.role === 'master' ? null : (redisMaster?.plan.ip ?? null));
   const sentinels = redis
     ? redis.sentinels.map((s) =>
-        add('sentinel', s.name, s.idc, OWN_IMAGE, ['hadrill-sentinel'], { env: sentinelEnv(redis, REDIS_MASTER_NAME, redisMaster?.plan.ip ?? '') }),
+        add('sentinel', s.name, s.idc, OWN_IMAGE, ['hadrill-sentinel'], {
+          env: sentinelEnv(redis, REDIS_MASTER_NAME, redisMaster?.plan.ip ?? ''),
+          files: [secretFile('redis-password', secrets.redisPassword, true), secretFile('sentinel-password', secrets.sentinelPassword, true)],
+        }),
       )
     : [];
 
@@ -143,9 +172,10 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
       nodes: mysqlNodes.map((p) => ({ name: p.node, host: p.ip, port: PORTS.mysql, idc: p.idc })),
       initialPrimary: mysql.nodes.find((n) => n.role === 'primary')?.name ?? '',
       adminUser: 'root',
-      adminPassword: inputs.secrets.rootPassword,
+      adminPassword: secrets.rootPassword,
       replUser: REPL_USER,
-      replPassword: inputs.secrets.replPassword,
+      replPassword: secrets.replPassword,
+      token: secrets.managerToken,
       checkIntervalMs: mysql.manager.checkIntervalMs,
       failureThreshold: mysql.manager.failureThreshold,
       connectTimeoutMs: mysql.manager.connectTimeoutMs,
@@ -157,7 +187,8 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
     };
     manager = add('manager', 'mysql-manager', mysql.manager.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/manager/main.js'], {
       binds: mounts('manager', '/var/lib/hadrill/manager'),
-      env: { HADRILL_MANAGER_CONFIG: JSON.stringify(config) },
+      env: { HADRILL_MANAGER_CONFIG_FILE: MANAGER_CONFIG_FILE },
+      files: [secretFile('manager.json', JSON.stringify(config), true)],
     });
   }
 
@@ -173,10 +204,11 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
         mysql && manager && scenario.workload.mysqlWritesPerSecond > 0
           ? {
               managerUrl: `http://${manager.ip}:${PORTS.manager}/primary`,
+              managerToken: secrets.managerToken,
               initialPrimary: mysqlNodes.find((p) => p.node === primaryNodeName(scenario))?.ip ?? '',
               port: PORTS.mysql,
               user: APP_USER,
-              password: inputs.secrets.appPassword,
+              password: secrets.appPassword,
               database: DATABASE,
               writesPerSecond: workload.mysqlWritesPerSecond,
               ...localReads(mysql?.nodes.map((n, i) => ({ role: n.role, idc: n.idc, ip: mysqlNodes[i]!.ip })), client.idc, workload.mysqlReadsPerSecond),
@@ -187,6 +219,8 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
           ? {
               sentinels: sentinels.map((s) => ({ host: s.ip, port: PORTS.sentinel })),
               masterName: REDIS_MASTER_NAME,
+              password: secrets.redisPassword,
+              sentinelPassword: secrets.sentinelPassword,
               writesPerSecond: workload.redisWritesPerSecond,
               ...localReads(redisNodes.map((r) => ({ role: r.spec.role, idc: r.spec.idc, ip: r.plan.ip })), client.idc, workload.redisReadsPerSecond),
             }
@@ -194,7 +228,8 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
     };
     add('agent', client.name, client.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/agent/main.js'], {
       binds: mounts('history', '/var/lib/hadrill/history'),
-      env: { HADRILL_AGENT_CONFIG: JSON.stringify(config) },
+      env: { HADRILL_AGENT_CONFIG_FILE: AGENT_CONFIG_FILE },
+      files: [secretFile('agent.json', JSON.stringify(config), true)],
     });
   }
 
@@ -209,15 +244,18 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
     networks: networks.map((n) => ({ network: n.name, ip: n.routerIp })),
     cmd: ['sleep', 'infinity'],
     env: {},
+    // The one container with NET_ADMIN: it forwards between IDCs, holds the fault rules and shapes the links.
     capAdd: ['NET_ADMIN'],
+    capDrop: [],
     // rp_filter off: packets the WAN emulator writes back arrive on its TUN device, not on the leg they came from.
     sysctls: { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.send_redirects': '0', 'net.ipv4.conf.all.rp_filter': '0', 'net.ipv4.conf.default.rp_filter': '0' },
     binds: [],
-    labels: hadrillLabels(run, scenario.name, WAN, { [LABEL_NODE]: 'router', [LABEL_KIND]: 'router' }),
+    labels: hadrillLabels(owner, scenario.name, WAN, { [LABEL_NODE]: 'router', [LABEL_KIND]: 'router' }),
+    files: [],
     ownImage: true,
   });
 
-  return { run, scenario: scenario.name, subnetBlock: inputs.subnetBlock, networks, containers };
+  return { home: inputs.home, run, scenario: scenario.name, subnetBlock: inputs.subnetBlock, networks, containers };
 }
 
 function primaryNodeName(scenario: Scenario): string {

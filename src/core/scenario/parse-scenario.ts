@@ -1,31 +1,27 @@
 // YAML text -> a validated, defaulted Scenario, or a ScenarioError that lists
-// every problem with its file:line:col and the fix.
-import { LineCounter, parseDocument } from 'yaml';
+// every problem with its file:line:col and the fix. Bounded before anything
+// else: the size first, then one pass of YAML and one of the schema, and only
+// the problems shown are located.
 import { ScenarioError, type ScenarioProblem } from '../errors.js';
 import { parseDuration } from '../duration.js';
 import type { FaultSpec } from '../faults.js';
 import { NO_SHAPE, type LinkShape } from '../links.js';
+import { nameProblem } from '../names.js';
 import { parsePercent, parseRateKbit } from '../units.js';
 import { checkAgainstSchema } from './schema-check.js';
+import { MAX_PROBLEMS_SHOWN, sizeProblem } from './scenario-limits.js';
 import { formatPath, locate } from './yaml-locator.js';
+import { readYaml } from './yaml-read.js';
 import { OWN_IMAGE, type SloBounds, type DrillPlan, type MysqlService, type RedisService, type Scenario, type Workload } from './scenario.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the raw document is checked by the schema first */
 type Raw = any;
 
 export function parseScenario(text: string, file: string): Scenario {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new ScenarioError(
-      file,
-      doc.errors.map((e) => {
-        const pos = counter.linePos(e.pos[0]);
-        return { path: '', line: pos.line, column: pos.col, message: `YAML syntax: ${e.message.split('\n')[0]}` };
-      }),
-    );
-  }
-  const raw: Raw = doc.toJS();
+  const tooBig = sizeProblem(Buffer.byteLength(text, 'utf8'));
+  if (tooBig) throw new ScenarioError(file, [{ path: '', line: null, column: null, message: tooBig }]);
+  const { doc, counter, data } = readYaml(text, file);
+  const raw: Raw = data;
   const at = (segments: (string | number)[], message: string, atKey = false): ScenarioProblem => {
     const loc = locate(doc, counter, segments, atKey);
     return { path: formatPath(segments), line: loc?.line ?? null, column: loc?.column ?? null, message };
@@ -33,12 +29,15 @@ export function parseScenario(text: string, file: string): Scenario {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ScenarioError(file, [at([], 'a scenario is a YAML mapping with at least name, idcs and workload')]);
   }
-  const schemaProblems = checkAgainstSchema(raw).map((p) => at(p.segments, p.message, p.atKey));
-  if (schemaProblems.length > 0) throw new ScenarioError(file, schemaProblems);
+  const schema = checkAgainstSchema(raw, MAX_PROBLEMS_SHOWN);
+  if (schema.total > 0) throw new ScenarioError(file, schema.problems.map((p) => at(p.segments, p.message, p.atKey)), schema.total - schema.problems.length);
 
-  const problems: ScenarioProblem[] = [];
-  const scenario = build(raw, file, (segments, message) => problems.push(at(segments, message)));
-  if (problems.length > 0) throw new ScenarioError(file, problems);
+  const found: { segments: (string | number)[]; message: string }[] = [];
+  const scenario = build(raw, file, (segments, message) => found.push({ segments, message }));
+  if (found.length > 0) {
+    const shown = found.slice(0, MAX_PROBLEMS_SHOWN).map((p) => at(p.segments, p.message));
+    throw new ScenarioError(file, shown, found.length - shown.length);
+  }
   return scenario;
 }
 
@@ -55,7 +54,7 @@ function build(raw: Raw, file: string, report: Report): Scenario {
   if (!raw.mysql && !raw.redis) report([], 'a scenario needs a "mysql" or a "redis" section (or both)');
   const mysql = raw.mysql ? buildMysql(raw.mysql, idcNames, checkIdc, report) : null;
   const redis = raw.redis ? buildRedis(raw.redis, checkIdc, report) : null;
-  const workload = buildWorkload(raw.workload, checkIdc);
+  const workload = buildWorkload(raw.workload, checkIdc, report);
 
   const containerNames = [
     ...(mysql ? [...mysql.nodes.map((n) => n.name), 'mysql-manager'] : []),
@@ -65,7 +64,7 @@ function build(raw: Raw, file: string, report: Report): Scenario {
   ];
   reportDuplicates(containerNames, (_, n) => report([], `the name "${n}" is used by two nodes, sentinels or clients; names must be unique`));
 
-  const network = buildNetwork(raw.network ?? {}, checkIdc);
+  const network = buildNetwork(raw.network ?? {}, pairChecker(checkIdc, report));
   const drill = buildDrill(raw.drill ?? {}, mysql, redis, idcNames, checkIdc, report);
   const slo = raw.slo ?? {};
   return {
@@ -127,17 +126,17 @@ function buildRedis(raw: Raw, checkIdc: (s: (string | number)[], idc: string) =>
   return {
     image: raw.image ?? OWN_IMAGE,
     nodes: raw.nodes.map((n: Raw, i: number) => ({ name: n.name, idc: n.idc, role: n.role ?? (masters === 0 && i === 0 ? 'master' : 'replica') })),
-    sentinels: uniqueNames(raw.sentinels, 'sentinel'),
+    sentinels: uniqueNames(raw.sentinels, 'sentinel', ['redis', 'sentinels'], report),
     quorum,
     downAfterMs: ms(raw.downAfter ?? '2s'),
     failoverTimeoutMs: ms(raw.failoverTimeout ?? '10s'),
   };
 }
 
-function buildWorkload(raw: Raw, checkIdc: (s: (string | number)[], idc: string) => void): Workload {
+function buildWorkload(raw: Raw, checkIdc: (s: (string | number)[], idc: string) => void, report: Report): Workload {
   raw.clients.forEach((c: Raw, i: number) => checkIdc(['workload', 'clients', i, 'idc'], c.idc));
   return {
-    clients: uniqueNames(raw.clients, 'app'),
+    clients: uniqueNames(raw.clients, 'app', ['workload', 'clients'], report),
     mysqlWritesPerSecond: raw.mysqlWritesPerSecond ?? 20,
     redisWritesPerSecond: raw.redisWritesPerSecond ?? 20,
     mysqlReadsPerSecond: raw.mysqlReadsPerSecond ?? 10,
@@ -156,6 +155,7 @@ function buildDrill(
   report: Report,
 ): DrillPlan {
   const steadyMs = ms(raw.steady ?? '5s');
+  const checkPair = pairChecker(checkIdc, report);
   const mysqlNodes = mysql?.nodes.map((n) => n.name) ?? [];
   const crashable = [...mysqlNodes, ...(redis?.nodes.map((n) => n.name) ?? []), ...(redis?.sentinels.map((n) => n.name) ?? []), ...(mysql ? ['mysql-manager'] : [])];
   const timeline = (raw.timeline ?? []).map((f: Raw, i: number) => {
@@ -167,7 +167,7 @@ function buildDrill(
     };
     const pairOk = (): boolean => {
       if (!need('between', 'the two IDCs of the link, e.g. [idc-a, idc-b]')) return false;
-      f.between.forEach((idc: string, j: number) => checkIdc([...where, 'between', j], idc));
+      checkPair([...where, 'between'], f.between);
       return true;
     };
     let spec: FaultSpec;
@@ -185,6 +185,7 @@ function buildDrill(
       case 'partition':
         if (need('groups', 'the groups of IDCs, e.g. [[idc-a, idc-b], [idc-c]]')) {
           f.groups.forEach((g: string[], j: number) => g.forEach((idc, k) => checkIdc([...where, 'groups', j, k], idc)));
+          reportDuplicates(f.groups.flat(), (_, idc) => report([...where, 'groups'], `IDC "${idc}" is in two groups; each IDC is in at most one`));
         }
         spec = { kind: 'partition', groups: f.groups ?? [] };
         break;
@@ -217,9 +218,17 @@ function buildDrill(
   };
 }
 
-function buildNetwork(raw: Raw, checkIdc: (s: (string | number)[], idc: string) => void): Scenario['network'] {
+/** A link joins two known, different IDCs. */
+function pairChecker(checkIdc: (s: (string | number)[], idc: string) => void, report: Report): (where: (string | number)[], pair: string[]) => void {
+  return (where, pair) => {
+    pair.forEach((idc, j) => checkIdc([...where, j], idc));
+    if (pair[0] === pair[1]) report(where, `a link joins two different IDCs; both ends here are "${pair[0]}"`);
+  };
+}
+
+function buildNetwork(raw: Raw, checkPair: (where: (string | number)[], pair: string[]) => void): Scenario['network'] {
   const links = (raw.links ?? []).map((l: Raw, i: number) => {
-    l.between.forEach((idc: string, j: number) => checkIdc(['network', 'links', i, 'between', j], idc));
+    checkPair(['network', 'links', i, 'between'], l.between);
     return { a: l.between[0], b: l.between[1], shape: { ...NO_SHAPE, ...partialShape(l) } };
   });
   return { sameCityLatencyMs: ms(raw.sameCityLatency ?? '1ms'), crossCityLatencyMs: ms(raw.crossCityLatency ?? '30ms'), links };
@@ -247,14 +256,18 @@ function sloBounds(raw: Raw): SloBounds {
   };
 }
 
-function uniqueNames(items: Raw[], prefix: string): { name: string; idc: string }[] {
+/** Names for entries without one (`sentinel-idc-a`, `app-idc-a-2`), held to the same rule as given names. */
+function uniqueNames(items: Raw[], prefix: string, where: (string | number)[], report: Report): { name: string; idc: string }[] {
   const used = new Map<string, number>();
-  return items.map((item: Raw) => {
+  return items.map((item: Raw, i: number) => {
     if (item.name) return { name: item.name, idc: item.idc };
     const base = `${prefix}-${item.idc}`;
     const count = (used.get(base) ?? 0) + 1;
     used.set(base, count);
-    return { name: count === 1 ? base : `${base}-${count}`, idc: item.idc };
+    const name = count === 1 ? base : `${base}-${count}`;
+    const problem = nameProblem(name);
+    if (problem) report([...where, i], `the name made for it from its IDC, ${problem}; give it a shorter "name" of its own`);
+    return { name, idc: item.idc };
   });
 }
 
