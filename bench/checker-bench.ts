@@ -41,14 +41,14 @@ function generate(totalOps: number, seed: number): Generated {
   const clients = Array.from({ length: 6 }, (_, i) => ({
     name: `client-${i}`,
     idc: idcs[Math.floor(i / 2)]!,
-    service: (i % 2 === 0 ? 'mysql' : 'redis') as ServiceName,
+    service: i % 2 === 0 ? ('mysql' as const) : ('redis' as const),
     clock: T0 + rand() * 5,
     alive: true,
     n: 0,
   }));
   const files: HistoryLine[][] = clients.map(() => []);
-  const present: Record<ServiceName, string[]> = { mysql: [], redis: [] };
-  const registers: Record<ServiceName, Record<string, string>> = { mysql: {}, redis: {} };
+  const present: Record<'mysql' | 'redis', string[]> = { mysql: [], redis: [] };
+  const registers: Record<'mysql' | 'redis', Record<string, string>> = { mysql: {}, redis: {} };
   const written: string[][] = clients.map(() => []);
   // Each client runs at roughly 500 ops/s, so the midpoint in ops is about this instant.
   const outageStartMs = T0 + (totalOps / clients.length / 2) * 2;

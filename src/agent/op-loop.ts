@@ -49,7 +49,8 @@ export class OpLoop {
     private readonly perform: OpFn,
   ) {
     const { service, kind, client, incarnation } = options;
-    this.idPrefix = `${service === 'mysql' ? 'm' : 'r'}${kind === 'read' ? 'q' : ''}.${client}.${incarnation}.`;
+    // Unique across groups, clients and incarnations: the history is merged by id.
+    this.idPrefix = `${service}${kind === 'read' ? '.q' : ''}.${client}.${incarnation}.`;
   }
 
   start(): void {

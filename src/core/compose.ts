@@ -5,6 +5,7 @@
 // one-shot services.
 import { stringify } from 'yaml';
 import { routeScript } from './plan/route-script.js';
+import type { Planners } from './plan/group-planner.js';
 import { planTopology, type Secrets } from './plan/topology-plan.js';
 import type { Scenario } from './scenario/scenario.js';
 
@@ -22,8 +23,10 @@ const SECRETS_FROM_ENV: Secrets = {
   managerToken: required('HADRILL_MANAGER_TOKEN'),
 };
 
-export function renderCompose(scenario: Scenario): string {
-  const plan = planTopology(scenario, {
+export function renderCompose(scenario: Scenario, planners: Planners): string {
+  const plan = planTopology(
+    scenario,
+    {
     // Not a HADRILL_HOME's: no home's `down` removes what Compose starts.
     home: 'compose',
     run: scenario.name,
@@ -32,7 +35,9 @@ export function renderCompose(scenario: Scenario): string {
     secrets: SECRETS_FROM_ENV,
     packageDir: '${HADRILL_PACKAGE_DIR:-..}',
     runDir: './.hadrill-compose',
-  });
+    },
+    planners,
+  );
   const services: Record<string, unknown> = {};
   const configs: Record<string, unknown> = {};
   const literal = (text: string): string => text.replace(/\$/g, '$$$$');

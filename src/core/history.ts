@@ -1,7 +1,8 @@
 // The operation history that workload agents record, and the final state read
 // from the surviving nodes: the two inputs of the checker.
 
-export type ServiceName = 'mysql' | 'redis';
+/** A datastore group's name: every operation is on one group (the shorthand's groups are named mysql and redis). */
+export type ServiceName = string;
 
 /**
  * ok: the server acknowledged the write.
@@ -66,6 +67,11 @@ export interface NodeState {
 
 export interface ServiceFinalState {
   service: ServiceName;
+  /**
+   * writer: the one node named (authoritativeNode) holds the final state.
+   * converged: every in-service node takes writes; together they hold it.
+   */
+  authority?: 'writer' | 'converged';
   /** The node whose content is the service's final state (the primary/master after recovery). null if none could be named. */
   authoritativeNode: string | null;
   /** Why no node could be named authoritative (the service then cannot be checked). */

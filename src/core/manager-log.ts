@@ -22,19 +22,20 @@ export function managerMilestones(events: ManagerEvent[], sinceMs: number): Fail
 }
 
 export interface LagSeries {
-  service: 'mysql';
+  /** The group whose replica it is. */
+  service: string;
   node: string;
   /** the largest number of transactions the replica was behind in the window */
   maxTransactionsBehind: number | null;
   samples: { at: number; transactionsBehind: number | null; secondsBehind: number | null; replicating: boolean }[];
 }
 
-/** The manager's lag samples between two instants, one series per replica. */
-export function lagSeries(events: ManagerEvent[], fromMs: number, toMs: number): LagSeries[] {
+/** The manager's lag samples between two instants, one series per replica of its group. */
+export function lagSeries(events: ManagerEvent[], fromMs: number, toMs: number, group = 'mysql'): LagSeries[] {
   const byNode = new Map<string, LagSeries>();
   for (const e of events) {
     if (e.t !== 'lag' || e.at < fromMs || e.at > toMs) continue;
-    const series = byNode.get(e.node) ?? { service: 'mysql', node: e.node, maxTransactionsBehind: null, samples: [] };
+    const series = byNode.get(e.node) ?? { service: group, node: e.node, maxTransactionsBehind: null, samples: [] };
     series.samples.push({ at: e.at, transactionsBehind: e.transactionsBehind, secondsBehind: e.secondsBehind, replicating: e.replicating });
     if (e.transactionsBehind !== null) series.maxTransactionsBehind = Math.max(series.maxTransactionsBehind ?? 0, e.transactionsBehind);
     byNode.set(e.node, series);

@@ -7,21 +7,19 @@ import { join } from 'node:path';
 import { checkAll, downFromFaults, incompleteServices } from '../core/check/checker.js';
 import type { CheckInput } from '../core/check/check-types.js';
 import { evaluateScenarioSlos } from '../core/check/slo-scope.js';
-import type { Slo } from '../core/scenario/scenario.js';
+import { isSingleWriter, type Slo } from '../core/scenario/scenario.js';
 import { phase, type EventSink } from '../core/engine-events.js';
 import { isOutageFault, startsRtoClock } from '../core/faults.js';
 import type { FinalState } from '../core/history.js';
 import { faultEvents } from '../core/journal-model.js';
-import { lagSeries, managerMilestones, parseManagerEvents } from '../core/manager-log.js';
-import type { ManagerEvent } from '../core/plan/runtime-configs.js';
 import { buildReport, type Report } from '../core/report/report-model.js';
 import { renderHtml } from '../core/report/render-html.js';
 import { renderJunit } from '../core/report/render-junit.js';
 import { renderMarkdown } from '../core/report/render-markdown.js';
-import { parseSentinelLog, sentinelMilestones } from '../core/sentinel-log.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { pauseAgents, resumeAgents } from './agents-control.js';
-import { containersOf, readFinalState } from './final-read.js';
+import { readFinalState } from './final-read.js';
+import { liveGroups, type LiveGroup } from './groups.js';
 import { readRunHistory } from './history-files.js';
 import { readJournal } from './journal.js';
 import { catchUpReplicas } from './replication-wait.js';
@@ -53,6 +51,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
   } finally {
     if (options.resume) await resumeAgents(state, runtime);
   }
+  const groups = liveGroups(state);
   const report = await phase(emit, 'check', 'Checking acknowledged writes against the final state', async () => {
     const faults = faultEvents(readJournal(state.run));
     const outages = faults.filter((f) => isOutageFault(f.spec));
@@ -69,10 +68,13 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       outageIdcs: [...new Set(outages.map((f) => (isOutageFault(f.spec) ? f.spec.idc : '')))],
       down: downFromFaults(faults),
       rtoWindowMs: state.scenario.drill.rtoWindowMs,
-      failoverEvents: outageStartMs === null ? {} : await failoverEvents(state, runtime, outageStartMs),
+      failoverEvents: outageStartMs === null ? {} : await failoverEvents(state, runtime, groups, outageStartMs),
       writeIntervalMs: writeIntervals(state),
       // Clients record the address that answered a write; reports speak of nodes.
       nodeNames: Object.fromEntries(state.plan.containers.map((c) => [c.ip, c.node])),
+      singleWriter: Object.fromEntries(state.scenario.groups.map((g) => [g.name, isSingleWriter(g)])),
+      kinds: Object.fromEntries(state.scenario.groups.map((g) => [g.name, g.kind])),
+      backups: Object.fromEntries(groups.map(({ group, engine, ctx }) => [group.name, engine.backups(ctx)])),
     };
     const services = checkAll(input);
     const incomplete = incompleteServices(input);
@@ -91,7 +93,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       incomplete,
       slos: evaluateScenarioSlos(services, options.slo),
       notes,
-      ...(state.scenario.mysql ? { replicationLag: lagSeries(managerEvents(state), options.startedAtMs, finalState.readAtMs) } : {}),
+      replicationLag: groups.flatMap(({ engine, ctx }) => engine.lag(ctx, options.startedAtMs, finalState.readAtMs)),
     });
   });
   writeReportFiles(options.reportDir, report, history.ops.filter((op) => op.invokeMs < finalState.readAtMs), finalState);
@@ -109,23 +111,14 @@ export function writeReportFiles(dir: string, report: Report, ops: unknown[], fi
 }
 
 function writeIntervals(state: RunState): NonNullable<CheckInput['writeIntervalMs']> {
-  const w = state.scenario.workload;
-  return {
-    ...(w.mysqlWritesPerSecond > 0 ? { mysql: 1000 / w.mysqlWritesPerSecond } : {}),
-    ...(w.redisWritesPerSecond > 0 ? { redis: 1000 / w.redisWritesPerSecond } : {}),
-  };
+  return Object.fromEntries(state.scenario.workload.groups.filter((w) => w.writesPerSecond > 0).map((w) => [w.group, 1000 / w.writesPerSecond]));
 }
 
-function managerEvents(state: RunState): ManagerEvent[] {
-  const file = join(runDir(state.run), 'manager', 'events.jsonl');
-  return existsSync(file) ? parseManagerEvents(readFileSync(file, 'utf8')) : [];
-}
-
-async function failoverEvents(state: RunState, runtime: ContainerRuntime, sinceMs: number): Promise<NonNullable<CheckInput['failoverEvents']>> {
-  const events: NonNullable<CheckInput['failoverEvents']> = {};
-  if (state.scenario.mysql) events.mysql = managerMilestones(managerEvents(state), sinceMs);
+async function failoverEvents(state: RunState, runtime: ContainerRuntime, groups: LiveGroup[], sinceMs: number): Promise<NonNullable<CheckInput['failoverEvents']>> {
   const live = new Set((await runtime.list(runLabels(state.plan))).map((c) => c.name));
-  const logs = await Promise.all(containersOf(state, 'sentinel').filter((s) => live.has(s.name)).map((s) => runtime.logs(s.name).catch(() => '')));
-  if (logs.length > 0) events.redis = sentinelMilestones(logs.flatMap(parseSentinelLog), sinceMs);
+  // A container that is gone has no log to read: its milestones are lost with it.
+  const logs = (name: string): Promise<string> => (live.has(name) ? runtime.logs(name) : Promise.resolve(''));
+  const events: NonNullable<CheckInput['failoverEvents']> = {};
+  for (const { group, engine, ctx } of groups) events[group.name] = await engine.milestones(ctx, sinceMs, logs);
   return events;
 }

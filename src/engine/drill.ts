@@ -25,7 +25,7 @@ import { appendJournal } from './journal.js';
 import { runLabels } from './ownership.js';
 import { loadRunState, type RunState } from './run-store.js';
 import { checkTopology, diagnose } from './topology-guard.js';
-import { up } from './up.js';
+import { requireDrillable, up } from './up.js';
 
 export type DrillPhase = 'up' | 'steady' | 'fault' | 'recovery' | 'heal' | 'settle' | 'converge' | 'check';
 
@@ -78,6 +78,7 @@ interface Progress {
 export async function drill(options: DrillOptions): Promise<Report> {
   const { scenario, runtime, emit } = options;
   const run = options.run ?? scenario.name;
+  requireDrillable(scenario);
   const owner = { home: homeId(), run };
   const signal = options.signal ?? new AbortController().signal;
   if (loadRunState(run) || (await runtime.list(runLabels(owner))).length > 0) {

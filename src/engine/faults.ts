@@ -14,7 +14,7 @@ import { packageRoot } from '../package-paths.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { startDetached } from '../runtime/host-process.js';
 import { appendJournal, readJournal } from './journal.js';
-import { startReplication, stopReplication, withMysql } from './mysql-control.js';
+import { liveGroups } from './groups.js';
 import { installRoutes } from './routes.js';
 import { recordHealer } from './healers.js';
 import { runLabels } from './ownership.js';
@@ -109,15 +109,10 @@ async function perform(state: RunState, runtime: ContainerRuntime, spec: FaultSp
       return;
     }
     case 'replication-stop': {
-      const node = state.plan.containers.find((c) => c.kind === 'mysql' && c.node === spec.node) as ContainerPlan;
-      const flavor = state.scenario.mysql?.flavor ?? 'mariadb';
-      if (action === 'apply') await withMysql(node.ip, state.secrets, (c) => stopReplication(c, flavor));
-      else {
-        // After a failover the node may be the primary, with no replication left to restart: nothing to heal then.
-        await withMysql(node.ip, state.secrets, (c) => startReplication(c, flavor)).catch((error: unknown) => {
-          if (!/not configured|no master|no replica|MASTER_HOST was not set|ER_BAD_SLAVE|ER_REPLICA_CONFIGURATION|ER_SLAVE_CONFIGURATION/i.test(String((error as Error).message) + String((error as { code?: string }).code))) throw error;
-        });
-      }
+      const owner = liveGroups(state).find((g) => g.ctx.nodes.some((c) => c.node === spec.node));
+      const node = owner?.ctx.nodes.find((c) => c.node === spec.node);
+      if (!owner || !node) throw new HadrillError('usage', `"${spec.node}" is no node of run ${state.run}.`);
+      await owner.engine.replication(owner.ctx, node, action === 'apply' ? 'stop' : 'start');
       return;
     }
   }

@@ -1,6 +1,7 @@
-// `hadrill up`: networks, router, datastores, replication, Sentinels, the
-// failover manager and the workload agents, each phase waited for. Running it
-// again on a run that is up creates nothing twice.
+// `hadrill up`: networks, router, the datastore groups (each brought up by
+// its kind: replication, then its failover machinery) and the workload
+// agents, each phase waited for. Running it again on a run that is up
+// creates nothing twice.
 import { randomBytes } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { HadrillError } from '../core/errors.js';
@@ -13,9 +14,9 @@ import { packageRoot } from '../package-paths.js';
 import type { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { removeRun } from './down.js';
-import { semiSyncSourceSql } from '../core/mysql/replication-sql.js';
-import { bootstrapPrimary, configureReplica, hasWritesTable, nodeStatus, withMysql } from './mysql-control.js';
-import { redisRole, sentinelView } from './redis-control.js';
+import { missingMachinery } from '../datastores/engines.js';
+import { PLANNERS } from '../datastores/planners.js';
+import { liveGroups } from './groups.js';
 import { routerSetupCommands } from '../core/router/filter-rules.js';
 import { installRoutes } from './routes.js';
 import { homeId } from './home-id.js';
@@ -40,6 +41,7 @@ const READY_TIMEOUT_MS = 90_000;
 export async function up(options: UpOptions): Promise<RunState> {
   const { scenario, runtime, emit } = options;
   const run = options.run ?? scenario.name;
+  requireDrillable(scenario);
   await requireImages(options);
 
   const home = homeId();
@@ -84,7 +86,7 @@ export async function up(options: UpOptions): Promise<RunState> {
 
 async function bringUp(state: RunState, options: UpOptions): Promise<void> {
   const { runtime, emit, signal } = options;
-  const { plan, secrets } = state;
+  const { plan } = state;
   const existing = new Map((await runtime.list(runLabels(plan))).map((c) => [c.name, c]));
   const byKind = (kind: ContainerPlan['kind']): ContainerPlan[] => plan.containers.filter((c) => c.kind === kind);
 
@@ -104,69 +106,28 @@ async function bringUp(state: RunState, options: UpOptions): Promise<void> {
   state.wan = await phase(emit, 'wan', 'Shaping the links between IDCs (baseline latency)', () => setUpWan(state, runtime), (wan) => `Links between IDCs shaped with ${wan?.mechanism === 'netem' ? 'tc netem' : 'the userspace WAN emulator (no netem in this kernel)'}`);
   saveRunState(state);
 
-  const datastores = [...byKind('mysql'), ...byKind('redis'), ...byKind('sentinel')];
-  await phase(emit, 'nodes', `Starting ${datastores.length} datastore nodes and Sentinels`, async () => {
-    await Promise.all(datastores.map((c) => ensureContainer(runtime, c, existing, plan)));
+  const nodes = plan.containers.filter((c) => c.kind === 'mysql' || c.kind === 'galera' || c.kind === 'redis');
+  await phase(emit, 'nodes', `Starting ${nodes.length} datastore nodes of ${state.scenario.groups.length} groups`, async () => {
+    await Promise.all(nodes.map((c) => ensureContainer(runtime, c, existing, plan)));
   });
-
-  const mysqlNodes = byKind('mysql');
-  if (mysqlNodes.length > 0 && state.scenario.mysql) {
-    const mysqlService = state.scenario.mysql;
-    const primary = mysqlNodes.find((c) => mysqlService.nodes.find((n) => n.name === c.node)?.role === 'primary') as ContainerPlan;
-    const replicas = mysqlNodes.filter((c) => c !== primary);
-    await phase(emit, 'mysql', `Setting up ${mysqlService.replication} GTID replication ${primary.node} -> ${replicas.map((r) => r.node).join(', ') || '(none)'}`, async () => {
-      await Promise.all(mysqlNodes.map((c) => waitFor(`MySQL on ${c.node}`, () => withMysql(c.ip, secrets, async () => true), { timeoutMs: READY_TIMEOUT_MS, signal })));
-      await withMysql(primary.ip, secrets, (c) => bootstrapPrimary(c, secrets));
-      for (const replica of replicas) {
-        await withMysql(replica.ip, secrets, async (c) => {
-          const status = await nodeStatus(c, mysqlService.flavor);
-          if (!status.replica) await configureReplica(c, mysqlService.flavor, primary.ip, secrets);
-        });
-      }
-      for (const replica of replicas) {
-        await waitFor(`replication to ${replica.node}`, () => withMysql(replica.ip, secrets, async (c) => ((await nodeStatus(c, mysqlService.flavor)).replica?.ioRunning && (await hasWritesTable(c)) ? true : undefined)), {
-          timeoutMs: READY_TIMEOUT_MS, signal,
-        });
-      }
-      if (mysqlService.replication === 'semi-sync' && replicas.length > 0) {
-        await withMysql(primary.ip, secrets, (c) => c.query(semiSyncSourceSql(mysqlService.flavor, true)));
-        await waitFor(`a semi-sync replica to connect to ${primary.node}`, () => withMysql(primary.ip, secrets, async (c) => ((await nodeStatus(c, mysqlService.flavor)).semiSyncClients ?? 0) > 0 || undefined), {
-          timeoutMs: READY_TIMEOUT_MS, signal,
-        });
-      }
-    });
-    const manager = byKind('manager')[0];
-    if (manager) {
-      await phase(emit, 'manager', `Starting the failover manager in ${manager.idc}`, async () => {
-        await ensureContainer(runtime, manager, existing, plan);
-        await waitFor(`the manager to open ${primary.node} for writes`, () => withMysql(primary.ip, secrets, async (c) => ((await nodeStatus(c, mysqlService.flavor)).readOnly ? undefined : true)), {
-          timeoutMs: READY_TIMEOUT_MS, signal,
-        });
-      });
-    }
-  }
-
-  const redisNodes = byKind('redis');
-  if (redisNodes.length > 0 && state.scenario.redis) {
-    const redisService = state.scenario.redis;
-    const master = redisNodes.find((c) => redisService.nodes.find((n) => n.name === c.node)?.role === 'master') as ContainerPlan;
-    const sentinels = byKind('sentinel');
-    await phase(emit, 'redis', `Waiting for Redis replication and ${sentinels.length} Sentinels to agree on ${master.node}`, async () => {
-      for (const node of redisNodes.filter((c) => c !== master)) {
-        await waitFor(`Redis replica ${node.node} to sync`, async () => ((await redisRole(node.ip, secrets)).linkUp ? true : undefined), { timeoutMs: READY_TIMEOUT_MS, signal });
-      }
-      for (const s of sentinels) {
-        await waitFor(`Sentinel ${s.node} to see the master and the other Sentinels`, async () => {
-          const view = await sentinelView(s.ip, secrets);
-          return view.master !== null && view.otherSentinels >= sentinels.length - 1 ? true : undefined;
-        }, { timeoutMs: READY_TIMEOUT_MS, signal });
-      }
+  for (const { engine, ctx } of liveGroups(state, emit, signal)) {
+    await engine.bootstrap(ctx, async (machinery) => {
+      await Promise.all(machinery.map((c) => ensureContainer(runtime, c, existing, plan)));
     });
   }
 
   const agents = byKind('agent');
   await phase(emit, 'agents', `Starting ${agents.length} workload agents`, async () => {
     await Promise.all(agents.map((c) => ensureContainer(runtime, c, existing, plan)));
+  });
+}
+
+/** Refuses, before anything is created, a scenario whose groups this hadrill cannot yet bring up, naming what is missing. */
+export function requireDrillable(scenario: Scenario): void {
+  const missing = missingMachinery(scenario.groups, scenario.dal !== null);
+  if (missing === null) return;
+  throw new HadrillError('usage', `Scenario ${scenario.name} (${scenario.tier}) cannot be drilled by this hadrill yet: ${missing}.`, {
+    hint: '`hadrill validate` and `hadrill compose` work for it; `hadrill up` and `hadrill drill` need what is named above.',
   });
 }
 
@@ -181,7 +142,7 @@ async function ensureContainer(runtime: ContainerRuntime, container: ContainerPl
 }
 
 async function requireImages(options: UpOptions): Promise<void> {
-  const images = new Set([options.ownImageTag, options.scenario.mysql?.image, options.scenario.redis?.image].filter((i): i is string => !!i && i !== 'hadrill'));
+  const images = new Set([options.ownImageTag, ...options.scenario.groups.map((g) => g.image)].filter((i): i is string => !!i && i !== 'hadrill'));
   for (const image of images) {
     if (!(await options.runtime.imageExists(image))) {
       throw new HadrillError('environment', `The image ${image} is not in Docker.`, {
@@ -198,16 +159,20 @@ async function newPlan(scenario: Scenario, { home, run }: { home: string; run: s
   ];
   const block = pickSubnetBlock(run, used);
   if (block === null) throw new HadrillError('environment', 'No free 10.X.0.0/16 block between 10.160 and 10.239 for the IDC networks.', { hint: 'Remove unused Docker networks (`docker network prune`).' });
-  return planTopology(scenario, {
-    home,
-    run,
-    subnetBlock: block,
-    ownImageTag: options.ownImageTag,
-    secrets,
-    packageDir: packageRoot(),
-    // Only the path: nothing is created before the names are known to be free.
-    runDir: runDir(run),
-  });
+  return planTopology(
+    scenario,
+    {
+      home,
+      run,
+      subnetBlock: block,
+      ownImageTag: options.ownImageTag,
+      secrets,
+      packageDir: packageRoot(),
+      // Only the path: nothing is created before the names are known to be free.
+      runDir: runDir(run),
+    },
+    PLANNERS,
+  );
 }
 
 function newSecrets(): Secrets {

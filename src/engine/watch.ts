@@ -13,8 +13,8 @@ export interface WatchSnapshot {
   at: string;
   run: string;
   rows: LiveRow[];
-  mysqlPrimary: string | null;
-  redisMaster: string | null;
+  /** Per group, the writer its machinery names now. */
+  writers: { group: string; writer: string | null }[];
   maxLagSeconds: number | null;
   activeFaults: string[];
 }
@@ -75,8 +75,7 @@ export async function* watchRun(state: RunState, runtime: ContainerRuntime, opti
       at: new Date(now).toISOString(),
       run: state.run,
       rows: stats.rows(now, options.windowMs),
-      mysqlPrimary: status?.mysqlPrimary?.name ?? null,
-      redisMaster: status?.redisMaster?.address ?? null,
+      writers: (status?.writers ?? []).map((w) => ({ group: w.group, writer: w.writer?.name ?? null })),
       maxLagSeconds: lags.length > 0 ? Math.max(...lags) : null,
       activeFaults: status?.activeFaults.map((f) => f.fault) ?? [],
     };

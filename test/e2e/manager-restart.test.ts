@@ -51,7 +51,7 @@ describe('the failover manager restarted right after a failover', () => {
 
     await sleep(2000);
     assert.equal((await cli('fail', 'idc-a')).code, 0);
-    await until('the manager to promote db-b', async () => ((await status()).mysqlPrimary?.name === 'db-b' ? true : undefined), 40_000);
+    await until('the manager to promote db-b', async () => ((await status()).writers.find((w) => w.group === 'mysql')?.writer?.name === 'db-b' ? true : undefined), 40_000);
 
     const crash = await cli('crash', 'mysql-manager', '--restart');
     assert.equal(crash.code, 0, crash.stderr);
@@ -70,7 +70,7 @@ describe('the failover manager restarted right after a failover', () => {
     const after = await managerState();
     assert.deepEqual([after.primary, after.epoch], ['db-b', 2]);
 
-    const events = readFileSync(join(home, 'runs', run, 'manager', 'events.jsonl'), 'utf8')
+    const events = readFileSync(join(home, 'runs', run, 'mysql-manager', 'events.jsonl'), 'utf8')
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as ManagerEvent);

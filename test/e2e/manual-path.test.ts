@@ -34,7 +34,7 @@ describe('the manual path: up, fail, heal, check', () => {
     assert.deepEqual((await leftovers(run)).containers.sort(), before, 'a second up creates nothing new');
 
     const status = JSON.parse((await cli('status', '--json')).stdout) as RunStatus;
-    assert.equal(status.mysqlPrimary?.name, 'db-a');
+    assert.equal(status.writers.find((w) => w.group === 'mysql')?.writer?.name, 'db-a');
     assert.equal(status.nodes.filter((n) => n.container === 'running').length, status.nodes.length);
 
     await sleep(3000);
@@ -44,7 +44,7 @@ describe('the manual path: up, fail, heal, check', () => {
     assert.equal(fail.code, 0, fail.stderr);
     await sleep(15_000);
     const during = JSON.parse((await cli('status', '--json')).stdout) as RunStatus;
-    assert.equal(during.mysqlPrimary?.name, 'db-b', 'the manager promoted the standby');
+    assert.equal(during.writers.find((w) => w.group === 'mysql')?.writer?.name, 'db-b', 'the manager promoted the standby');
     assert.equal(during.activeFaults.length, 2);
     assert.equal((await cli('heal')).code, 0);
     await sleep(5000);

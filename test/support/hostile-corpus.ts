@@ -79,7 +79,7 @@ export function hostileCorpus(): HostileCase[] {
     c('cut-unknown-idc', timeline('{ at: 2s, fault: cut, between: [idc-a, idc-c] }'), /drill\.timeline\[0\]\.between\[1\]: unknown IDC "idc-c"/),
     // Duplicates.
     c('duplicate-idc', edit('- { name: idc-b', '  - { name: idc-a, city: city-2 }'), /idcs\[1\]\.name: IDC "idc-a" is declared twice/),
-    c('duplicate-node-names', edit('nodes: [{ name: redis-a', '  nodes: [{ name: db-a, idc: idc-a }, { name: redis-b, idc: idc-b }]'), /the name "db-a" is used by two nodes, sentinels or clients/, false),
+    c('duplicate-node-names', edit('nodes: [{ name: redis-a', '  nodes: [{ name: db-a, idc: idc-a }, { name: redis-b, idc: idc-b }]'), /the name "db-a" is used by two nodes, machinery containers or clients/, false),
     c('node-named-router', edit('- { name: db-b', '    - { name: router, idc: idc-b }'), /the name "router" is used by two/, false),
     c('duplicate-yaml-key', add('name: again\n'), /the key "name" appears twice in this mapping/),
     c('duplicate-clients', edit('clients:', '  clients: [{ name: app, idc: idc-a }, { name: app, idc: idc-b }]'), /the name "app" is used by two/, false),
@@ -87,7 +87,7 @@ export function hostileCorpus(): HostileCase[] {
     c('two-primaries', edit('- { name: db-b', '    - { name: db-b, idc: idc-b, role: primary }'), /2 nodes have role primary; exactly one may/),
     c('two-masters', edit('nodes: [{ name: redis-a', '  nodes: [{ name: redis-a, idc: idc-a, role: master }, { name: redis-b, idc: idc-b, role: master }]'), /2 nodes have role master/),
     c('quorum-above-sentinels', edit('sentinels:', '  sentinels: [{ idc: idc-a }, { idc: idc-b }]\n  quorum: 3'), /quorum 3 is more than the 2 sentinels/),
-    c('no-datastore', VALID.replace(/^mysql:[\s\S]*?(?=^workload:)/m, ''), /needs a "mysql" or a "redis" section/, false),
+    c('no-datastore', VALID.replace(/^mysql:[\s\S]*?(?=^workload:)/m, ''), /needs datastore groups: a "groups" list, or the "mysql" and "redis" shorthand/, false),
     c('cut-same-idc', timeline('{ at: 2s, fault: cut, between: [idc-a, idc-a] }'), /a link joins two different IDCs; both ends here are "idc-a"/),
     c('degrade-without-shape', timeline('{ at: 2s, fault: degrade, between: [idc-a, idc-b] }'), /degrade needs at least one of latency, jitter, loss, rate/),
     c('partition-one-group', timeline('{ at: 2s, fault: partition, groups: [[idc-a, idc-b]] }'), /must NOT have fewer than 2 items/),

@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PLANNERS } from '../../src/datastores/planners.js';
 import { planTopology, type TopologyPlan } from '../../src/core/plan/topology-plan.js';
 import { routerSetupCommands } from '../../src/core/router/filter-rules.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
@@ -69,7 +70,7 @@ export async function umlWanLab(guest: UmlGuest, scenarioFile: string): Promise<
   const secrets = { rootPassword: 'unused', replPassword: 'unused', appPassword: 'unused', redisPassword: 'unused', sentinelPassword: 'unused', managerToken: 'unused' };
   // The guest's network is its own, so any block is free; the run name picks it as `up` would.
   const subnetBlock = pickSubnetBlock(run, []) ?? 200;
-  const plan = planTopology(scenario, { home: 'uml', run, subnetBlock, ownImageTag: 'hadrill/base:uml', secrets, packageDir: ROOT, runDir: ensureRunDirs(run) });
+  const plan = planTopology(scenario, { home: 'uml', run, subnetBlock, ownImageTag: 'hadrill/base:uml', secrets, packageDir: ROOT, runDir: ensureRunDirs(run) }, PLANNERS);
   const state: RunState = { run, scenario, plan, secrets, createdAt: new Date().toISOString() };
   const hosts = labHosts(plan);
   const layout = await guest.run(layoutScript(plan, hosts));

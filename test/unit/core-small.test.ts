@@ -131,28 +131,29 @@ describe('waiting with a fake clock', () => {
 describe('SLO scopes', () => {
   const service = (name: 'mysql' | 'redis', lost: number, rtoMs: number): ServiceResult => ({ name, lost, lostIds: [], rtoMs, recovered: true } as unknown as ServiceResult);
   test('per-service bounds override the shared ones', () => {
-    assert.deepEqual(boundsFor({ rtoMs: 30_000, lostWrites: 5, mysql: { lostWrites: 0 } }, 'mysql'), { rtoMs: 30_000, lostWrites: 0 });
-    assert.deepEqual(boundsFor({ rtoMs: 30_000, mysql: { lostWrites: 0 } }, 'redis'), { rtoMs: 30_000 });
-    const results = evaluateScenarioSlos([service('mysql', 3, 100), service('redis', 3, 100)], { mysql: { lostWrites: 0 } });
+    assert.deepEqual(boundsFor({ rtoMs: 30_000, lostWrites: 5, groups: { mysql: { lostWrites: 0 } } }, 'mysql'), { rtoMs: 30_000, lostWrites: 0 });
+    assert.deepEqual(boundsFor({ rtoMs: 30_000, groups: { mysql: { lostWrites: 0 } } }, 'redis'), { rtoMs: 30_000 });
+    const results = evaluateScenarioSlos([service('mysql', 3, 100), service('redis', 3, 100)], { groups: { mysql: { lostWrites: 0 } } });
     assert.deepEqual(results.map((r) => [r.service, r.ok]), [['mysql', false]]);
   });
   test('command-line bounds win over per-service ones', () => {
-    assert.deepEqual(overrideSlos({ mysql: { lostWrites: 0, rtoMs: 5 } }, { lostWrites: 10 }), { lostWrites: 10, mysql: { rtoMs: 5 } });
+    assert.deepEqual(overrideSlos({ groups: { mysql: { lostWrites: 0, rtoMs: 5 } } }, { lostWrites: 10 }), { lostWrites: 10, groups: { mysql: { rtoMs: 5 } } });
   });
 });
 
 test('--slo knows every SLO, by name and alias, and refuses the rest with the list', () => {
-  assert.deepEqual(mergeSlos({ lostWrites: 3 }, ['conflicts=0', 'p99StaleRead=2s,rto=10s', 'lost=1']), {
+  assert.deepEqual(mergeSlos({ lostWrites: 3, groups: {} }, ['conflicts=0', 'p99StaleRead=2s,rto=10s', 'lost=1']), {
     conflicts: 0,
     p99StaleReadMs: 2000,
     rtoMs: 10_000,
     lostWrites: 1,
+    groups: {},
   });
-  assert.throws(() => mergeSlos({}, ['conflicts=-1']), /--slo conflicts=-1: "-1" is not a whole number/);
-  assert.throws(() => mergeSlos({}, ['conflicts=']), /is not a whole number/);
-  assert.throws(() => mergeSlos({}, ['p99StaleRead=soon']), /"soon" is not a duration/);
+  assert.throws(() => mergeSlos({ groups: {} }, ['conflicts=-1']), /--slo conflicts=-1: "-1" is not a whole number/);
+  assert.throws(() => mergeSlos({ groups: {} }, ['conflicts=']), /is not a whole number/);
+  assert.throws(() => mergeSlos({ groups: {} }, ['p99StaleRead=soon']), /"soon" is not a duration/);
   assert.throws(
-    () => mergeSlos({}, ['staleness=1s']),
+    () => mergeSlos({ groups: {} }, ['staleness=1s']),
     (e: unknown) => e instanceof HadrillError && e.code === 'usage' && /unknown SLO "staleness"/.test(e.message) && /p99StaleRead/.test(e.hint ?? ''),
   );
 });
@@ -169,21 +170,21 @@ describe('latency and divergence SLOs', () => {
   const result = (p99: number | null, divergent: number): ServiceResult =>
     ({ name: 'mysql', lost: 0, lostIds: [], rtoMs: 100, recovered: true, divergent, phases: { during: { writeLatency: { p99Ms: p99 } } } }) as unknown as ServiceResult;
   test('bounds on p99 write latency during the fault and on divergent rows', () => {
-    const [latency, divergence] = evaluateScenarioSlos([result(700, 2)], { p99WriteMsDuringFault: 500, divergentRows: 0 });
+    const [latency, divergence] = evaluateScenarioSlos([result(700, 2)], { p99WriteMsDuringFault: 500, divergentRows: 0 , groups: {} });
     assert.deepEqual([latency?.metric, latency?.ok, latency?.actual], ['p99WriteMsDuringFault', false, 700]);
     assert.deepEqual([divergence?.metric, divergence?.ok, divergence?.actual], ['divergentRows', false, 2]);
-    const [quiet] = evaluateScenarioSlos([result(null, 0)], { p99WriteMsDuringFault: 500 });
+    const [quiet] = evaluateScenarioSlos([result(null, 0)], { p99WriteMsDuringFault: 500 , groups: {} });
     assert.equal(quiet?.ok, true, 'no write during the fault measures nothing and fails nothing');
   });
   test('bounds on conflicts and on the p99 stale-read age', () => {
     const withReads = (conflicts: number, p99Age: number | null): ServiceResult =>
       ({ ...result(null, 0), conflicts, reads: { staleAgeMs: { p99Ms: p99Age } } }) as unknown as ServiceResult;
-    const [conflicts, stale] = evaluateScenarioSlos([withReads(3, 1200)], { conflicts: 0, p99StaleReadMs: 1000 });
+    const [conflicts, stale] = evaluateScenarioSlos([withReads(3, 1200)], { conflicts: 0, p99StaleReadMs: 1000 , groups: {} });
     assert.deepEqual([conflicts?.metric, conflicts?.ok, conflicts?.actual, conflicts?.name], ['conflicts', false, 3, 'mysql conflicts <= 0']);
     assert.deepEqual([stale?.metric, stale?.ok, stale?.actual], ['p99StaleReadMs', false, 1200]);
-    const [held] = evaluateScenarioSlos([withReads(0, 1000)], { conflicts: 0, p99StaleReadMs: 1000 }).filter((r) => r.metric === 'p99StaleReadMs');
+    const [held] = evaluateScenarioSlos([withReads(0, 1000)], { conflicts: 0, p99StaleReadMs: 1000 , groups: {} }).filter((r) => r.metric === 'p99StaleReadMs');
     assert.equal(held?.ok, true, 'the bound is inclusive');
-    const [noReads] = evaluateScenarioSlos([withReads(0, null)], { p99StaleReadMs: 1000 });
+    const [noReads] = evaluateScenarioSlos([withReads(0, null)], { p99StaleReadMs: 1000 , groups: {} });
     assert.deepEqual([noReads?.ok, noReads?.message], [true, 'mysql: not measured']);
   });
 });

@@ -11,6 +11,7 @@ import { describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { ScenarioError } from '../../src/core/errors.js';
 import { NAME_PATTERN } from '../../src/core/names.js';
+import { PLANNERS } from '../../src/datastores/planners.js';
 import { planTopology } from '../../src/core/plan/topology-plan.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import { ROOT } from '../support/hadrill-cli.js';
@@ -137,7 +138,7 @@ describe(`scenario fuzzing (HADRILL_SEED=${SEED}, ${CASES} mutated scenarios)`, 
         slowest = Math.max(slowest, performance.now() - started);
       }
       accepted++;
-      const plan = planTopology(scenario, { home: '0123456789abcdef', run: scenario.name, subnetBlock: 200, ownImageTag: 'hadrill/base:x', secrets: { rootPassword: 'r', replPassword: 'p', appPassword: 'a', redisPassword: 'd', sentinelPassword: 's', managerToken: 't' }, packageDir: '/p', runDir: '/r' });
+      const plan = planTopology(scenario, { home: '0123456789abcdef', run: scenario.name, subnetBlock: 200, ownImageTag: 'hadrill/base:x', secrets: { rootPassword: 'r', replPassword: 'p', appPassword: 'a', redisPassword: 'd', sentinelPassword: 's', managerToken: 't' }, packageDir: '/p', runDir: '/r' }, PLANNERS);
       for (const resource of [...plan.containers, ...plan.networks]) {
         assert.match(resource.name, new RegExp(`^hadrill-${scenario.name}-${name.source}$`), `case ${i}: ${resource.name}`);
         assert.ok(resource.name.length <= 63, `case ${i}: ${resource.name} is longer than a host name`);

@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ScenarioError } from '../../src/core/errors.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
+import type { Group, MysqlGroup, RedisGroup } from '../../src/core/scenario/scenario.js';
+
+const group = <G extends Group>(s: { groups: Group[] }, name: string): G => s.groups.find((g) => g.name === name) as G;
 import { ROOT } from '../support/hadrill-cli.js';
 
 const minimal = (extra = ''): string => `name: t\nidcs: [{ name: idc-a }, { name: idc-b, city: far }]\nredis:\n  nodes: [{ name: r1, idc: idc-a }, { name: r2, idc: idc-b }]\n  sentinels: [{ idc: idc-a }, { idc: idc-b }, { idc: idc-b }]\nworkload:\n  clients: [{ idc: idc-a }]\n${extra}`;
@@ -21,27 +24,30 @@ function problems(text: string): ScenarioError['problems'] {
 describe('scenario parsing', () => {
   test('the shipped scenarios parse with their intended shape', () => {
     const s = parseScenario(readFileSync(join(ROOT, 'scenarios/hot-standby.yaml'), 'utf8'), 'hot-standby.yaml');
-    assert.equal(s.mysql?.replication, 'async');
-    assert.equal(s.mysql?.manager.idc, 'idc-c');
+    const mysql = group<MysqlGroup>(s, 'mysql');
+    assert.equal(mysql.replication, 'async');
+    assert.deepEqual(mysql.failover.kind === 'manager' ? [mysql.failover.idc, mysql.failover.name, mysql.failover.prefer] : null, ['idc-c', 'mysql-manager', 'most-advanced']);
     assert.deepEqual(s.drill.timeline.map((t) => [t.atMs, t.spec.kind]), [[4000, 'replication-stop'], [7000, 'power']]);
     assert.equal(s.slo.rtoMs, 30_000);
     const semi = parseScenario(readFileSync(join(ROOT, 'scenarios/hot-standby-semisync.yaml'), 'utf8'), 'semi.yaml');
-    assert.equal(semi.mysql?.replication, 'semi-sync');
-    assert.equal(semi.mysql?.semiSyncTimeoutMs, 120_000);
-    assert.deepEqual(semi.slo.mysql, { lostWrites: 0 });
+    assert.equal(group<MysqlGroup>(semi, 'mysql').replication, 'semi-sync');
+    assert.equal(group<MysqlGroup>(semi, 'mysql').semiSyncTimeoutMs, 120_000);
+    assert.deepEqual(semi.slo.groups['mysql'], { lostWrites: 0 });
   });
 
   test('defaults: roles, names, quorum, durations, the default drill', () => {
     const s = parseScenario(minimal(), 'x.yaml');
-    assert.equal(s.redis?.nodes[0]?.role, 'master');
-    assert.equal(s.redis?.nodes[1]?.role, 'replica');
-    assert.deepEqual(s.redis?.sentinels.map((x) => x.name), ['sentinel-idc-a', 'sentinel-idc-b', 'sentinel-idc-b-2']);
-    assert.equal(s.redis?.quorum, 2);
+    const redis = group<RedisGroup>(s, 'redis');
+    assert.equal(redis.nodes[0]?.role, 'master');
+    assert.equal(redis.nodes[1]?.role, 'replica');
+    assert.equal(redis.failover.kind, 'sentinel');
+    assert.deepEqual(redis.failover.kind === 'sentinel' ? [redis.failover.sentinels.map((x) => x.name), redis.failover.quorum] : null, [['sentinel-idc-a', 'sentinel-idc-b', 'sentinel-idc-b-2'], 2]);
     assert.equal(s.idcs[0]?.city, 'idc-a');
     assert.equal(s.idcs[1]?.city, 'far');
     assert.deepEqual(s.drill.timeline, [{ atMs: 5000, spec: { kind: 'power', idc: 'idc-a' } }]);
     assert.equal(s.workload.clients[0]?.name, 'app-idc-a');
-    assert.deepEqual([s.workload.mysqlReadsPerSecond, s.workload.redisReadsPerSecond, s.workload.keys], [10, 10, 32]);
+    assert.deepEqual(s.workload.groups, [{ group: 'redis', writesPerSecond: 20, readsPerSecond: 10, writes: 'writer', reads: 'local', from: ['idc-a', 'idc-b'] }]);
+    assert.equal(s.workload.keys, 32);
   });
 
   test('reads, shared keys and the SLOs on conflicts and stale reads', () => {
@@ -49,8 +55,8 @@ describe('scenario parsing', () => {
       minimal('  redisReadsPerSecond: 0\n  keys: 4\nslo:\n  conflicts: 0\n  redis: { p99StaleRead: 1500ms }\n'),
       'x.yaml',
     );
-    assert.deepEqual([s.workload.redisReadsPerSecond, s.workload.keys], [0, 4]);
-    assert.deepEqual(s.slo, { conflicts: 0, redis: { p99StaleReadMs: 1500 } });
+    assert.deepEqual([s.workload.groups[0]?.readsPerSecond, s.workload.keys], [0, 4]);
+    assert.deepEqual(s.slo, { conflicts: 0, groups: { redis: { p99StaleReadMs: 1500 } } });
     assert.match(problems(minimal('  keys: 1.5\n'))[0]!.message, /integer/);
   });
 
@@ -79,7 +85,7 @@ describe('scenario parsing', () => {
 
   test('missing sections, duplicate names and impossible quorums are caught', () => {
     assert.match(problems('name: t\nidcs: [{ name: a }]\n')[0]?.message ?? '', /missing required property "workload"/);
-    assert.match(problems('name: t\nidcs: [{ name: a }]\nworkload: { clients: [{ idc: a }] }\n')[0]?.message ?? '', /needs a "mysql" or a "redis" section/);
+    assert.match(problems('name: t\nidcs: [{ name: a }]\nworkload: { clients: [{ idc: a }] }\n')[0]?.message ?? '', /needs datastore groups: a "groups" list, or the "mysql" and "redis" shorthand/);
     assert.ok(problems(minimal('').replace('quorum', 'x').replace('sentinels: [{ idc: idc-a }, { idc: idc-b }, { idc: idc-b }]', 'sentinels: [{ idc: idc-a }]\n  quorum: 3')).some((p) => /quorum 3 is more than the 1 sentinels/.test(p.message)));
     assert.ok(problems(minimal('').replace('name: r2', 'name: r1')).some((p) => /"r1" is used by two/.test(p.message)));
   });

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { renderCompose } from '../../src/core/compose.js';
+import { PLANNERS } from '../../src/datastores/planners.js';
 import { LABEL_HOME, LABEL_IDC, LABEL_MANAGED, LABEL_RUN, LABEL_SCENARIO } from '../../src/core/plan/labels.js';
 import type { AgentConfig, ManagerConfig } from '../../src/core/plan/runtime-configs.js';
 import { planTopology, type ContainerPlan } from '../../src/core/plan/topology-plan.js';
@@ -20,7 +21,7 @@ const plan = planTopology(scenario, {
   secrets: { rootPassword: SECRETS[0]!, replPassword: SECRETS[1]!, appPassword: SECRETS[2]!, redisPassword: SECRETS[3]!, sentinelPassword: SECRETS[4]!, managerToken: SECRETS[5]! },
   packageDir: '/pkg',
   runDir: '/state/r1',
-});
+}, PLANNERS);
 
 function fileIn(container: ContainerPlan | undefined, path: string): string {
   const file = container?.files.find((f) => f.path === path);
@@ -73,14 +74,17 @@ describe('topology planner', () => {
     assert.equal(config.failureThreshold, 3);
     const agent = plan.containers.find((c) => c.node === 'app-idc-b');
     const agentConfig = JSON.parse(fileIn(agent, '/etc/hadrill/agent.json')) as AgentConfig;
-    assert.equal(agentConfig.mysql?.managerUrl, `http://${manager?.ip}:8080/primary`);
-    assert.equal(agentConfig.mysql?.user, 'hadrill_app', 'the workload user is not root');
-    assert.equal(agentConfig.redis?.sentinels.length, 3);
+    const mysql = agentConfig.groups.find((g) => g.group === 'mysql');
+    const redis = agentConfig.groups.find((g) => g.group === 'redis');
+    assert.deepEqual(mysql?.write, { via: 'announcement', url: `http://${manager?.ip}:8080/primary`, token: SECRETS[5], initialHost: '10.170.1.10' });
+    assert.equal(mysql?.user, 'hadrill_app', 'the workload user is not root');
+    assert.equal(mysql?.readHost, '10.170.2.10', 'reads go to the node in the client\'s own IDC');
+    assert.equal(redis?.write.via === 'sentinel' ? redis.write.sentinels.length : 0, 3);
     assert.ok(agent?.binds.includes('/state/r1/history:/var/lib/hadrill/history'));
   });
 
   test('the same inputs give the same plan', () => {
-    const again = planTopology(scenario, { home: 'h1', run: 'r1', subnetBlock: 170, ownImageTag: 'hadrill/base:test', secrets: { rootPassword: SECRETS[0]!, replPassword: SECRETS[1]!, appPassword: SECRETS[2]!, redisPassword: SECRETS[3]!, sentinelPassword: SECRETS[4]!, managerToken: SECRETS[5]! }, packageDir: '/pkg', runDir: '/state/r1' });
+    const again = planTopology(scenario, { home: 'h1', run: 'r1', subnetBlock: 170, ownImageTag: 'hadrill/base:test', secrets: { rootPassword: SECRETS[0]!, replPassword: SECRETS[1]!, appPassword: SECRETS[2]!, redisPassword: SECRETS[3]!, sentinelPassword: SECRETS[4]!, managerToken: SECRETS[5]! }, packageDir: '/pkg', runDir: '/state/r1' }, PLANNERS);
     assert.deepEqual(again, plan);
   });
 
@@ -98,7 +102,8 @@ describe('topology planner', () => {
     const manager = JSON.parse(fileIn(plan.containers.find((c) => c.kind === 'manager'), '/etc/hadrill/manager.json')) as ManagerConfig;
     assert.equal(manager.token, SECRETS[5]);
     const agent = JSON.parse(fileIn(plan.containers.find((c) => c.kind === 'agent'), '/etc/hadrill/agent.json')) as AgentConfig;
-    assert.deepEqual([agent.mysql?.managerToken, agent.redis?.password, agent.redis?.sentinelPassword], [SECRETS[5], SECRETS[3], SECRETS[4]]);
+    const [mysqlOf, redisOf] = [agent.groups.find((g) => g.group === 'mysql'), agent.groups.find((g) => g.group === 'redis')];
+    assert.deepEqual([mysqlOf?.write.via === 'announcement' ? mysqlOf.write.token : null, redisOf?.password, redisOf?.write.via === 'sentinel' ? redisOf.write.sentinelPassword : null], [SECRETS[5], SECRETS[3], SECRETS[4]]);
     for (const c of plan.containers) for (const f of c.files) assert.equal(f.mode, 0o600, `${c.name}:${f.path} is root-only in hadrill's image`);
   });
 
@@ -110,7 +115,7 @@ describe('topology planner', () => {
   });
 
   test('the Compose rendering holds no secret and no default password', () => {
-    const text = renderCompose(scenario);
+    const text = renderCompose(scenario, PLANNERS);
     assert.doesNotMatch(text, /hadrill-root|hadrill-repl|hadrill-app|PASSWORD:-/);
     for (const name of ['HADRILL_ROOT_PASSWORD', 'HADRILL_REDIS_PASSWORD', 'HADRILL_SENTINEL_PASSWORD', 'HADRILL_MANAGER_TOKEN']) assert.match(text, new RegExp(`\\$\\{${name}:\\?set ${name}\\}`));
     assert.equal((text.match(/- NET_ADMIN/g) ?? []).length, 1 + plan.containers.length - 1, 'the router, and each one-shot route helper');

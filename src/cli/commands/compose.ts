@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { renderCompose } from '../../core/compose.js';
+import { PLANNERS } from '../../datastores/planners.js';
 import { readScenarioFile } from '../context.js';
 import type { ContextFactory } from './index.js';
 
@@ -11,7 +12,7 @@ export function registerCompose(program: Command, ctx: ContextFactory): void {
     .argument('<scenario>', 'scenario YAML file')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action((file: string, opts: { output?: string }) => {
-      const text = renderCompose(readScenarioFile(file));
+      const text = renderCompose(readScenarioFile(file), PLANNERS);
       if (opts.output) {
         writeFileSync(opts.output, text);
         ctx().output.print(`wrote ${opts.output}`);

@@ -20,15 +20,16 @@ export function registerStatus(program: Command, ctx: ContextFactory): void {
 
 export function renderStatus(status: RunStatus, color: ChalkInstance): string {
   const lines = [color.bold(`run ${status.run} (scenario ${status.scenario})`), ''];
-  const header = ['idc', 'node', 'kind', 'address', 'container', 'role', 'replication', 'lag'];
+  const header = ['idc', 'node', 'kind', 'group', 'address', 'container', 'role', 'replication', 'lag'];
   const rows = status.nodes
     .slice()
     .sort((a, b) => a.idc.localeCompare(b.idc))
-    .map((n) => [n.idc, n.node, n.kind, n.ip, n.container, n.role, n.replication, n.lagSeconds === null ? '-' : `${n.lagSeconds} s`]);
-  lines.push(...alignTable([header, ...rows], new Set([7])));
+    .map((n) => [n.idc, n.node, n.kind, n.group ?? '-', n.ip, n.container, n.role, n.replication, n.lagSeconds === null ? '-' : `${n.lagSeconds} s`]);
+  lines.push(...alignTable([header, ...rows], new Set([8])));
   lines.push('');
-  if (status.mysqlPrimary) lines.push(`MySQL primary (manager): ${color.green(status.mysqlPrimary.name)}, epoch ${status.mysqlPrimary.epoch}`);
-  if (status.redisMaster) lines.push(`Redis master (Sentinels): ${color.green(status.redisMaster.address)}`);
+  for (const w of status.writers) {
+    lines.push(`${w.group} (${w.kind}) writer: ${w.writer === null ? color.red('none named') : `${color.green(w.writer.name)}${w.writer.epoch === null ? '' : `, epoch ${w.writer.epoch}`}`}`);
+  }
   if (status.links.length > 0) {
     lines.push('', `Links (${status.wanMechanism === 'netem' ? 'tc netem' : status.wanMechanism === 'userspace' ? 'userspace WAN emulator: this kernel has no netem' : status.wanMechanism}):`);
     const linkRows = status.links.map((l) => [

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { initialWriter } from '../../core/scenario/scenario.js';
 import { imageTag } from '../../images/image-spec.js';
 import { up } from '../../engine/up.js';
 import { readScenarioFile } from '../context.js';
@@ -28,7 +29,7 @@ export function registerUp(program: Command, ctx: ContextFactory): void {
       const status = await runStatus(state, c.runtime);
       if (c.output.json) return c.output.printJson({ run: state.run, seconds: (Date.now() - started) / 1000, status });
       c.output.print(renderStatus(status, c.output.color));
-      const primaryIdc = scenario.mysql?.nodes.find((n) => n.role === 'primary')?.idc ?? scenario.idcs[0]?.name;
+      const primaryIdc = scenario.groups.map(initialWriter).find((n) => n !== null)?.idc ?? scenario.idcs[0]?.name;
       c.output.print(`\nRun ${state.run} is up in ${((Date.now() - started) / 1000).toFixed(1)} s; the agents are writing.`);
       c.output.print(`Next: hadrill fail ${primaryIdc} · hadrill heal · hadrill check --report-dir DIR · hadrill down`);
     });

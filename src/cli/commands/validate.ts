@@ -11,7 +11,8 @@ export function registerValidate(program: Command, ctx: ContextFactory): void {
       const scenario = readScenarioFile(file);
       const { output } = ctx();
       if (output.json) return output.printJson({ valid: true, scenario });
-      const nodes = (scenario.mysql?.nodes.length ?? 0) + (scenario.redis?.nodes.length ?? 0);
-      output.print(`${file}: valid (${scenario.idcs.length} IDCs, ${nodes} datastore nodes, ${scenario.workload.clients.length} clients, ${scenario.drill.timeline.length} faults in the drill)`);
+      const nodes = scenario.groups.reduce((n, g) => n + g.nodes.length, 0);
+      const groups = scenario.groups.map((g) => `${g.name}: ${g.kind}`).join(', ');
+      output.print(`${file}: valid (${scenario.idcs.length} IDCs, ${scenario.groups.length} groups [${groups}], ${nodes} datastore nodes, ${scenario.workload.clients.length} clients, ${scenario.drill.timeline.length} faults in the drill)`);
     });
 }

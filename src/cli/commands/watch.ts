@@ -53,10 +53,10 @@ function render(c: Context, s: WatchSnapshot): void {
   ]);
   const lines = [
     `${color.bold(`hadrill watch: run ${s.run}`)}  ${s.at}`,
-    `MySQL primary: ${s.mysqlPrimary ?? '-'}   Redis master: ${s.redisMaster ?? '-'}   max replication lag: ${s.maxLagSeconds === null ? '-' : `${s.maxLagSeconds} s`}`,
+    `${s.writers.map((w) => `${w.group} writer: ${w.writer ?? '-'}`).join('   ')}   max replication lag: ${s.maxLagSeconds === null ? '-' : `${s.maxLagSeconds} s`}`,
     `active faults: ${s.activeFaults.length === 0 ? 'none' : color.red(s.activeFaults.join(', '))}`,
     '',
-    ...alignTable([['service', 'idc', 'writes/s', 'errors/s', 'p99', 'last ok'], ...rows], new Set([2, 3, 4])),
+    ...alignTable([['group', 'idc', 'writes/s', 'errors/s', 'p99', 'last ok'], ...rows], new Set([2, 3, 4])),
   ];
   if (process.stdout.isTTY) process.stdout.write(`\u001b[H\u001b[2J${lines.join('\n')}\n`);
   else process.stdout.write(lines.join('\n') + '\n\n');

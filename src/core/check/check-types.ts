@@ -2,6 +2,8 @@
 // history, a final state and the fault timeline, never Docker or a clock.
 import type { FaultEvent } from '../faults.js';
 import type { FinalState, OpRecord, ServiceName } from '../history.js';
+import type { BackupEvent } from '../plan/runtime-configs.js';
+import type { GroupKind } from '../scenario/scenario.js';
 import type { DownInterval } from './rto.js';
 import type { FailoverMilestones } from './rto-split.js';
 
@@ -30,6 +32,10 @@ export interface CheckInput {
   nodeNames?: Record<string, string>;
   /** Services built to take writes on one node at a time (split brain is measured for these); default: every service. */
   singleWriter?: Partial<Record<ServiceName, boolean>>;
+  /** Each group's datastore kind (mysql, galera, redis); by default the group's own name when it is one. */
+  kinds?: Partial<Record<ServiceName, GroupKind>>;
+  /** Cold backups each group's machinery took. */
+  backups?: Partial<Record<ServiceName, BackupEvent[]>>;
 }
 
 export interface LatencyStats {
@@ -83,7 +89,10 @@ export interface ReadResult {
 }
 
 export interface ServiceResult {
+  /** The group's name. */
   name: ServiceName;
+  /** What its nodes run. */
+  kind: GroupKind;
   /** writes attempted (reads are counted under reads) */
   attempted: number;
   acknowledged: number;
@@ -122,6 +131,8 @@ export interface ServiceResult {
   rtoSplit: RtoSplit;
   /** For a service with one writer by design: time during which two or more nodes acknowledged writes. null for multi-writer services. */
   splitBrain: SplitBrainResult | null;
+  /** Cold backups the group took, and what they cost; null for groups without backups. */
+  backups: BackupSummary | null;
   byIdc: { idc: string; attempted: number; acknowledged: number; failed: number; unknown: number; lost: number; lostWindowMs: number | null }[];
   phases: { before: PhaseStats; during: PhaseStats; after: PhaseStats };
   authoritativeNode: string | null;
@@ -237,4 +248,16 @@ export interface IncompleteService {
   /** The nodes that answered the final read, and those that could not be read. */
   readable: string[];
   unreadable: { node: string; reason: string }[];
+}
+
+export interface BackupSummary {
+  /** Cold backups shipped whole to storage during the run, and those that failed. */
+  completed: number;
+  failed: number;
+  /** The server's own downtime per backup: stopped to serving again. */
+  serverDowntimeMs: LatencyStats;
+  /** Per backup, the longest any client went from its last durable write before the backup began to its first durable write after. */
+  clientDowntimeMs: LatencyStats;
+  /** The newest backup complete before the first fault: what a restore can bring back. */
+  lastBeforeFault: { name: string; stoppedAt: number; restartedAt: number } | null;
 }

@@ -4,6 +4,7 @@
 import type { NodeState, OpRecord, ServiceFinalState, ServiceName } from '../history.js';
 import { describeFault, isOutageFault, startsRtoClock } from '../faults.js';
 import type { CheckInput, IncompleteService, LatencyStats, PhaseStats, Rpo, ServiceResult } from './check-types.js';
+import { summarizeBackups } from './backups.js';
 import { RegisterWinners, divergentRegisters, findConflicts } from './conflicts.js';
 import { IdIndex } from './id-index.js';
 import { measureRtoByClient, type DownInterval } from './rto.js';
@@ -205,8 +206,11 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   const names = input.nodeNames ?? {};
   const singleWriter = input.singleWriter?.[service] ?? true;
 
+  const kind = input.kinds?.[service] ?? (service === 'redis' ? 'redis' : 'mysql');
+  const backups = input.backups?.[service];
   return {
     name: service,
+    kind,
     attempted: writes,
     acknowledged,
     failed,
@@ -235,6 +239,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     },
     rtoSplit: worstGap === null ? NO_SPLIT : splitGap(worstGap, clockFaults(input), input.failoverEvents?.[service]),
     splitBrain: singleWriter ? measureSplitBrain({ ops, present, nodeName: (n) => names[n] ?? n, down }) : null,
+    backups: backups === undefined ? null : summarizeBackups(backups, ops, present, start, (values) => selectLatencyStats(Float64Array.from(values))),
     byIdc: idcs.sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0)),
     phases: phases.finish(phaseOf, reads.phases),
     authoritativeNode,

@@ -1,27 +1,25 @@
-// Scenario SLOs come for every service and per service; each service is
-// judged by its own bounds over the shared ones.
+// Scenario SLOs come for every group and per group; each group is judged by
+// its own bounds over the shared ones.
 import type { Slo, SloBounds } from '../scenario/scenario.js';
 import type { ServiceResult } from './check-types.js';
 import { evaluateSlos, type SloResult } from './slo.js';
 
-export function boundsFor(slo: Slo, service: ServiceResult['name']): SloBounds {
-  const { mysql: _mysql, redis: _redis, ...shared } = slo;
-  return { ...shared, ...slo[service] };
+export function boundsFor(slo: Slo, group: ServiceResult['name']): SloBounds {
+  const { groups, ...shared } = slo;
+  return { ...shared, ...groups[group] };
 }
 
 export function evaluateScenarioSlos(services: readonly ServiceResult[], slo: Slo): SloResult[] {
   return services.flatMap((s) => evaluateSlos([s], boundsFor(slo, s.name)));
 }
 
-/** Command-line bounds win over the scenario's, for every service. */
+/** Command-line bounds win over the scenario's, for every group. */
 export function overrideSlos(slo: Slo, overrides: SloBounds): Slo {
-  const strip = (bounds: SloBounds | undefined): SloBounds | undefined => {
-    if (!bounds) return undefined;
+  const strip = (bounds: SloBounds): SloBounds => {
     const rest = { ...bounds };
     for (const key of Object.keys(overrides) as (keyof SloBounds)[]) delete rest[key];
     return rest;
   };
-  const mysql = strip(slo.mysql);
-  const redis = strip(slo.redis);
-  return { ...slo, ...overrides, ...(mysql ? { mysql } : {}), ...(redis ? { redis } : {}) };
+  const groups = Object.fromEntries(Object.entries(slo.groups).map(([name, bounds]) => [name, strip(bounds)]));
+  return { ...slo, ...overrides, groups };
 }

@@ -10,6 +10,8 @@ export const LABEL_SCENARIO = 'dev.hadrill.scenario';
 export const LABEL_IDC = 'dev.hadrill.idc';
 export const LABEL_NODE = 'dev.hadrill.node';
 export const LABEL_KIND = 'dev.hadrill.kind';
+/** The datastore group a node or its machinery belongs to. */
+export const LABEL_GROUP = 'dev.hadrill.group';
 
 /** The pseudo-IDC of the router that stands for the WAN between IDCs. */
 export const WAN = 'wan';

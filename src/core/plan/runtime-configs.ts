@@ -1,5 +1,35 @@
-// What the processes hadrill runs inside the topology (workload agents and the
-// MySQL failover manager) are told at start, as JSON in an environment variable.
+// What the processes hadrill runs inside the topology are told at start, as a
+// JSON file put into their container: the workload agents, the MySQL failover
+// manager, and the cold-backup machinery (supervisor, storage, standby,
+// restore manager).
+import type { GroupKind } from '../scenario/scenario.js';
+
+/** Where a client's writes go: see WriteRoute in the scenario model. */
+export type WriteTarget =
+  /** Follow the failover machinery's announcement (GET url with a bearer token), starting at `initialHost`. */
+  | { via: 'announcement'; url: string; token: string; initialHost: string }
+  /** Ask the Sentinels for the master, as a Redis application does. */
+  | { via: 'sentinel'; sentinels: { host: string; port: number }[]; masterName: string; sentinelPassword: string }
+  /** One node, fixed: the group's node in the client's own IDC. */
+  | { via: 'node'; host: string }
+  /** The data access layer in the client's IDC. */
+  | { via: 'dal'; url: string; token: string };
+
+/** One group, as one client uses it. */
+export interface AgentGroupConfig {
+  group: string;
+  kind: GroupKind;
+  writesPerSecond: number;
+  readsPerSecond: number;
+  write: WriteTarget;
+  /** The node the client reads from; null when it does not read. */
+  readHost: string | null;
+  port: number;
+  /** MySQL and Galera: the workload user (no SUPER, so read_only fences it) and database. Redis: the password only. */
+  user: string;
+  password: string;
+  database: string;
+}
 
 export interface AgentConfig {
   client: string;
@@ -8,35 +38,18 @@ export interface AgentConfig {
   opTimeoutMs: number;
   /** Size of the shared key space every write sets a key of; 0 for none. */
   keys: number;
-  mysql: {
-    /** The failover manager publishes the current primary here; clients follow it like they would a DNS name or a proxy. */
-    managerUrl: string;
-    /** Sent as a bearer token: the manager answers no one else. */
-    managerToken: string;
-    initialPrimary: string;
-    port: number;
-    user: string;
-    password: string;
-    database: string;
-    writesPerSecond: number;
-    /** The node in the client's IDC it reads from; null when it does not read. */
-    readHost: string | null;
-    readsPerSecond: number;
-  } | null;
-  redis: {
-    sentinels: { host: string; port: number }[];
-    masterName: string;
-    password: string;
-    sentinelPassword: string;
-    writesPerSecond: number;
-    readHost: string | null;
-    readsPerSecond: number;
-  } | null;
+  /** User ids writes are made for: the data access layer shards by them. */
+  users: number;
+  groups: AgentGroupConfig[];
 }
 
 export interface ManagerConfig {
-  nodes: { name: string; host: string; port: number; idc: string }[];
+  /** The group it manages: its events and lag samples name it. */
+  group: string;
+  nodes: { name: string; host: string; port: number; idc: string; city: string }[];
   initialPrimary: string;
+  /** most-advanced: the replica with the most of the primary's data; same-city: one in the lost primary's city, when it is as advanced. */
+  prefer: 'most-advanced' | 'same-city';
   adminUser: string;
   adminPassword: string;
   replUser: string;
@@ -55,7 +68,7 @@ export interface ManagerConfig {
   semiSync: boolean;
 }
 
-/** What the manager answers at GET /primary. */
+/** What the manager (or the restore manager) answers at GET /primary. */
 export interface PrimaryAnnouncement {
   name: string;
   host: string;
@@ -78,10 +91,86 @@ export type ManagerEvent =
   | { t: 'primary-unhealthy'; at: number; primary: string; failures: number; error: string }
   | { t: 'failure-detected'; at: number; primary: string }
   | { t: 'fenced'; at: number; node: string; ok: boolean; error?: string }
-  | { t: 'promoted'; at: number; node: string; epoch: number; gtid: string }
+  /** reason: why this candidate, in words (its city, how advanced it was against the others). */
+  | { t: 'promoted'; at: number; node: string; epoch: number; gtid: string; reason?: string }
   | { t: 'repointed'; at: number; node: string; ok: boolean; error?: string }
   | { t: 'failover-failed'; at: number; error: string }
   | { t: 'fenced-returning'; at: number; node: string }
   | { t: 'semi-sync'; at: number; node: string; enabled: boolean; reason: string }
   /** A replica's lag: transactions it has not applied yet (GTID distance to the primary), and MySQL's own seconds estimate. */
   | { t: 'lag'; at: number; node: string; transactionsBehind: number | null; secondsBehind: number | null; replicating: boolean };
+
+/** A datastore server a cold-backup process looks after: how to reach it as an administrator. */
+export interface ServerAccess {
+  kind: 'mysql' | 'redis';
+  host: string;
+  port: number;
+  /** MySQL: root; Redis: unused. */
+  user: string;
+  password: string;
+}
+
+/**
+ * The cold-backup supervisor in the writer's container: it runs the server,
+ * and every `everyMs` stops it, ships its data directory to storage, and
+ * starts it again.
+ */
+export interface BackupSupervisorConfig {
+  group: string;
+  /** The node it runs on: while the restore manager announces another writer, this one stays closed and takes no backups. */
+  node: string;
+  announcementUrl: string | null;
+  server: ServerAccess;
+  /** The server's own command line, run as a child. */
+  serverCommand: string[];
+  dataDir: string;
+  everyMs: number;
+  storageUrl: string;
+  token: string;
+  eventsFile: string;
+}
+
+/** Backup storage in another IDC: keeps complete uploads only. */
+export interface StorageConfig {
+  listenPort: number;
+  dir: string;
+  token: string;
+  eventsFile: string;
+}
+
+/** A standby node: empty until told to restore a backup, then it runs the server on it. */
+export interface StandbyConfig {
+  group: string;
+  server: ServerAccess;
+  serverCommand: string[];
+  dataDir: string;
+  listenPort: number;
+  token: string;
+  eventsFile: string;
+}
+
+/** The restore manager of a cold-backup group: detects the writer's loss and restores the newest complete backup onto the standby. */
+export interface RestoreManagerConfig {
+  group: string;
+  primary: { name: string } & ServerAccess;
+  standby: { name: string; controlUrl: string } & ServerAccess;
+  storageUrl: string;
+  token: string;
+  checkIntervalMs: number;
+  failureThreshold: number;
+  connectTimeoutMs: number;
+  listenPort: number;
+  eventsFile: string;
+  stateFile: string;
+}
+
+/** One line of the cold-backup machinery's event logs (supervisor, storage, standby, restore manager). */
+export type BackupEvent =
+  /** The server was stopped for a backup at `stoppedAt` (asked at `at`), shipped, and serving again at `restartedAt`. */
+  | { t: 'backup'; at: number; name: string; stoppedAt: number; uploadedAt: number | null; restartedAt: number; bytes: number; error?: string }
+  | { t: 'stored'; at: number; name: string; bytes: number }
+  | { t: 'failure-detected'; at: number; primary: string }
+  | { t: 'restore-started'; at: number; backup: string | null }
+  | { t: 'promoted'; at: number; node: string; epoch: number; backup: string | null; reason?: string }
+  | { t: 'restore-failed'; at: number; error: string }
+  | { t: 'restored'; at: number; primary: string; epoch: number };

@@ -2,11 +2,17 @@
 // inputs always give the same plan, which `up`, `compose` and the tests share.
 import type { Scenario } from '../scenario/scenario.js';
 import { OWN_IMAGE } from '../scenario/scenario.js';
-import { hadrillLabels, LABEL_KIND, LABEL_NODE, WAN } from './labels.js';
-import type { AgentConfig, ManagerConfig } from './runtime-configs.js';
-import { mysqlCommand, mysqlEnv, redisCommand, redisConf, SECRETS_DIR, secretFile, sentinelEnv, type ContainerFile } from './node-commands.js';
+import { programConfig, type ContainerFile } from './container-files.js';
+import type { PlanContext, PlannedGroup, Planners } from './group-planner.js';
+import { hadrillLabels, LABEL_GROUP, LABEL_KIND, LABEL_NODE, WAN } from './labels.js';
+import type { AgentConfig } from './runtime-configs.js';
 
-export type NodeKind = 'mysql' | 'redis' | 'sentinel' | 'manager' | 'agent' | 'router';
+/**
+ * What a container is. Datastore nodes by kind (mysql, galera, redis); the
+ * failover machinery (manager, sentinel, and the cold backup's restore
+ * manager and storage); the data access layer; workload agents; the router.
+ */
+export type NodeKind = 'mysql' | 'galera' | 'redis' | 'sentinel' | 'manager' | 'restore' | 'storage' | 'dal' | 'dal-controller' | 'agent' | 'router';
 
 export interface NetworkPlan {
   idc: string;
@@ -21,6 +27,8 @@ export interface ContainerPlan {
   name: string;
   node: string;
   kind: NodeKind;
+  /** The datastore group it belongs to (a node, or its machinery); null for agents, the router and the data access layer. */
+  group: string | null;
   idc: string;
   image: string;
   /** Its address in its own IDC's network (the router: in the first IDC). */
@@ -76,19 +84,17 @@ export interface TopologyPlan {
   containers: ContainerPlan[];
 }
 
-export const PORTS = { mysql: 3306, redis: 6379, sentinel: 26379, manager: 8080 } as const;
+export const PORTS = { mysql: 3306, redis: 6379, sentinel: 26379, manager: 8080, control: 8081, storage: 8082, dal: 8083 } as const;
 export const REDIS_MASTER_NAME = 'hadrill';
 export const DATABASE = 'hadrill';
 export const APP_USER = 'hadrill_app';
 export const REPL_USER = 'hadrill_repl';
 
-export const MANAGER_CONFIG_FILE = `${SECRETS_DIR}/manager.json`;
-export const AGENT_CONFIG_FILE = `${SECRETS_DIR}/agent.json`;
 
 const FIRST_HOST = 10;
 const ROUTER_HOST = 254;
 
-export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPlan {
+export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: Planners): TopologyPlan {
   const { run } = inputs;
   const owner = { home: inputs.home, run };
   const networks: NetworkPlan[] = scenario.idcs.map((idc, i) => {
@@ -110,87 +116,48 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
       .join(',');
 
   const containers: ContainerPlan[] = [];
-  const add = (kind: NodeKind, node: string, idc: string, image: string, cmd: string[], extra: Partial<ContainerPlan> = {}): ContainerPlan => {
-    const ownImage = image === OWN_IMAGE;
-    const ip = allocateIp(idc);
-    const plan: ContainerPlan = {
-      name: `hadrill-${run}-${node}`,
-      node,
-      kind,
-      idc,
-      image: ownImage ? inputs.ownImageTag : image,
-      ip,
-      networks: [{ network: networkOf(idc).name, ip }],
-      cmd,
-      capAdd: [],
-      capDrop: ['NET_RAW'],
-      sysctls: {},
-      binds: [],
-      labels: hadrillLabels(owner, scenario.name, idc, { [LABEL_NODE]: node, [LABEL_KIND]: kind }),
-      files: [],
-      ownImage,
-      ...extra,
-      env: { HADRILL_ROUTES: routesFrom(idc), ...extra.env },
-    };
-    containers.push(plan);
-    return plan;
+  let group: string | null = null;
+  const ctx: PlanContext = {
+    scenario,
+    inputs,
+    add(kind, node, idc, image, cmd, extra = {}) {
+      const ownImage = image === OWN_IMAGE;
+      const ip = allocateIp(idc);
+      const plan: ContainerPlan = {
+        name: `hadrill-${run}-${node}`,
+        node,
+        kind,
+        group,
+        idc,
+        image: ownImage ? inputs.ownImageTag : image,
+        ip,
+        networks: [{ network: networkOf(idc).name, ip }],
+        cmd,
+        capAdd: [],
+        capDrop: ['NET_RAW'],
+        sysctls: {},
+        binds: [],
+        labels: hadrillLabels(owner, scenario.name, idc, { [LABEL_NODE]: node, [LABEL_KIND]: kind, ...(group === null ? {} : { [LABEL_GROUP]: group }) }),
+        files: [],
+        ownImage,
+        ...extra,
+        env: { HADRILL_ROUTES: routesFrom(idc), ...extra.env },
+      };
+      containers.push(plan);
+      return plan;
+    },
+    mounts: (dataDir, target) => [`${inputs.packageDir}:/opt/hadrill:ro`, `${inputs.runDir}/${dataDir}:${target}`],
+    cityOf: (idc) => scenario.idcs.find((i) => i.name === idc)?.city ?? idc,
+    dalIn: (idc) => containers.find((c) => c.kind === 'dal' && c.idc === idc) ?? null,
   };
 
-  const { secrets } = inputs;
-  const mysql = scenario.mysql;
-  const mysqlNodes = mysql
-    ? mysql.nodes.map((n, i) => {
-        const own = mysql.image === OWN_IMAGE;
-        return add('mysql', n.name, n.idc, mysql.image, mysqlCommand(mysql, i + 1, own), {
-          env: mysqlEnv(mysql, own),
-          files: [secretFile('db-root-password', secrets.rootPassword, own)],
-        });
-      })
-    : [];
-  const redis = scenario.redis;
-  const redisNodes = redis
-    ? redis.nodes.map((n) => ({
-        spec: n,
-        plan: add('redis', n.name, n.idc, redis.image, [], { files: [secretFile('redis.conf', redisConf(secrets.redisPassword), redis.image === OWN_IMAGE)] }),
-      }))
-    : [];
-  const redisMaster = redisNodes.find((r) => r.spec.role === 'master');
-  for (const r of redisNodes) r.plan.cmd = redisCommand(r.spec.role === 'master' ? null : (redisMaster?.plan.ip ?? null));
-  const sentinels = redis
-    ? redis.sentinels.map((s) =>
-        add('sentinel', s.name, s.idc, OWN_IMAGE, ['hadrill-sentinel'], {
-          env: sentinelEnv(redis, REDIS_MASTER_NAME, redisMaster?.plan.ip ?? ''),
-          files: [secretFile('redis-password', secrets.redisPassword, true), secretFile('sentinel-password', secrets.sentinelPassword, true)],
-        }),
-      )
-    : [];
-
-  const mounts = (dataDir: string, target: string): string[] => [`${inputs.packageDir}:/opt/hadrill:ro`, `${inputs.runDir}/${dataDir}:${target}`];
-  let manager: ContainerPlan | null = null;
-  if (mysql) {
-    const config: ManagerConfig = {
-      nodes: mysqlNodes.map((p) => ({ name: p.node, host: p.ip, port: PORTS.mysql, idc: p.idc })),
-      initialPrimary: mysql.nodes.find((n) => n.role === 'primary')?.name ?? '',
-      adminUser: 'root',
-      adminPassword: secrets.rootPassword,
-      replUser: REPL_USER,
-      replPassword: secrets.replPassword,
-      token: secrets.managerToken,
-      checkIntervalMs: mysql.manager.checkIntervalMs,
-      failureThreshold: mysql.manager.failureThreshold,
-      connectTimeoutMs: mysql.manager.connectTimeoutMs,
-      listenPort: PORTS.manager,
-      eventsFile: '/var/lib/hadrill/manager/events.jsonl',
-      stateFile: '/var/lib/hadrill/manager/memory.json',
-      flavor: mysql.flavor,
-      semiSync: mysql.replication === 'semi-sync',
-    };
-    manager = add('manager', 'mysql-manager', mysql.manager.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/manager/main.js'], {
-      binds: mounts('manager', '/var/lib/hadrill/manager'),
-      env: { HADRILL_MANAGER_CONFIG_FILE: MANAGER_CONFIG_FILE },
-      files: [secretFile('manager.json', JSON.stringify(config), true)],
-    });
+  const planned: PlannedGroup[] = [];
+  for (const g of scenario.groups) {
+    group = g.name;
+    planned.push(planners.groups[g.kind].plan(g, ctx));
   }
+  group = null;
+  if (scenario.dal) planners.dal.plan(scenario.dal, ctx, planned);
 
   for (const client of scenario.workload.clients) {
     const workload = scenario.workload;
@@ -200,36 +167,14 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
       historyFile: `/var/lib/hadrill/history/${client.name}.jsonl`,
       opTimeoutMs: workload.opTimeoutMs,
       keys: workload.keys,
-      mysql:
-        mysql && manager && scenario.workload.mysqlWritesPerSecond > 0
-          ? {
-              managerUrl: `http://${manager.ip}:${PORTS.manager}/primary`,
-              managerToken: secrets.managerToken,
-              initialPrimary: mysqlNodes.find((p) => p.node === primaryNodeName(scenario))?.ip ?? '',
-              port: PORTS.mysql,
-              user: APP_USER,
-              password: secrets.appPassword,
-              database: DATABASE,
-              writesPerSecond: workload.mysqlWritesPerSecond,
-              ...localReads(mysql?.nodes.map((n, i) => ({ role: n.role, idc: n.idc, ip: mysqlNodes[i]!.ip })), client.idc, workload.mysqlReadsPerSecond),
-            }
-          : null,
-      redis:
-        redis && scenario.workload.redisWritesPerSecond > 0
-          ? {
-              sentinels: sentinels.map((s) => ({ host: s.ip, port: PORTS.sentinel })),
-              masterName: REDIS_MASTER_NAME,
-              password: secrets.redisPassword,
-              sentinelPassword: secrets.sentinelPassword,
-              writesPerSecond: workload.redisWritesPerSecond,
-              ...localReads(redisNodes.map((r) => ({ role: r.spec.role, idc: r.spec.idc, ip: r.plan.ip })), client.idc, workload.redisReadsPerSecond),
-            }
-          : null,
+      users: workload.users,
+      groups: workload.groups
+        .filter((w) => w.from.includes(client.idc) && (w.writesPerSecond > 0 || w.readsPerSecond > 0))
+        .map((w) => planned.find((p) => p.group.name === w.group)!.clientConfig(client, w)),
     };
-    add('agent', client.name, client.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/agent/main.js'], {
-      binds: mounts('history', '/var/lib/hadrill/history'),
-      env: { HADRILL_AGENT_CONFIG_FILE: AGENT_CONFIG_FILE },
-      files: [secretFile('agent.json', JSON.stringify(config), true)],
+    ctx.add('agent', client.name, client.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/agent/main.js'], {
+      binds: ctx.mounts('history', '/var/lib/hadrill/history'),
+      ...programConfig('agent.json', config),
     });
   }
 
@@ -238,6 +183,7 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
     name: `hadrill-${run}-router`,
     node: 'router',
     kind: 'router',
+    group: null,
     idc: WAN,
     image: inputs.ownImageTag,
     ip: networks[0]?.routerIp ?? '',
@@ -258,21 +204,14 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs): TopologyPl
   return { home: inputs.home, run, scenario: scenario.name, subnetBlock: inputs.subnetBlock, networks, containers };
 }
 
-function primaryNodeName(scenario: Scenario): string {
-  return scenario.mysql?.nodes.find((n) => n.role === 'primary')?.name ?? '';
-}
-
 /**
- * A client reads from the service's node in its own IDC (a replica when the
- * IDC has several), as an application reading locally does; a client in an
- * IDC without one does not read.
+ * The group's node a client reads from: the one in its own IDC (a replica
+ * when the IDC has several), as an application reading locally does; none
+ * when the IDC has no node of the group. `writer` reads go to the writer's node.
  */
-function localReads(
-  nodes: { role: string; idc: string; ip: string }[] | undefined,
-  idc: string,
-  readsPerSecond: number,
-): { readHost: string | null; readsPerSecond: number } {
-  const local = (nodes ?? []).filter((n) => n.idc === idc);
-  const node = local.find((n) => n.role === 'replica') ?? local[0];
-  return node && readsPerSecond > 0 ? { readHost: node.ip, readsPerSecond } : { readHost: null, readsPerSecond: 0 };
+export function readHostFor(nodes: readonly ContainerPlan[], roles: ReadonlyMap<string, string>, idc: string, route: 'local' | 'writer' | 'none', writerHost: string | null): string | null {
+  if (route === 'none') return null;
+  if (route === 'writer') return writerHost;
+  const local = nodes.filter((n) => n.idc === idc && roles.get(n.node) !== 'standby');
+  return (local.find((n) => roles.get(n.node) === 'replica') ?? local[0])?.ip ?? null;
 }

@@ -113,6 +113,9 @@ function upgradeFromVersion2(data: Record<string, unknown>, from: number): void 
     s['rpo'] = { lostWrites: rpo.lostWrites ?? 0, windowMs: null, firstLostAckMs: null, lastLostAckMs: null, beforeOutageMs: rpo.spanMs ?? null };
     s['rto'] ??= { resolutionMs: null, client: null, idc: null, gap: null, recoveredAtMs: null, byClient: [], byIdc: [] };
     s['splitBrain'] ??= null;
+    // Before groups, a report's services were mysql and redis: their names were their kinds.
+    s['kind'] ??= s['name'] === 'redis' ? 'redis' : 'mysql';
+    s['backups'] ??= null;
     const split = (s['rtoSplit'] ?? {}) as Record<string, unknown>;
     const reroute = typeof split['rerouteMs'] === 'number' ? split['rerouteMs'] : null;
     s['rtoSplit'] = {

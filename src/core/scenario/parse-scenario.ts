@@ -3,19 +3,16 @@
 // else: the size first, then one pass of YAML and one of the schema, and only
 // the problems shown are located.
 import { ScenarioError, type ScenarioProblem } from '../errors.js';
-import { parseDuration } from '../duration.js';
-import type { FaultSpec } from '../faults.js';
-import { NO_SHAPE, type LinkShape } from '../links.js';
-import { nameProblem } from '../names.js';
-import { parsePercent, parseRateKbit } from '../units.js';
 import { checkAgainstSchema } from './schema-check.js';
+import { buildDal } from './parse-dal.js';
+import { buildDrill, buildNetwork } from './parse-drill.js';
+import { buildGroups } from './parse-groups.js';
+import { checks, ms, type Raw, type Report } from './parse-support.js';
+import { buildWorkload } from './parse-workload.js';
 import { MAX_PROBLEMS_SHOWN, sizeProblem } from './scenario-limits.js';
 import { formatPath, locate } from './yaml-locator.js';
 import { readYaml } from './yaml-read.js';
-import { OWN_IMAGE, type SloBounds, type DrillPlan, type MysqlService, type RedisService, type Scenario, type Workload } from './scenario.js';
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- the raw document is checked by the schema first */
-type Raw = any;
+import type { Group, Scenario, SloBounds } from './scenario.js';
 
 export function parseScenario(text: string, file: string): Scenario {
   const tooBig = sizeProblem(Buffer.byteLength(text, 'utf8'));
@@ -41,32 +38,31 @@ export function parseScenario(text: string, file: string): Scenario {
   return scenario;
 }
 
-type Report = (segments: (string | number)[], message: string) => void;
-
 function build(raw: Raw, file: string, report: Report): Scenario {
   const idcNames: string[] = raw.idcs.map((i: Raw) => i.name);
-  reportDuplicates(idcNames, (i, n) => report(['idcs', i, 'name'], `IDC "${n}" is declared twice`));
+  const c = checks(idcNames, report);
+  c.duplicates(
+    idcNames,
+    (i) => ['idcs', i, 'name'],
+    (n) => `IDC "${n}" is declared twice`,
+  );
   const idcs = raw.idcs.map((i: Raw) => ({ name: i.name, city: i.city ?? i.name }));
-  const checkIdc = (segments: (string | number)[], idc: string): void => {
-    if (!idcNames.includes(idc)) report(segments, `unknown IDC "${idc}"; known: ${idcNames.join(', ')}`);
-  };
+  const groups = buildGroups(raw, idcNames, c);
+  const dal = raw.dal ? buildDal(raw.dal, groups, c) : null;
+  const workload = buildWorkload(raw.workload, groups, dal, idcNames, c);
 
-  if (!raw.mysql && !raw.redis) report([], 'a scenario needs a "mysql" or a "redis" section (or both)');
-  const mysql = raw.mysql ? buildMysql(raw.mysql, idcNames, checkIdc, report) : null;
-  const redis = raw.redis ? buildRedis(raw.redis, checkIdc, report) : null;
-  const workload = buildWorkload(raw.workload, checkIdc, report);
+  // Every node, machinery container and client becomes a container named after it.
+  const machinery = [...groups.flatMap(machineryNames), ...(dal ? [...dal.zones.map((z) => z.name), dal.controller.name] : [])];
+  const containerNames = [...groups.flatMap((g) => g.nodes.map((n) => n.name)), ...machinery, ...workload.clients.map((cl) => cl.name), 'router'];
+  c.duplicates(
+    containerNames,
+    () => [],
+    (n) => `the name "${n}" is used by two nodes, machinery containers or clients; names must be unique`,
+  );
 
-  const containerNames = [
-    ...(mysql ? [...mysql.nodes.map((n) => n.name), 'mysql-manager'] : []),
-    ...(redis ? [...redis.nodes.map((n) => n.name), ...redis.sentinels.map((s) => s.name)] : []),
-    ...workload.clients.map((c) => c.name),
-    'router',
-  ];
-  reportDuplicates(containerNames, (_, n) => report([], `the name "${n}" is used by two nodes, sentinels or clients; names must be unique`));
-
-  const network = buildNetwork(raw.network ?? {}, pairChecker(checkIdc, report));
-  const drill = buildDrill(raw.drill ?? {}, mysql, redis, idcNames, checkIdc, report);
-  const slo = raw.slo ?? {};
+  const network = buildNetwork(raw.network ?? {}, c);
+  const crashable = [...groups.flatMap((g) => g.nodes.map((n) => n.name)), ...machinery];
+  const drill = buildDrill(raw.drill ?? {}, groups, crashable, idcNames, c);
   return {
     name: raw.name,
     tier: raw.tier ?? raw.name,
@@ -74,174 +70,31 @@ function build(raw: Raw, file: string, report: Report): Scenario {
     file,
     idcs,
     network,
-    mysql,
-    redis,
+    groups,
+    dal,
     workload,
     drill,
-    slo: {
-      ...sloBounds(slo),
-      ...(slo.mysql ? { mysql: sloBounds(slo.mysql) } : {}),
-      ...(slo.redis ? { redis: sloBounds(slo.redis) } : {}),
-    },
+    slo: buildSlo(raw.slo ?? {}, groups, report),
   };
 }
 
-function buildMysql(raw: Raw, idcNames: string[], checkIdc: (s: (string | number)[], idc: string) => void, report: Report): MysqlService {
-  raw.nodes.forEach((n: Raw, i: number) => checkIdc(['mysql', 'nodes', i, 'idc'], n.idc));
-  const primaries = raw.nodes.filter((n: Raw) => n.role === 'primary').length;
-  if (primaries > 1) report(['mysql', 'nodes'], `${primaries} nodes have role primary; exactly one may (the others replicate from it)`);
-  const nodes = raw.nodes.map((n: Raw, i: number) => ({
-    name: n.name,
-    idc: n.idc,
-    role: n.role ?? (primaries === 0 && i === 0 ? 'primary' : 'replica'),
-  }));
-  const primaryIdc = nodes.find((n: Raw) => n.role === 'primary')?.idc;
-  const manager = raw.manager ?? {};
-  if (manager.idc) checkIdc(['mysql', 'manager', 'idc'], manager.idc);
-  const image = raw.image ?? OWN_IMAGE;
-  return {
-    image,
-    flavor: /(^|\/)mysql(:|$)/.test(image) ? 'mysql' : 'mariadb',
-    replication: raw.replication ?? 'async',
-    semiSyncTimeoutMs: ms(raw.semiSyncTimeout ?? '10s'),
-    nodes,
-    manager: {
-      // By default the manager lives away from the primary, so that losing the primary's IDC does not take it too.
-      idc: manager.idc ?? idcNames.find((n) => n !== primaryIdc) ?? idcNames[0],
-      checkIntervalMs: ms(manager.checkInterval ?? '500ms'),
-      failureThreshold: manager.failureThreshold ?? 3,
-      connectTimeoutMs: ms(manager.connectTimeout ?? '1s'),
-    },
-  };
+/** The containers a group's failover machinery and backups run in. */
+function machineryNames(g: Group): string[] {
+  const f = g.failover;
+  const names = f.kind === 'manager' || f.kind === 'restore' ? [f.name] : f.kind === 'sentinel' ? f.sentinels.map((s) => s.name) : [];
+  return g.backup ? [...names, g.backup.storage.name] : names;
 }
 
-function buildRedis(raw: Raw, checkIdc: (s: (string | number)[], idc: string) => void, report: Report): RedisService {
-  raw.nodes.forEach((n: Raw, i: number) => checkIdc(['redis', 'nodes', i, 'idc'], n.idc));
-  raw.sentinels.forEach((s: Raw, i: number) => checkIdc(['redis', 'sentinels', i, 'idc'], s.idc));
-  const masters = raw.nodes.filter((n: Raw) => n.role === 'master').length;
-  if (masters > 1) report(['redis', 'nodes'], `${masters} nodes have role master; exactly one may`);
-  const sentinelCount = raw.sentinels.length;
-  const quorum = raw.quorum ?? Math.floor(sentinelCount / 2) + 1;
-  if (quorum > sentinelCount) report(['redis', 'quorum'], `quorum ${quorum} is more than the ${sentinelCount} sentinels; no failover could ever be agreed`);
-  return {
-    image: raw.image ?? OWN_IMAGE,
-    nodes: raw.nodes.map((n: Raw, i: number) => ({ name: n.name, idc: n.idc, role: n.role ?? (masters === 0 && i === 0 ? 'master' : 'replica') })),
-    sentinels: uniqueNames(raw.sentinels, 'sentinel', ['redis', 'sentinels'], report),
-    quorum,
-    downAfterMs: ms(raw.downAfter ?? '2s'),
-    failoverTimeoutMs: ms(raw.failoverTimeout ?? '10s'),
+/** Metrics for every group at the top; per group under `groups`, or (shorthand) under the group's name. */
+function buildSlo(raw: Raw, groups: readonly Group[], report: Report): Scenario['slo'] {
+  const perGroup: Record<string, SloBounds> = {};
+  const add = (name: string, bounds: Raw, where: (string | number)[]): void => {
+    if (!groups.some((g) => g.name === name)) report(where, `unknown group "${name}"; groups: ${groups.map((g) => g.name).join(', ')}`);
+    perGroup[name] = { ...perGroup[name], ...sloBounds(bounds) };
   };
-}
-
-function buildWorkload(raw: Raw, checkIdc: (s: (string | number)[], idc: string) => void, report: Report): Workload {
-  raw.clients.forEach((c: Raw, i: number) => checkIdc(['workload', 'clients', i, 'idc'], c.idc));
-  return {
-    clients: uniqueNames(raw.clients, 'app', ['workload', 'clients'], report),
-    mysqlWritesPerSecond: raw.mysqlWritesPerSecond ?? 20,
-    redisWritesPerSecond: raw.redisWritesPerSecond ?? 20,
-    mysqlReadsPerSecond: raw.mysqlReadsPerSecond ?? 10,
-    redisReadsPerSecond: raw.redisReadsPerSecond ?? 10,
-    keys: raw.keys ?? 32,
-    opTimeoutMs: ms(raw.opTimeout ?? '2s'),
-  };
-}
-
-function buildDrill(
-  raw: Raw,
-  mysql: MysqlService | null,
-  redis: RedisService | null,
-  idcNames: string[],
-  checkIdc: (s: (string | number)[], idc: string) => void,
-  report: Report,
-): DrillPlan {
-  const steadyMs = ms(raw.steady ?? '5s');
-  const checkPair = pairChecker(checkIdc, report);
-  const mysqlNodes = mysql?.nodes.map((n) => n.name) ?? [];
-  const crashable = [...mysqlNodes, ...(redis?.nodes.map((n) => n.name) ?? []), ...(redis?.sentinels.map((n) => n.name) ?? []), ...(mysql ? ['mysql-manager'] : [])];
-  const timeline = (raw.timeline ?? []).map((f: Raw, i: number) => {
-    const where = ['drill', 'timeline', i];
-    const need = (key: string, what: string): boolean => {
-      if (f[key] !== undefined) return true;
-      report(where, `${f.fault} needs "${key}": ${what}`);
-      return false;
-    };
-    const pairOk = (): boolean => {
-      if (!need('between', 'the two IDCs of the link, e.g. [idc-a, idc-b]')) return false;
-      checkPair([...where, 'between'], f.between);
-      return true;
-    };
-    let spec: FaultSpec;
-    switch (f.fault) {
-      case 'replication-stop': {
-        const replicas = mysql?.nodes.filter((n) => n.role === 'replica').map((n) => n.name) ?? [];
-        if (need('node', 'the MySQL replica whose replication stops') && !replicas.includes(f.node)) report([...where, 'node'], `"${f.node}" is not a MySQL replica; replicas: ${replicas.join(', ') || 'none'}`);
-        spec = { kind: 'replication-stop', node: f.node };
-        break;
-      }
-      case 'cut':
-        pairOk();
-        spec = { kind: 'cut', from: f.between?.[0], to: f.between?.[1], oneWay: f.oneWay ?? false };
-        break;
-      case 'partition':
-        if (need('groups', 'the groups of IDCs, e.g. [[idc-a, idc-b], [idc-c]]')) {
-          f.groups.forEach((g: string[], j: number) => g.forEach((idc, k) => checkIdc([...where, 'groups', j, k], idc)));
-          reportDuplicates(f.groups.flat(), (_, idc) => report([...where, 'groups'], `IDC "${idc}" is in two groups; each IDC is in at most one`));
-        }
-        spec = { kind: 'partition', groups: f.groups ?? [] };
-        break;
-      case 'degrade':
-        pairOk();
-        spec = { kind: 'degrade', a: f.between?.[0], b: f.between?.[1], shape: partialShape(f) };
-        if (Object.keys(spec.shape).length === 0) report(where, 'degrade needs at least one of latency, jitter, loss, rate');
-        break;
-      case 'crash':
-        if (need('node', `the node whose process dies, one of ${crashable.join(', ')}`) && !crashable.includes(f.node)) report([...where, 'node'], `unknown node "${f.node}"; nodes: ${crashable.join(', ')}`);
-        spec = { kind: 'crash', node: f.node, restart: f.restart ?? false };
-        break;
-      default:
-        if (need('idc', `the IDC it hits (one of ${idcNames.join(', ')})`)) checkIdc([...where, 'idc'], f.idc);
-        spec = { kind: f.fault, idc: f.idc };
-    }
-    return { atMs: ms(f.at), spec, ...(f.duration !== undefined ? { durationMs: ms(f.duration) } : {}) };
-  });
-  if (timeline.length === 0) {
-    // The default drill: the primary's IDC loses power once the workload is steady.
-    const primaryIdc = mysql?.nodes.find((n) => n.role === 'primary')?.idc ?? redis?.nodes.find((n) => n.role === 'master')?.idc ?? idcNames[0];
-    timeline.push({ atMs: steadyMs, spec: { kind: 'power', idc: primaryIdc } });
-  }
-  return {
-    steadyMs,
-    timeline: timeline.sort((a: Raw, b: Raw) => a.atMs - b.atMs),
-    recoveryMs: ms(raw.recovery ?? '20s'),
-    settleMs: ms(raw.settle ?? '5s'),
-    rtoWindowMs: ms(raw.rtoWindow ?? '1s'),
-  };
-}
-
-/** A link joins two known, different IDCs. */
-function pairChecker(checkIdc: (s: (string | number)[], idc: string) => void, report: Report): (where: (string | number)[], pair: string[]) => void {
-  return (where, pair) => {
-    pair.forEach((idc, j) => checkIdc([...where, j], idc));
-    if (pair[0] === pair[1]) report(where, `a link joins two different IDCs; both ends here are "${pair[0]}"`);
-  };
-}
-
-function buildNetwork(raw: Raw, checkPair: (where: (string | number)[], pair: string[]) => void): Scenario['network'] {
-  const links = (raw.links ?? []).map((l: Raw, i: number) => {
-    checkPair(['network', 'links', i, 'between'], l.between);
-    return { a: l.between[0], b: l.between[1], shape: { ...NO_SHAPE, ...partialShape(l) } };
-  });
-  return { sameCityLatencyMs: ms(raw.sameCityLatency ?? '1ms'), crossCityLatencyMs: ms(raw.crossCityLatency ?? '30ms'), links };
-}
-
-/** latency/jitter/loss/rate as given (schema-checked), in hadrill's units. */
-function partialShape(raw: Raw): Partial<LinkShape> {
-  return {
-    ...(raw.latency !== undefined ? { latencyMs: ms(raw.latency) } : {}),
-    ...(raw.jitter !== undefined ? { jitterMs: ms(raw.jitter) } : {}),
-    ...(raw.loss !== undefined ? { lossPct: parsePercent(raw.loss) ?? 0 } : {}),
-    ...(raw.rate !== undefined ? { rateKbit: parseRateKbit(raw.rate) } : {}),
-  };
+  for (const name of ['mysql', 'redis'] as const) if (raw[name]) add(name, raw[name], ['slo', name]);
+  for (const [name, bounds] of Object.entries((raw.groups ?? {}) as Record<string, Raw>)) add(name, bounds, ['slo', 'groups', name]);
+  return { ...sloBounds(raw), groups: perGroup };
 }
 
 function sloBounds(raw: Raw): SloBounds {
@@ -255,34 +108,3 @@ function sloBounds(raw: Raw): SloBounds {
     ...(raw.splitBrain !== undefined ? { splitBrainMs: ms(raw.splitBrain) } : {}),
   };
 }
-
-/** Names for entries without one (`sentinel-idc-a`, `app-idc-a-2`), held to the same rule as given names. */
-function uniqueNames(items: Raw[], prefix: string, where: (string | number)[], report: Report): { name: string; idc: string }[] {
-  const used = new Map<string, number>();
-  return items.map((item: Raw, i: number) => {
-    if (item.name) return { name: item.name, idc: item.idc };
-    const base = `${prefix}-${item.idc}`;
-    const count = (used.get(base) ?? 0) + 1;
-    used.set(base, count);
-    const name = count === 1 ? base : `${base}-${count}`;
-    const problem = nameProblem(name);
-    if (problem) report([...where, i], `the name made for it from its IDC, ${problem}; give it a shorter "name" of its own`);
-    return { name, idc: item.idc };
-  });
-}
-
-function reportDuplicates(names: string[], onDuplicate: (index: number, name: string) => void): void {
-  const seen = new Set<string>();
-  names.forEach((name, i) => {
-    if (seen.has(name)) onDuplicate(i, name);
-    seen.add(name);
-  });
-}
-
-/** Durations were checked by the schema, so this cannot fail. */
-function ms(value: unknown): number {
-  const parsed = parseDuration(value);
-  if (parsed === null) throw new Error(`unvalidated duration ${String(value)}`);
-  return parsed;
-}
-

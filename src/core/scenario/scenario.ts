@@ -1,4 +1,9 @@
 // The typed scenario: what a validated YAML file becomes. Durations are in ms.
+//
+// A scenario is a set of datastore groups placed in IDCs, each with its
+// replication and its failover machinery; a workload whose clients reach each
+// group by an explicit route; and a drill. Every HA tier is a composition of
+// these (see scenarios/*.yaml, whose comments say how).
 import type { FaultSpec } from '../faults.js';
 import type { Link } from '../links.js';
 import type { SloSpec } from '../check/slo.js';
@@ -8,60 +13,135 @@ export interface Idc {
   city: string;
 }
 
-export type MysqlReplication = 'async' | 'semi-sync';
+/** What a group's nodes run: MariaDB/MySQL replication, a MariaDB Galera cluster, Redis. */
+export type GroupKind = 'mysql' | 'galera' | 'redis';
 
-export interface MysqlNode {
+/**
+ * async / semi-sync: one primary, replicas follow it. bidirectional: every
+ * primary takes writes and replicates to and from every other (multi-active).
+ */
+export type MysqlReplication = 'async' | 'semi-sync' | 'bidirectional';
+
+/**
+ * primary / master: takes writes. replica: follows one. standby: holds no data
+ * until a backup is restored onto it (cold backup). member: a Galera node.
+ */
+export type NodeRole = 'primary' | 'replica' | 'master' | 'standby' | 'member';
+
+export interface GroupNode {
   name: string;
   idc: string;
-  role: 'primary' | 'replica';
+  role: NodeRole;
 }
 
-export interface MysqlManager {
-  idc: string;
+/** Checks on a writer's health: how often, after how many failures it is dead, how long a probe may take. */
+export interface Probe {
   checkIntervalMs: number;
   failureThreshold: number;
   connectTimeoutMs: number;
 }
 
-export interface MysqlService {
+/**
+ * How a group survives the loss of its writer.
+ * manager: hadrill's reference failover manager promotes a replica
+ *   (`prefer`: the most advanced one, or one in the lost primary's city first).
+ * sentinel: Redis Sentinels elect and promote a replica.
+ * quorum: Galera's own membership; the side with a majority goes on.
+ * restore: the newest complete cold backup is restored onto a standby node.
+ * none: nothing; a lost writer stays lost (multi-active groups need none).
+ */
+export type Failover =
+  | ({ kind: 'manager'; name: string; idc: string; prefer: 'most-advanced' | 'same-city' } & Probe)
+  | { kind: 'sentinel'; sentinels: { name: string; idc: string }[]; quorum: number; downAfterMs: number; failoverTimeoutMs: number }
+  | { kind: 'quorum' }
+  | ({ kind: 'restore'; name: string; idc: string } & Probe)
+  | { kind: 'none' };
+
+/** Cold backup: the writer is stopped every `everyMs`, its data files copied to storage in another IDC, and started again. */
+export interface Backup {
+  everyMs: number;
+  storage: { name: string; idc: string };
+}
+
+interface GroupBase {
+  name: string;
   image: string;
+  nodes: GroupNode[];
+  failover: Failover;
+  backup: Backup | null;
+}
+
+export interface MysqlGroup extends GroupBase {
+  kind: 'mysql';
   flavor: 'mariadb' | 'mysql';
   replication: MysqlReplication;
   semiSyncTimeoutMs: number;
-  nodes: MysqlNode[];
-  manager: MysqlManager;
 }
 
-export interface RedisNode {
-  name: string;
-  idc: string;
-  role: 'master' | 'replica';
+export interface GaleraGroup extends GroupBase {
+  kind: 'galera';
+  flavor: 'mariadb';
 }
 
-export interface RedisService {
-  image: string;
-  nodes: RedisNode[];
-  sentinels: { name: string; idc: string }[];
-  quorum: number;
-  downAfterMs: number;
-  failoverTimeoutMs: number;
+export interface RedisGroup extends GroupBase {
+  kind: 'redis';
 }
+
+export type Group = MysqlGroup | GaleraGroup | RedisGroup;
+
+/**
+ * How a client's writes reach a group. writer: to the node the failover
+ * machinery announces (a manager's announcement, the Sentinels' master), as
+ * an application behind a service name. local: to the group's node in the
+ * client's own IDC (multi-active). dal: through the data access layer in the
+ * client's IDC, which routes by shard.
+ */
+export type WriteRoute = 'writer' | 'local' | 'dal';
+/** local: the group's node in the client's IDC. writer: wherever writes go. none: no reads. */
+export type ReadRoute = 'local' | 'writer' | 'none';
 
 export interface WorkloadClient {
   name: string;
   idc: string;
 }
 
+/** What the clients do with one group. */
+export interface GroupWorkload {
+  group: string;
+  writesPerSecond: number;
+  readsPerSecond: number;
+  writes: WriteRoute;
+  reads: ReadRoute;
+  /** The IDCs whose clients use this group. */
+  from: string[];
+}
+
 export interface Workload {
   clients: WorkloadClient[];
-  mysqlWritesPerSecond: number;
-  redisWritesPerSecond: number;
-  /** Reads per second each client sends to the service's node in its own IDC (0: none). */
-  mysqlReadsPerSecond: number;
-  redisReadsPerSecond: number;
+  groups: GroupWorkload[];
   /** Shared keys: every write also sets one of this many keys, so writes from different IDCs can conflict (0: none). */
   keys: number;
+  /** User ids a write is made for; the data access layer shards by them. */
+  users: number;
   opTimeoutMs: number;
+}
+
+/**
+ * The data access layer: a router in every zone that sends each operation
+ * to its shard's home (a user's shard is `user mod shards`) and global data
+ * to the global group's writer; a controller moves homes under write
+ * protection when a zone is lost.
+ */
+export interface Dal {
+  zones: { name: string; idc: string }[];
+  shards: number;
+  /** Zone name -> the shards homed there. */
+  homes: Record<string, number[]>;
+  controller: { name: string; idc: string };
+  /** The multi-active group whose primaries hold the sharded data, one per zone. */
+  shardedGroup: string;
+  /** The group holding global data, written only in its writer's zone; null when there is none. */
+  globalGroup: string | null;
 }
 
 export interface TimelineFault {
@@ -86,13 +166,12 @@ export interface DrillPlan {
   rtoWindowMs: number;
 }
 
-/** Upper bounds on a service's measurements: the same type the SLO evaluator takes. */
+/** Upper bounds on a group's measurements: the same type the SLO evaluator takes. */
 export type SloBounds = SloSpec;
 
-/** Bounds for every service, and per service over those. */
+/** Bounds for every group, and per group (by name) over those. */
 export interface Slo extends SloBounds {
-  mysql?: SloBounds;
-  redis?: SloBounds;
+  groups: Record<string, SloBounds>;
 }
 
 export interface Scenario {
@@ -103,8 +182,8 @@ export interface Scenario {
   file: string | null;
   idcs: Idc[];
   network: NetworkSettings;
-  mysql: MysqlService | null;
-  redis: RedisService | null;
+  groups: Group[];
+  dal: Dal | null;
   workload: Workload;
   drill: DrillPlan;
   slo: Slo;
@@ -112,3 +191,29 @@ export interface Scenario {
 
 /** The image name that means "hadrill's own image, built by `hadrill images build`". */
 export const OWN_IMAGE = 'hadrill';
+
+/**
+ * Whose final state the group's writes are judged against. writer: the one
+ * node the failover machinery names. converged: every writable node, which
+ * should all hold the same data once replication caught up.
+ */
+export type Authority = 'writer' | 'converged';
+
+export function authorityOf(group: Group): Authority {
+  return group.kind === 'galera' || (group.kind === 'mysql' && group.replication === 'bidirectional') ? 'converged' : 'writer';
+}
+
+/** One writer at a time by design: two nodes taking writes at once is a split brain. */
+export function isSingleWriter(group: Group): boolean {
+  return authorityOf(group) === 'writer';
+}
+
+/** The node a group starts with as its writer (null for multi-writer groups). */
+export function initialWriter(group: Group): GroupNode | null {
+  if (!isSingleWriter(group)) return null;
+  return group.nodes.find((n) => n.role === 'primary' || n.role === 'master') ?? null;
+}
+
+export function groupNamed(scenario: Pick<Scenario, 'groups'>, name: string): Group | undefined {
+  return scenario.groups.find((g) => g.name === name);
+}

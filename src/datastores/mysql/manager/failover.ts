@@ -1,6 +1,7 @@
 // The reference failover: detect a dead primary, fence it where reachable,
-// promote the most advanced replica by GTID once it has applied all it
-// received, repoint the others, and publish the new primary.
+// promote a replica (the most advanced by GTID, or one in the lost primary's
+// city when it is as advanced) once it has applied all it received, repoint
+// the others, and publish the new primary.
 import {
   detachSql,
   executedGtidSql,
@@ -10,9 +11,10 @@ import {
   setReadOnlySql,
   statusFields,
   waitForGtidSql,
-} from '../core/mysql/replication-sql.js';
-import { gtidProgress } from '../core/mysql/gtid.js';
-import type { ManagerConfig, ManagerEvent, ManagerMemory, PrimaryAnnouncement } from '../core/plan/runtime-configs.js';
+} from '../../../core/mysql/replication-sql.js';
+import { chooseCandidate } from '../../../core/mysql/candidate.js';
+import { gtidProgress } from '../../../core/mysql/gtid.js';
+import type { ManagerConfig, ManagerEvent, ManagerMemory, PrimaryAnnouncement } from '../../../core/plan/runtime-configs.js';
 import { NodeAdmin, type ManagedNode } from './node-admin.js';
 
 /** How often replication lag is sampled. */
@@ -138,7 +140,7 @@ export class FailoverManager {
     if (this.failures === this.config.failureThreshold) this.emit({ t: 'failure-detected', at: Date.now(), primary: old.name });
     // Fence before promoting (in parallel with choosing): if the old primary is only cut off from us, those who
     // can still reach it stop writing to it before a second primary exists.
-    const [candidate] = await Promise.all([this.mostAdvancedReplica(old), this.fence(old)]);
+    const [candidate] = await Promise.all([this.chooseReplica(old), this.fence(old)]);
     if (!candidate) {
       this.emit({ t: 'failover-failed', at: Date.now(), error: 'no replica is reachable' });
       return;
@@ -164,7 +166,7 @@ export class FailoverManager {
       this.epoch += 1;
       this.failures = 0;
       this.memorize();
-      this.emit({ t: 'promoted', at: Date.now(), node: chosen.name, epoch: this.epoch, gtid: row?.gtid ?? '' });
+      this.emit({ t: 'promoted', at: Date.now(), node: chosen.name, epoch: this.epoch, gtid: row?.gtid ?? '', reason: candidate.reason });
     } catch (error) {
       this.emit({ t: 'failover-failed', at: Date.now(), error: `opening ${chosen.name} for writes: ${(error as Error).message}` });
     }
@@ -202,7 +204,8 @@ export class FailoverManager {
     }
   }
 
-  private async mostAdvancedReplica(old: ManagedNode): Promise<{ node: ManagedNode; received: string; progress: number } | null> {
+  /** The replica to promote, by the manager's preference, with the reason and what it has received. */
+  private async chooseReplica(old: ManagedNode): Promise<{ node: ManagedNode; received: string; reason: string } | null> {
     const fields = statusFields(this.config.flavor);
     const candidates = this.config.nodes.filter((n) => n.name !== old.name && !this.fenced.has(n.name));
     const probed = await Promise.all(
@@ -219,8 +222,13 @@ export class FailoverManager {
       }),
     );
     const reachable = probed.filter((p): p is NonNullable<typeof p> => p !== null);
-    reachable.sort((a, b) => b.progress - a.progress);
-    return reachable[0] ?? null;
+    const choice = chooseCandidate(
+      reachable.map((p) => ({ name: p.node.name, city: p.node.city, progress: p.progress })),
+      old.city,
+      this.config.prefer,
+    );
+    const chosen = reachable.find((p) => p.node.name === choice?.name);
+    return chosen && choice ? { node: chosen.node, received: chosen.received, reason: choice.reason } : null;
   }
 
   private async fence(node: ManagedNode): Promise<void> {

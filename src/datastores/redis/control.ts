@@ -2,8 +2,8 @@
 // roles, Sentinel's view, and the final state. Both ask for a password: the
 // run's Redis password for the nodes, the Sentinels' own for them.
 import { Redis } from 'ioredis';
-import { PORTS, REDIS_MASTER_NAME, type Secrets } from '../core/plan/topology-plan.js';
-import { SHARED_KEY_PREFIX, WRITE_KEY_PREFIX } from '../core/redis-keys.js';
+import { PORTS, REDIS_MASTER_NAME, type Secrets } from '../../core/plan/topology-plan.js';
+import { SHARED_KEY_PREFIX, WRITE_KEY_PREFIX } from '../../core/redis-keys.js';
 
 
 export async function withRedis<T>(host: string, port: number, password: string, fn: (r: Redis) => Promise<T>, timeoutMs = 2000): Promise<T> {

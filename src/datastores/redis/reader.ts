@@ -1,10 +1,10 @@
 // Reads from the Redis node in the client's own IDC, whatever its role: the
 // id of this client's latest write that the node holds.
 import { Redis } from 'ioredis';
-import { PORTS } from '../core/plan/topology-plan.js';
-import { LAST_WRITE_KEY_PREFIX } from '../core/redis-keys.js';
-import type { OpAttempt } from './op-loop.js';
-import { whenReady } from './redis-ready.js';
+import type { OpAttempt } from '../../agent/op-loop.js';
+import { PORTS } from '../../core/plan/topology-plan.js';
+import { LAST_WRITE_KEY_PREFIX } from '../../core/redis-keys.js';
+import { whenReady } from './ready.js';
 
 export class RedisReader {
   private readonly redis: Redis;

@@ -1,7 +1,7 @@
 // Short-lived administrative connections to MySQL nodes, with timeouts that
 // fit failure detection (a dead node must not stall the manager).
 import mysql from 'mysql2/promise';
-import type { ManagerConfig } from '../core/plan/runtime-configs.js';
+import type { ManagerConfig } from '../../../core/plan/runtime-configs.js';
 
 export type ManagedNode = ManagerConfig['nodes'][number];
 

@@ -1,48 +1,38 @@
-// Writes to whichever MySQL node the failover manager currently announces as
-// primary, the way an application behind a service-discovery name would.
+// Writes one MySQL-protocol group (MariaDB/MySQL replication, Galera): to the
+// writer the failover machinery announces, the way an application behind a
+// service-discovery name would, or to one fixed node (the client's local one
+// in a multi-active group).
 import mysql from 'mysql2/promise';
-import type { AgentConfig, PrimaryAnnouncement } from '../core/plan/runtime-configs.js';
-import { mysqlOutcome } from './outcome-rules.js';
-import type { OpAttempt, OpRequest } from './op-loop.js';
-
-type MysqlConfig = NonNullable<AgentConfig['mysql']>;
+import { AnnouncementFollower } from '../../agent/announcement.js';
+import { mysqlOutcome } from '../../agent/outcome-rules.js';
+import type { OpAttempt, OpRequest } from '../../agent/op-loop.js';
+import type { AgentGroupConfig } from '../../core/plan/runtime-configs.js';
 
 export class MysqlWriter {
-  private target: { host: string; epoch: number };
+  private readonly follower: AnnouncementFollower | null;
+  private readonly fixedHost: string;
   private connection: mysql.Connection | null = null;
   private connectionHost: string | null = null;
-  private poller: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly config: MysqlConfig,
+    private readonly config: AgentGroupConfig,
     private readonly client: string,
     private readonly idc: string,
     private readonly opTimeoutMs: number,
   ) {
-    this.target = { host: config.initialPrimary, epoch: 0 };
+    const w = config.write;
+    if (w.via === 'sentinel' || w.via === 'dal') throw new Error(`group ${config.group}: MySQL writes cannot go ${w.via === 'dal' ? 'through the data access layer yet' : 'through Sentinels'}`);
+    this.fixedHost = w.via === 'node' ? w.host : w.initialHost;
+    this.follower = w.via === 'announcement' ? new AnnouncementFollower(w.url, w.token, w.initialHost, () => this.drop()) : null;
   }
 
   start(): void {
-    void this.refresh();
-    this.poller = setInterval(() => void this.refresh(), 500);
+    this.follower?.start();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.poller);
+    this.follower?.stop();
     this.drop();
-  }
-
-  /** Follows the manager's announcement; keeps the last known primary when the manager cannot be reached. */
-  private async refresh(): Promise<void> {
-    try {
-      const response = await fetch(this.config.managerUrl, { headers: { authorization: `Bearer ${this.config.managerToken}` }, signal: AbortSignal.timeout(800) });
-      if (!response.ok) return;
-      const announced = (await response.json()) as PrimaryAnnouncement;
-      if (announced.epoch >= this.target.epoch && announced.host !== this.target.host) this.drop();
-      if (announced.epoch >= this.target.epoch) this.target = { host: announced.host, epoch: announced.epoch };
-    } catch {
-      // The manager may be in a dead IDC; clients keep using what they know.
-    }
   }
 
   private drop(): void {
@@ -52,7 +42,7 @@ export class MysqlWriter {
   }
 
   write = async ({ id, key }: OpRequest): Promise<OpAttempt> => {
-    const host = this.target.host;
+    const host = this.follower?.host ?? this.fixedHost;
     let sent = false;
     // Once the deadline has passed the outcome is recorded; the late attempt must not send anything after that.
     let abandoned = false;

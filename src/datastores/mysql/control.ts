@@ -2,7 +2,7 @@
 // up replication at `up`, read status, stop replication as a fault, and read
 // the final state.
 import mysql from 'mysql2/promise';
-import { APP_USER, DATABASE, REPL_USER, PORTS, type Secrets } from '../core/plan/topology-plan.js';
+import { APP_USER, DATABASE, REPL_USER, PORTS, type Secrets } from '../../core/plan/topology-plan.js';
 import {
   replicaStatusSql,
   replicateFromStatements,
@@ -11,7 +11,7 @@ import {
   stopReplicationSql,
   executedGtidSql,
   type Flavor,
-} from '../core/mysql/replication-sql.js';
+} from '../../core/mysql/replication-sql.js';
 
 export interface ReplicaStatus {
   source: string;

@@ -1,18 +1,16 @@
-// Reads from the MySQL node in the client's own IDC, whatever its role: the
+// Reads from one node of a MySQL-protocol group (the client's local one), whatever its role: the
 // id of this client's latest write that the node holds, which the checker
 // turns into a stale-read age.
 import mysql from 'mysql2/promise';
-import type { AgentConfig } from '../core/plan/runtime-configs.js';
-import { withDeadline } from './deadline.js';
-import type { OpAttempt } from './op-loop.js';
-
-type MysqlConfig = NonNullable<AgentConfig['mysql']>;
+import { withDeadline } from '../../agent/deadline.js';
+import type { OpAttempt } from '../../agent/op-loop.js';
+import type { AgentGroupConfig } from '../../core/plan/runtime-configs.js';
 
 export class MysqlReader {
   private connection: mysql.Connection | null = null;
 
   constructor(
-    private readonly config: MysqlConfig,
+    private readonly config: AgentGroupConfig,
     private readonly host: string,
     private readonly client: string,
     private readonly opTimeoutMs: number,

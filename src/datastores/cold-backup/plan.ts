@@ -1,0 +1,103 @@
+// Cold backup, as the seed defines it: on a schedule the writer is stopped,
+// its data files are copied to backup storage in another IDC, and it is
+// started again; on the writer's loss the newest complete backup is restored
+// onto a standby node. The containers: a supervisor wraps the writer's
+// server, a storage server keeps the uploads, the standby waits for a
+// restore, and a restore manager detects the loss and drives the restore.
+import { programConfig } from '../../core/plan/container-files.js';
+import type { PlanContext } from '../../core/plan/group-planner.js';
+import type { BackupSupervisorConfig, RestoreManagerConfig, ServerAccess, StandbyConfig, StorageConfig } from '../../core/plan/runtime-configs.js';
+import { PORTS, type ContainerPlan } from '../../core/plan/topology-plan.js';
+import { OWN_IMAGE, type Group } from '../../core/scenario/scenario.js';
+
+export interface ColdBackupServer {
+  /** How to reach a node's server as an administrator. */
+  access(node: ContainerPlan): ServerAccess;
+  /** The node's server command line, which the supervisor or the standby runs as a child. */
+  serverCommand(node: ContainerPlan): string[];
+  dataDir: string;
+}
+
+const PROGRAMS = '/opt/hadrill/dist/src/datastores/cold-backup';
+
+/**
+ * Turns the group's writer into a supervised, backed-up server and its
+ * standby nodes into restore targets, and adds the storage and (with failover
+ * kind restore) the restore manager. Returns the URL clients follow for the
+ * writer: the restore manager's announcement, or null without one.
+ */
+export function planColdBackup(group: Group, ctx: PlanContext, nodes: readonly ContainerPlan[], server: ColdBackupServer): string | null {
+  const backup = group.backup;
+  if (backup === null) return null;
+  const token = ctx.inputs.secrets.managerToken;
+  const role = (c: ContainerPlan): string | undefined => group.nodes.find((n) => n.name === c.node)?.role;
+  const storageConfig: StorageConfig = { listenPort: PORTS.storage, dir: '/var/lib/hadrill/backups', token, eventsFile: '/var/lib/hadrill/machinery/events.jsonl' };
+  const storage = ctx.add('storage', backup.storage.name, backup.storage.idc, OWN_IMAGE, ['node', `${PROGRAMS}/storage.js`], {
+    binds: ctx.mounts(backup.storage.name, '/var/lib/hadrill/machinery'),
+    ...programConfig('storage.json', storageConfig),
+  });
+  const storageUrl = `http://${storage.ip}:${PORTS.storage}`;
+
+  const writer = nodes.find((c) => role(c) === 'primary' || role(c) === 'master');
+  const standbys = nodes.filter((c) => role(c) === 'standby');
+  const f = group.failover;
+  const standby = standbys[0];
+  let announcementUrl: string | null = null;
+  if (f.kind === 'restore' && writer && standby) {
+    const config: RestoreManagerConfig = {
+      group: group.name,
+      primary: { name: writer.node, ...server.access(writer) },
+      standby: { name: standby.node, controlUrl: `http://${standby.ip}:${PORTS.control}`, ...server.access(standby) },
+      storageUrl,
+      token,
+      checkIntervalMs: f.checkIntervalMs,
+      failureThreshold: f.failureThreshold,
+      connectTimeoutMs: f.connectTimeoutMs,
+      listenPort: PORTS.manager,
+      eventsFile: '/var/lib/hadrill/machinery/events.jsonl',
+      stateFile: '/var/lib/hadrill/machinery/memory.json',
+    };
+    const manager = ctx.add('restore', f.name, f.idc, OWN_IMAGE, ['node', `${PROGRAMS}/restore-manager.js`], {
+      binds: ctx.mounts(f.name, '/var/lib/hadrill/machinery'),
+      ...programConfig('restore-manager.json', config),
+    });
+    announcementUrl = `http://${manager.ip}:${PORTS.manager}/primary`;
+  }
+  if (writer) {
+    const config: BackupSupervisorConfig = {
+      group: group.name,
+      node: writer.node,
+      announcementUrl,
+      server: server.access(writer),
+      serverCommand: server.serverCommand(writer),
+      dataDir: server.dataDir,
+      everyMs: backup.everyMs,
+      storageUrl,
+      token,
+      eventsFile: '/var/lib/hadrill/machinery/events.jsonl',
+    };
+    supervise(writer, ['node', `${PROGRAMS}/supervisor.js`], ctx.mounts(writer.node, '/var/lib/hadrill/machinery'), programConfig('supervisor.json', config));
+  }
+  for (const node of standbys) {
+    const config: StandbyConfig = {
+      group: group.name,
+      server: server.access(node),
+      serverCommand: server.serverCommand(node),
+      dataDir: server.dataDir,
+      listenPort: PORTS.control,
+      token,
+      eventsFile: '/var/lib/hadrill/machinery/events.jsonl',
+    };
+    supervise(node, ['node', `${PROGRAMS}/standby.js`], ctx.mounts(node.node, '/var/lib/hadrill/machinery'), programConfig('standby.json', config));
+  }
+  return announcementUrl;
+}
+
+/** The node's own process becomes a child of hadrill's program, which needs hadrill's package and a place for its events. */
+function supervise(node: ContainerPlan, cmd: string[], binds: string[], program: ReturnType<typeof programConfig>): void {
+  if (!node.ownImage) throw new Error(`cold backup of ${node.node} needs hadrill's own image`);
+  node.cmd = cmd;
+  node.binds = [...node.binds, ...binds];
+  node.env = { ...node.env, ...program.env };
+  node.files = [...node.files, ...program.files];
+}

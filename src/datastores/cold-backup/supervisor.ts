@@ -1,0 +1,72 @@
+// The cold-backup supervisor, in the writer's container: it runs the server,
+// and every `everyMs` stops it cleanly, ships the whole data directory to
+// storage in another IDC (across the WAN, so the link's shape shows in the
+// downtime), and starts it again. While the restore manager announces
+// another writer (after a restore), this node stays closed and backs up
+// nothing: its data is no longer the group's.
+import { readConfigFile } from '../../config-file.js';
+import type { BackupEvent, BackupSupervisorConfig, PrimaryAnnouncement } from '../../core/plan/runtime-configs.js';
+import { eventLog, sleep } from '../program-support.js';
+import { ManagedServer } from './server.js';
+import { uploadDir } from './transfer.js';
+
+const config = readConfigFile<BackupSupervisorConfig>('HADRILL_CONFIG_FILE', 'hadrill backup supervisor');
+const emit = eventLog<BackupEvent>(config.eventsFile);
+const READY_MS = 120_000;
+const STOP_MS = 60_000;
+
+const server = new ManagedServer(config.server, config.serverCommand, config.dataDir);
+const died = (code: number | null): void => {
+  console.error(`hadrill backup supervisor: the ${config.server.kind} server exited (${code}); so does its container`);
+  process.exit(code ?? 1);
+};
+let closed = false;
+
+/** Asks the restore manager who the writer is; once it names another, this node is closed for good. */
+async function stillWriter(): Promise<boolean> {
+  if (closed || config.announcementUrl === null) return !closed;
+  try {
+    const response = await fetch(config.announcementUrl, { headers: { authorization: `Bearer ${config.token}` }, signal: AbortSignal.timeout(1500) });
+    if (response.ok && ((await response.json()) as PrimaryAnnouncement).name !== config.node) {
+      closed = true;
+      console.log(`hadrill backup supervisor: the restore manager announces another writer; ${config.node} stays closed and takes no more backups`);
+    }
+  } catch {
+    // Unreachable: no word that another node took over.
+  }
+  return !closed;
+}
+
+async function startServing(): Promise<void> {
+  server.start(died);
+  await server.waitReady(READY_MS);
+  if (await stillWriter()) await server.open();
+}
+
+async function backupOnce(): Promise<void> {
+  const at = Date.now();
+  const name = `backup-${at}`;
+  await server.shutdown(STOP_MS);
+  const stoppedAt = Date.now();
+  let uploadedAt: number | null = null;
+  let bytes = 0;
+  let error: string | undefined;
+  try {
+    bytes = await uploadDir(config.dataDir, `${config.storageUrl}/backups/${name}`, config.token);
+    uploadedAt = Date.now();
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  await startServing();
+  emit({ t: 'backup', at, name, stoppedAt, uploadedAt, restartedAt: Date.now(), bytes, ...(error === undefined ? {} : { error }) });
+}
+
+process.on('SIGTERM', () => {
+  server.kill();
+  process.exit(0);
+});
+await startServing();
+for (;;) {
+  await sleep(config.everyMs);
+  if (await stillWriter()) await backupOnce();
+}

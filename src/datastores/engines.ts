@@ -1,0 +1,33 @@
+// Every datastore kind's engine side, and the group context the engine hands
+// them: the group's own containers, split into nodes and machinery.
+import type { GroupKind, Group } from '../core/scenario/scenario.js';
+import type { ContainerPlan, TopologyPlan, Secrets } from '../core/plan/topology-plan.js';
+import type { EventSink } from '../core/engine-events.js';
+import type { GroupContext, GroupEngine } from './group-engine.js';
+import { galeraEngine } from './galera/engine.js';
+import { mysqlEngine } from './mysql/engine.js';
+import { redisEngine } from './redis/engine.js';
+
+export const ENGINES: Record<GroupKind, GroupEngine> = { mysql: mysqlEngine, galera: galeraEngine, redis: redisEngine };
+
+const NODE_KINDS: ReadonlySet<ContainerPlan['kind']> = new Set(['mysql', 'galera', 'redis']);
+
+export function groupContext(group: Group, plan: TopologyPlan, secrets: Secrets, runDir: string, emit: EventSink, signal?: AbortSignal): GroupContext {
+  const own = plan.containers.filter((c) => c.group === group.name);
+  return {
+    group,
+    nodes: own.filter((c) => NODE_KINDS.has(c.kind)),
+    machinery: own.filter((c) => !NODE_KINDS.has(c.kind)),
+    secrets,
+    runDir,
+    emit,
+    ...(signal ? { signal } : {}),
+  };
+}
+
+/** What keeps the scenario from being drilled yet, or null. */
+export function missingMachinery(groups: readonly Group[], hasDal: boolean): string | null {
+  const missing = groups.map((g) => ENGINES[g.kind].missing(g)).filter((m): m is string => m !== null);
+  if (hasDal) missing.push('the data access layer (dal) is planned but its routers and controller are not built yet');
+  return missing.length === 0 ? null : missing.join('; ');
+}

@@ -1,0 +1,36 @@
+// Shared by the kinds' final reads: which read nodes are in service, and the
+// announcement a manager or restore manager gives of the current writer.
+import type { NodeState, ServiceFinalState } from '../core/history.js';
+import type { PrimaryAnnouncement } from '../core/plan/runtime-configs.js';
+import { PORTS, type ContainerPlan } from '../core/plan/topology-plan.js';
+
+/** In service: the authoritative node and the nodes that replicate from it; every other readable node is out of service. */
+export function serviceState<N extends NodeState>(
+  service: string,
+  read: N[],
+  authority: N | undefined,
+  followsAuthority: (n: N) => boolean,
+  unreadable: ServiceFinalState['unreadable'],
+): ServiceFinalState {
+  const inService = (n: N): boolean => n === authority || followsAuthority(n);
+  const strip = ({ node, idc, role, ids, registers }: NodeState): NodeState => ({ node, idc, role, ids, ...(registers ? { registers } : {}) });
+  return {
+    service,
+    authority: 'writer',
+    authoritativeNode: authority?.node ?? null,
+    nodes: read.filter(inService).map(strip),
+    outOfService: read.filter((n) => !inService(n)).map(strip),
+    unreadable,
+  };
+}
+
+/** The writer a manager (or a cold backup's restore manager) announces, or null when it cannot be asked. */
+export async function announcement(machinery: ContainerPlan | undefined, token: string): Promise<PrimaryAnnouncement | null> {
+  if (!machinery) return null;
+  try {
+    const response = await fetch(`http://${machinery.ip}:${PORTS.manager}/primary`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(1500) });
+    return response.ok ? ((await response.json()) as PrimaryAnnouncement) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,79 @@
+// MariaDB/MySQL command lines and environments, for hadrill's image and for
+// official images (mariadb, mysql).
+import { SECRETS_DIR } from '../../core/plan/container-files.js';
+import type { MysqlGroup } from '../../core/scenario/scenario.js';
+
+export const DB_ROOT_PASSWORD_FILE = `${SECRETS_DIR}/db-root-password`;
+export const MYSQL_DATA_DIR = '/var/lib/mysql';
+
+/**
+ * Every MySQL node starts read-only: a former primary that comes back after a
+ * power loss must not take writes until someone decides it should (the
+ * manager makes only the primary writable). In bidirectional replication
+ * every primary writes under its own GTID domain and auto-increment offset,
+ * so their transactions never collide by number.
+ */
+export function mysqlCommand(group: MysqlGroup, serverId: number, ownImage: boolean): string[] {
+  const common = [
+    `--server-id=${serverId}`,
+    '--log-bin=mysql-bin',
+    '--binlog-format=ROW',
+    '--read-only=1',
+    '--skip-name-resolve',
+    '--bind-address=0.0.0.0',
+    // Replicas notice a dead primary within seconds instead of the default minute.
+    '--slave-net-timeout=4',
+    '--max-connections=300',
+  ];
+  const semi = group.replication === 'semi-sync';
+  if (group.flavor === 'mysql') {
+    return [
+      ...common,
+      '--gtid-mode=ON',
+      '--enforce-gtid-consistency=ON',
+      '--log-replica-updates=ON',
+      ...(semi
+        ? [
+            '--plugin-load-add=semisync_source.so',
+            '--plugin-load-add=semisync_replica.so',
+            '--rpl-semi-sync-source-enabled=OFF',
+            '--rpl-semi-sync-replica-enabled=ON',
+            `--rpl-semi-sync-source-timeout=${group.semiSyncTimeoutMs}`,
+            '--rpl-semi-sync-source-wait-point=AFTER_SYNC',
+          ]
+        : []),
+    ];
+  }
+  const writers = group.nodes.length;
+  const args = [
+    ...common,
+    '--log-slave-updates=1',
+    '--innodb-buffer-pool-size=64M',
+    '--performance-schema=OFF',
+    // A cold backup ships the whole data directory: a small redo log keeps every backup (and restore) small.
+    ...(group.backup !== null ? ['--innodb-log-file-size=8M'] : []),
+    ...(group.replication === 'bidirectional'
+      ? // Strict mode stops a replica on another primary's lower sequence number; domains keep each primary's apart.
+        ['--gtid-strict-mode=0', `--gtid-domain-id=${serverId}`, `--auto-increment-increment=${writers}`, `--auto-increment-offset=${serverId}`]
+      : ['--gtid-strict-mode=1']),
+    ...(semi
+      ? [
+          // The primary turns semi-sync on once a replica is connected (`up`, or the manager after a failover):
+          // enabled from the start, its own set-up statements would wait for an acknowledgement nobody can send.
+          '--rpl-semi-sync-master-enabled=OFF',
+          '--rpl-semi-sync-slave-enabled=ON',
+          `--rpl-semi-sync-master-timeout=${group.semiSyncTimeoutMs}`,
+          '--rpl-semi-sync-master-wait-point=AFTER_SYNC',
+        ]
+      : []),
+  ];
+  return ownImage ? ['hadrill-mariadb', ...args] : args;
+}
+
+export function mysqlEnv(flavor: 'mariadb' | 'mysql', ownImage: boolean): Record<string, string> {
+  // Official images read their root password from a *_FILE variable; hadrill's image from its own.
+  if (ownImage) return { HADRILL_DB_ROOT_PASSWORD_FILE: DB_ROOT_PASSWORD_FILE };
+  return flavor === 'mysql'
+    ? { MYSQL_ROOT_PASSWORD_FILE: DB_ROOT_PASSWORD_FILE, MYSQL_ROOT_HOST: '%' }
+    : { MARIADB_ROOT_PASSWORD_FILE: DB_ROOT_PASSWORD_FILE, MARIADB_ROOT_HOST: '%' };
+}
