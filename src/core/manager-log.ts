@@ -18,7 +18,8 @@ export function parseManagerEvents(text: string): ManagerEvent[] {
 /** Every detection and promotion at or after `sinceMs`, in time order. */
 export function managerMilestones(events: ManagerEvent[], sinceMs: number): FailoverMilestones {
   const at = (t: ManagerEvent['t']): number[] => events.filter((e) => e.t === t && e.at >= sinceMs).map((e) => e.at).sort((a, b) => a - b);
-  return { detectedMs: at('failure-detected'), promotedMs: at('promoted') };
+  const promotions = events.flatMap((e) => (e.t === 'promoted' && e.at >= sinceMs ? [{ atMs: e.at, node: e.node, reason: e.reason ?? null }] : [])).sort((a, b) => a.atMs - b.atMs);
+  return { detectedMs: at('failure-detected'), promotedMs: at('promoted'), promotions };
 }
 
 export interface LagSeries {

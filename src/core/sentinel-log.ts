@@ -33,12 +33,19 @@ export function parseSentinelLog(text: string): SentinelLogEvent[] {
  * Sentinel logs the same promotion, so instants closer than a second to the
  * one before are one event.
  */
-export function sentinelMilestones(events: SentinelLogEvent[], sinceMs: number): FailoverMilestones {
+export function sentinelMilestones(events: SentinelLogEvent[], sinceMs: number, nodeOfIp: (ip: string) => string | undefined = () => undefined): FailoverMilestones {
   const at = (name: string): number[] => {
     const times = events.filter((e) => e.event === name && e.at >= sinceMs).map((e) => e.at).sort((a, b) => a - b);
     return times.filter((t, i) => i === 0 || t - times[i - 1]! >= SAME_EVENT_MS);
   };
-  return { detectedMs: at('+odown'), promotedMs: at('+switch-master') };
+  const promotedMs = at('+switch-master');
+  // "+switch-master NAME OLD-IP OLD-PORT NEW-IP NEW-PORT": the new master is the fourth word.
+  const promotions = promotedMs.map((t) => {
+    const line = events.find((e) => e.event === '+switch-master' && e.at === t);
+    const ip = line?.detail.split(/\s+/)[3] ?? '';
+    return { atMs: t, node: nodeOfIp(ip) ?? ip, reason: 'elected by the Sentinels (the replica with the best priority and offset)' };
+  });
+  return { detectedMs: at('+odown'), promotedMs, promotions };
 }
 
 const SAME_EVENT_MS = 1000;

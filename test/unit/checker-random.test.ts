@@ -115,7 +115,7 @@ function generateCase(seed: number): Case {
       if (op.service !== service) continue;
       exp.attempted++;
       let s = idcStats.get(op.idc);
-      if (s === undefined) idcStats.set(op.idc, (s = { idc: op.idc, attempted: 0, acknowledged: 0, failed: 0, unknown: 0, lost: 0, lostWindowMs: null }));
+      if (s === undefined) idcStats.set(op.idc, (s = { idc: op.idc, attempted: 0, acknowledged: 0, failed: 0, unknown: 0, lost: 0, lostWindowMs: null, steadyWriteLatency: sortedStats([]) }));
       s.attempted++;
       if (op.outcome === 'ok') {
         exp.acknowledged++;
@@ -152,6 +152,9 @@ function generateCase(seed: number): Case {
     for (const s of idcStats.values()) {
       const acks = ops.filter((o) => o.service === service && o.idc === s.idc && exp.lostIds.includes(o.id)).map((o) => o.completeMs!);
       s.lostWindowMs = acks.length === 0 ? null : Math.max(...acks) - Math.min(...acks);
+      // Steady state: acknowledged writes invoked before the outage (all of them without one).
+      const steady = ops.filter((o) => o.service === service && o.idc === s.idc && o.outcome === 'ok' && o.completeMs !== null && (outageStart === null || o.invokeMs < outageStart));
+      s.steadyWriteLatency = sortedStats(steady.map((o) => o.completeMs! - o.invokeMs));
     }
     exp.byIdc = [...idcStats.values()].sort((a, b) => a.idc.localeCompare(b.idc));
     if (outageStart !== null && exp.lostIds.length > 0) exp.rpoBeforeOutageMs = Math.max(0, outageStart - exp.oldestLostAck);
@@ -272,6 +275,14 @@ function assertMatches(c: Case, results: ServiceResult[], via: string): void {
     assert.equal(p.before.ops + p.during.ops + p.after.ops, res.attempted, where);
     assert.equal(p.before.ok + p.during.ok + p.after.ok, res.acknowledged, where);
   }
+}
+
+/** Nearest-rank p50/p99/max, by sorting: the definition read literally. */
+function sortedStats(values: number[]): ServiceResult['byIdc'][number]['steadyWriteLatency'] {
+  if (values.length === 0) return { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
+  const v = [...values].sort((a, b) => a - b);
+  const at = (p: number): number => v[Math.max(0, Math.ceil(p * v.length) - 1)]!;
+  return { count: v.length, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: v[v.length - 1]! };
 }
 
 function caseSeed(i: number): number {

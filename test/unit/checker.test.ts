@@ -74,8 +74,9 @@ describe('checkService set semantics', () => {
 
   it('breaks the counts down by client IDC', () => {
     assert.deepEqual(r.byIdc, [
-      { idc: 'idc-a', attempted: 5, acknowledged: 2, failed: 1, unknown: 2, lost: 1, lostWindowMs: 0 },
-      { idc: 'idc-b', attempted: 2, acknowledged: 1, failed: 1, unknown: 0, lost: 1, lostWindowMs: 0 },
+      // No outage: every ok write is steady-state; idc-a's took 2 and 5 ms, idc-b's 3 ms.
+      { idc: 'idc-a', attempted: 5, acknowledged: 2, failed: 1, unknown: 2, lost: 1, lostWindowMs: 0, steadyWriteLatency: { count: 2, p50Ms: 2, p99Ms: 5, maxMs: 5 } },
+      { idc: 'idc-b', attempted: 2, acknowledged: 1, failed: 1, unknown: 0, lost: 1, lostWindowMs: 0, steadyWriteLatency: { count: 1, p50Ms: 3, p99Ms: 3, maxMs: 3 } },
     ]);
   });
 

@@ -62,19 +62,29 @@ describe('failover milestones', () => {
     const events = parseSentinelLog(log);
     assert.equal(events.length, 4);
     const t = Date.UTC(2026, 10, 26, 2, 33, 21, 0);
-    assert.deepEqual(sentinelMilestones(events, t), { detectedMs: [t + 500], promotedMs: [Date.UTC(2026, 10, 26, 2, 33, 23, 456)] });
-    assert.deepEqual(sentinelMilestones(events, t + 10_000), { detectedMs: [], promotedMs: [] });
+    const promotedAt = Date.UTC(2026, 10, 26, 2, 33, 23, 456);
+    const elected = 'elected by the Sentinels (the replica with the best priority and offset)';
+    const names = (ip: string): string | undefined => ({ '10.1.2.10': 'redis-b' })[ip];
+    assert.deepEqual(sentinelMilestones(events, t, names), { detectedMs: [t + 500], promotedMs: [promotedAt], promotions: [{ atMs: promotedAt, node: 'redis-b', reason: elected }] });
+    assert.deepEqual(sentinelMilestones(events, t).promotions, [{ atMs: promotedAt, node: '10.1.2.10', reason: elected }], 'an address no node owns is shown as it is');
+    assert.deepEqual(sentinelMilestones(events, t + 10_000), { detectedMs: [], promotedMs: [], promotions: [] });
   });
   test('from several Sentinels logging the same promotion, and a second failover later', () => {
     const line = (sec: number, ms: number, what: string): string => `1:X 26 Nov 2026 02:33:${String(sec).padStart(2, '0')}.${String(ms).padStart(3, '0')} # ${what} master hadrill 10.1.1.10 6379`;
     const events = parseSentinelLog([line(21, 500, '+odown'), line(21, 620, '+odown'), line(23, 456, '+switch-master'), line(23, 460, '+switch-master'), line(40, 0, '+odown'), line(42, 10, '+switch-master')].join('\n'));
     const at = (sec: number, ms: number): number => Date.UTC(2026, 10, 26, 2, 33, sec, ms);
-    assert.deepEqual(sentinelMilestones(events, at(0, 0)), { detectedMs: [at(21, 500), at(40, 0)], promotedMs: [at(23, 456), at(42, 10)] });
+    const m = sentinelMilestones(events, at(0, 0));
+    assert.deepEqual([m.detectedMs, m.promotedMs], [[at(21, 500), at(40, 0)], [at(23, 456), at(42, 10)]]);
+    assert.deepEqual(m.promotions?.map((p) => p.atMs), m.promotedMs, 'one promotion per failover, not one per Sentinel');
   });
   test('from the manager event log', () => {
-    const text = '{"t":"started","at":1,"primary":"a"}\n{"t":"failure-detected","at":50,"primary":"a"}\n{"t":"promoted","at":80,"node":"b","epoch":2,"gtid":""}\n{"t":"promo';
-    assert.deepEqual(managerMilestones(parseManagerEvents(text), 10), { detectedMs: [50], promotedMs: [80] });
-    assert.deepEqual(managerMilestones(parseManagerEvents(text), 60), { detectedMs: [], promotedMs: [80] });
+    const text =
+      '{"t":"started","at":1,"primary":"a"}\n{"t":"failure-detected","at":50,"primary":"a"}\n{"t":"promoted","at":80,"node":"b","epoch":2,"gtid":"","reason":"same city as a"}\n' +
+      '{"t":"promoted","at":5,"node":"old","epoch":1,"gtid":""}\n{"t":"promo';
+    const b = { atMs: 80, node: 'b', reason: 'same city as a' };
+    assert.deepEqual(managerMilestones(parseManagerEvents(text), 10), { detectedMs: [50], promotedMs: [80], promotions: [b] });
+    assert.deepEqual(managerMilestones(parseManagerEvents(text), 60), { detectedMs: [], promotedMs: [80], promotions: [b] });
+    assert.deepEqual(managerMilestones(parseManagerEvents(text), 0).promotions, [{ atMs: 5, node: 'old', reason: null }, b], 'in time order; a log without reasons has none');
   });
 });
 

@@ -405,7 +405,7 @@ describe('renderHtml replication lag', () => {
     assert.equal(dots.length, 2);
     assert.equal(dots[1], 1076);
     assert.match(svgById(html, 'timeline-mysql'), />20 s<\/text>/);
-    const redisOnly = renderHtml({ ...base, services: [{ ...base.services[0]!, name: 'redis' }], replicationLag: late });
+    const redisOnly = renderHtml({ ...base, services: [{ ...base.services[0]!, name: 'redis', kind: 'redis' }], replicationLag: late });
     assertBalanced(redisOnly);
     assert.match(redisOnly, /<section class="service" id="replication-lag-section"><h2>MySQL replication lag<\/h2>/);
     assert.equal(lagPoints(svgById(redisOnly, 'replication-lag'), 'transactions', 'db-b'), 2);

@@ -133,7 +133,10 @@ export interface ServiceResult {
   splitBrain: SplitBrainResult | null;
   /** Cold backups the group took, and what they cost; null for groups without backups. */
   backups: BackupSummary | null;
-  byIdc: { idc: string; attempted: number; acknowledged: number; failed: number; unknown: number; lost: number; lostWindowMs: number | null }[];
+  /** Per client IDC; steadyWriteLatency: acknowledged writes invoked before the first fault (what its clients pay in normal operation). */
+  byIdc: { idc: string; attempted: number; acknowledged: number; failed: number; unknown: number; lost: number; lostWindowMs: number | null; steadyWriteLatency: LatencyStats }[];
+  /** Every promotion the failover machinery reported after the first fault: when, which node, and why. */
+  promotions: { atMs: number; node: string; reason: string | null }[];
   phases: { before: PhaseStats; during: PhaseStats; after: PhaseStats };
   authoritativeNode: string | null;
   /** Write outcomes over time per client IDC, bucketed by invoke time; every service of a check shares bucketMs and startMs. */

@@ -116,6 +116,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   const idcNames: string[] = [];
   const idcs: ServiceResult['byIdc'] = [];
   const idcLostAcks: AckSpan[] = [];
+  const idcSteady: number[][] = [];
   // Phases need the RTO, and the RTO needs to know which writes survived:
   // the writes are noted here in one pass and given their phase at the end.
   const phases = new PhaseBuilder(ops.length);
@@ -136,13 +137,15 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     let k = idcNames.indexOf(op.idc);
     if (k === -1) {
       k = idcNames.push(op.idc) - 1;
-      idcs.push({ idc: op.idc, attempted: 0, acknowledged: 0, failed: 0, unknown: 0, lost: 0, lostWindowMs: null });
+      idcs.push({ idc: op.idc, attempted: 0, acknowledged: 0, failed: 0, unknown: 0, lost: 0, lostWindowMs: null, steadyWriteLatency: NO_LATENCY });
       idcLostAcks.push(new AckSpan());
+      idcSteady.push([]);
       timeline.addSeries(op.idc);
     }
     const latency = op.outcome === 'ok' && op.completeMs !== null ? op.completeMs - op.invokeMs : null;
     timeline.add(k, op.invokeMs, op.outcome, latency);
     phases.add(op.invokeMs, op.outcome, latency);
+    if (latency !== null && (start === null || op.invokeMs < start)) idcSteady[k]!.push(latency);
     const idc = idcs[k]!;
     idc.attempted++;
     const at = finalIds.index.find(op.id);
@@ -182,7 +185,10 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   if (matchedCount !== finalIds.index.size) {
     for (let i = 0; i < finalList.length; i++) if (finalIds.first[i] === 1 && matched[i] === 0) unexpectedIds.push(finalList[i]!);
   }
-  idcs.forEach((idc, k) => (idc.lostWindowMs = idcLostAcks[k]!.windowMs()));
+  idcs.forEach((idc, k) => {
+    idc.lostWindowMs = idcLostAcks[k]!.windowMs();
+    idc.steadyWriteLatency = selectLatencyStats(Float64Array.from(idcSteady[k]!));
+  });
 
   const down = downIntervals(input);
   const rto = start === null ? null : measureRtoByClient({ ops, present, periodStartMs: start, down, windowMs: input.rtoWindowMs });
@@ -238,6 +244,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
       byIdc: rto?.byIdc ?? [],
     },
     rtoSplit: worstGap === null ? NO_SPLIT : splitGap(worstGap, clockFaults(input), input.failoverEvents?.[service]),
+    promotions: (input.failoverEvents?.[service]?.promotions ?? []).map((p) => ({ ...p, node: names[p.node] ?? p.node })),
     splitBrain: singleWriter ? measureSplitBrain({ ops, present, nodeName: (n) => names[n] ?? n, down }) : null,
     backups: backups === undefined ? null : summarizeBackups(backups, ops, present, start, (values) => selectLatencyStats(Float64Array.from(values))),
     byIdc: idcs.sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0)),
@@ -432,6 +439,8 @@ class PhaseBuilder {
     return { before: stats(0), during: stats(1), after: stats(2) };
   }
 }
+
+const NO_LATENCY: LatencyStats = { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
 
 /** Nearest-rank percentiles: always a latency that was actually observed. */
 export function latencyStats(values: ArrayLike<number>): LatencyStats {

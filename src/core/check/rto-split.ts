@@ -10,6 +10,8 @@ import type { RtoGap, RtoSplit } from './check-types.js';
 export interface FailoverMilestones {
   detectedMs: number[];
   promotedMs: number[];
+  /** The promotions with the node promoted (a name, or the address Sentinel logs) and the machinery's reason, when it gives one. */
+  promotions?: { atMs: number; node: string; reason: string | null }[];
 }
 
 export interface ClockFault {

@@ -125,7 +125,11 @@ function upgradeFromVersion2(data: Record<string, unknown>, from: number): void 
       rerouteMs: nonNegative(reroute),
       note: reroute !== null && reroute < 0 ? `clients wrote again ${Math.round(-reroute)} ms before the promotion was reported` : null,
     };
-    for (const idc of Array.isArray(s['byIdc']) ? (s['byIdc'] as Record<string, unknown>[]) : []) idc['lostWindowMs'] ??= null;
+    s['promotions'] ??= [];
+    for (const idc of Array.isArray(s['byIdc']) ? (s['byIdc'] as Record<string, unknown>[]) : []) {
+      idc['lostWindowMs'] ??= null;
+      idc['steadyWriteLatency'] ??= { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
+    }
   }
 }
 

@@ -31,7 +31,7 @@ export function renderHtml(report: Report): string {
     slosSection(report),
     summarySection(report),
     ...report.services.map((s) => serviceSection(report, s, axis)),
-    report.services.some((s) => s.name === 'mysql') ? '' : lagSection(report, axis),
+    report.services.some((s) => s.kind === 'mysql') ? '' : lagSection(report, axis),
     notesSection(report),
     `<footer>Rendered by hadrill from report.json (schema version ${esc(String(report.schemaVersion))}). Times are seconds since the drill started (${esc(report.startedAt)}).</footer>`,
   ];

@@ -129,7 +129,7 @@ export const redisEngine: GroupEngine = {
     const sentinels = sentinelsOf(ctx);
     if (sentinels.length === 0) return managerMilestones(machineryEvents(ctx), sinceMs);
     const texts = await Promise.all(sentinels.map((s) => logs(s.name).catch(() => '')));
-    return sentinelMilestones(texts.flatMap(parseSentinelLog), sinceMs);
+    return sentinelMilestones(texts.flatMap(parseSentinelLog), sinceMs, (ip) => ctx.nodes.find((c) => c.ip === ip)?.node);
   },
 
   lag() {

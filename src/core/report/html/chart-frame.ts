@@ -105,9 +105,9 @@ function markerTimes(report: Report, s: ServiceResult): { kind: MarkerKind; ms: 
 export function markerMeaning(kind: MarkerKind, s: ServiceResult): string {
   switch (kind) {
     case 'detect':
-      return `${s.name === 'redis' ? 'Sentinels' : 'failover manager'} detected the failure, ${formatDuration(s.rtoSplit.detectMs)} after the fault`;
+      return `${s.kind === 'redis' ? 'Sentinels' : 'failover manager'} detected the failure, ${formatDuration(s.rtoSplit.detectMs)} after the fault`;
     case 'promote':
-      return `new ${s.name === 'redis' ? 'master' : 'primary'} promoted, ${formatDuration(s.rtoSplit.promoteMs)} after detection`;
+      return `new ${s.kind === 'redis' ? 'master' : 'primary'} promoted, ${formatDuration(s.rtoSplit.promoteMs)} after detection`;
     case 'recovered':
       return `worst client${s.rto.client === null ? '' : ` (${s.rto.client})`} writing durably again (RTO ${formatRto(s)})`;
   }

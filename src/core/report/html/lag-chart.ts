@@ -44,7 +44,9 @@ const LAG_METRICS: readonly LagMetric[] = [
  * report has that service). Nothing when the report has no lag samples.
  */
 export function lagChart(report: Report, s: ServiceResult | undefined, axis: TimeAxis): string {
-  const lag = (report.replicationLag ?? []).filter((l) => l.samples.length > 0);
+  // A group's section shows its own replicas; the section of a report without MySQL groups shows every series.
+  const lag = (report.replicationLag ?? []).filter((l) => l.samples.length > 0 && (s === undefined || l.service === s.name));
+  const id = s === undefined || s.name === 'mysql' ? 'replication-lag' : `replication-lag-${s.name}`;
   if (lag.length === 0) return '';
   const colorOf = (i: number): string => REPLICA_COLORS[i % REPLICA_COLORS.length]!;
   const measured = LAG_METRICS.filter((m) => lag.some((l) => l.samples.some((x) => m.value(x) !== null)));
@@ -57,7 +59,7 @@ export function lagChart(report: Report, s: ServiceResult | undefined, axis: Tim
 
   const out: string[] = [];
   out.push(
-    `<svg class="timeline lag" id="replication-lag" viewBox="0 0 ${CHART.width} ${height}" width="${CHART.width}" height="${height}" role="img" aria-label="${esc(`MySQL replication lag per replica over time (${metrics.map((m) => m.id).join(' and ')} behind), with fault windows and failover markers`)}">`,
+    `<svg class="timeline lag" id="${esc(id)}" viewBox="0 0 ${CHART.width} ${height}" width="${CHART.width}" height="${height}" role="img" aria-label="${esc(`MySQL replication lag per replica over time (${metrics.map((m) => m.id).join(' and ')} behind), with fault windows and failover markers`)}">`,
   );
   out.push(...faultWindows(frame, axis, firstY, axisY));
   metrics.forEach((m, i) => out.push(drawLagPanel(m, lag, boxes[i]!, frame, axis, colorOf)));
