@@ -207,3 +207,71 @@ function assertWellFormedXml(xml: string): void {
   assert.equal(body.slice(last).trim(), '');
   assert.deepEqual(stack, []);
 }
+
+describe('what the machinery did, in every renderer', () => {
+  // One client in idc-b writes every 100 ms (10 ms each). A cold backup stops the server at +0.3 s for 350 ms,
+  // a second one at +0.8 s fails; idc-a loses power at +1 s and the manager promotes db-b at +2.3 s.
+  const history: OpRecord[] = [];
+  for (let t = 0; t < 1000; t += 100) history.push(op(`b${t}`, t >= 300 && t < 700 ? 'failed' : 'ok', t));
+  for (let t = 1000; t < 2500; t += 100) history.push(op(`f${t}`, 'failed', t));
+  for (let t = 2500; t < 4000; t += 100) history.push(op(`a${t}`, 'ok', t));
+  const ids = history.filter((o) => o.outcome === 'ok').map((o) => o.id);
+  const services = checkAll({
+    history,
+    finalState: { readAtMs: T0 + 5000, services: [{ service: 'mysql', authoritativeNode: 'db-b', nodes: [{ node: 'db-b', idc: 'idc-b', role: 'primary', ids }], unreadable: [] }] },
+    faults: [],
+    outageStartMs: T0 + 1000,
+    outageEndMs: null,
+    outageIdcs: ['idc-a'],
+    rtoWindowMs: 1000,
+    nodeNames: { '10.0.0.2': 'db-b' },
+    failoverEvents: { mysql: { detectedMs: [T0 + 1200], promotedMs: [T0 + 2300], promotions: [{ atMs: T0 + 2300, node: '10.0.0.2', reason: 'same city as db-a' }] } },
+    backups: {
+      mysql: [
+        { t: 'backup', at: T0 + 300, name: 'backup-1', stoppedAt: T0 + 300, uploadedAt: T0 + 500, restartedAt: T0 + 650, bytes: 10 },
+        { t: 'backup', at: T0 + 800, name: 'backup-2', stoppedAt: T0 + 800, uploadedAt: null, restartedAt: T0 + 850, bytes: 0, error: 'disk full' },
+      ],
+    },
+  });
+  const report = buildReport({
+    scenario: { name: 'cold', file: null, tier: 'cold-backup' },
+    run: 'r-1',
+    mode: 'drill',
+    startedAt: T0,
+    finishedAt: T0 + 5000,
+    faults: [{ id: 'f1', spec: { kind: 'power', idc: 'idc-a' }, requestedMs: T0 + 1000, appliedMs: T0 + 1000, healedMs: null }],
+    services,
+    slos: [],
+  });
+  const mysql = report.services[0]!;
+
+  it('counts the backups and what each cost the server and the clients', () => {
+    // Server: 350 ms and 50 ms. Clients: 210 ms (last durable write done) to 700 ms (next one invoked) = 490 ms, and 710 to 800 = 90 ms.
+    assert.deepEqual(mysql.backups, {
+      completed: 1,
+      failed: 1,
+      serverDowntimeMs: { count: 2, p50Ms: 50, p99Ms: 350, maxMs: 350 },
+      clientDowntimeMs: { count: 2, p50Ms: 90, p99Ms: 490, maxMs: 490 },
+      lastBeforeFault: { name: 'backup-1', stoppedAt: T0 + 300, restartedAt: T0 + 650 },
+    });
+    assert.deepEqual(mysql.promotions, [{ atMs: T0 + 2300, node: 'db-b', reason: 'same city as db-a' }], 'the address is named');
+    assert.deepEqual(mysql.byIdc[0]!.steadyWriteLatency, { count: 6, p50Ms: 10, p99Ms: 10, maxMs: 10 }, 'six durable writes before the fault');
+  });
+
+  it('shows them in Markdown, HTML and on the console', async () => {
+    const { renderHtml } = await import('../../src/core/report/render-html.js');
+    const promoted = '+2.3 s: db-b promoted (same city as db-a)';
+    const backups = '1 completed, 1 failed; server down per backup p50 50 ms, max 350 ms; clients without a durable write per backup p50 90 ms, max 490 ms; restorable: backup-1, taken at +0.3 s';
+    const md = renderMarkdown(report);
+    assert.ok(md.includes(`- ${promoted}`), md);
+    assert.ok(md.includes(`| cold backups | ${backups} |`));
+    assert.match(md, /\| idc-b \| 40 \| 21 \| 19 \| 0 \| 0 \| n\/a \| [^|]+ \| 10 ms \/ 10 ms \|/);
+    const html = renderHtml(report);
+    assert.ok(html.includes(`<li>${promoted}</li>`));
+    assert.ok(html.includes(`Cold backups: ${backups}</p>`));
+    assert.match(html, /<td>10 ms \/ 10 ms<\/td>/);
+    const text = renderSummary(report);
+    assert.ok(text.includes(`mysql promotions:\n  ${promoted}`));
+    assert.ok(text.includes(`mysql cold backups: ${backups}`));
+  });
+});

@@ -4,7 +4,7 @@ import type { LatencyStats, PhaseStats, ServiceResult } from '../check/check-typ
 import { describeFault } from '../faults.js';
 import { DEFINITIONS } from './definitions.js';
 import type { Report } from './report-model.js';
-import { formatDuration, formatRto, formatSloActual, formatSplitBrain } from './render-summary.js';
+import { formatBackups, formatDuration, formatPromotions, formatRto, formatSloActual, formatSplitBrain } from './render-summary.js';
 
 /** Lost and conflicting ids listed inline; the full lists are in report.json. */
 const MAX_IDS = 50;
@@ -31,7 +31,7 @@ export function renderMarkdown(report: Report): string {
   for (const i of report.incomplete ?? []) {
     out.push(`### ${esc(i.name)}: not checked`, '', `${esc(i.reason)}. Read: ${i.readable.map(code).join(', ') || 'none'}; could not read: ${i.unreadable.map((u) => `${code(u.node)} (${esc(u.reason)})`).join(', ') || 'none'}. ${i.acknowledged} of ${i.attempted} writes were acknowledged.`, '');
   }
-  for (const s of report.services) out.push(...serviceSection(s));
+  for (const s of report.services) out.push(...serviceSection(report, s));
 
   if (report.slos.length > 0) {
     out.push('### SLOs', '', '| | SLO | measured | |', '|---|---|---:|---|');
@@ -48,7 +48,7 @@ export function renderMarkdown(report: Report): string {
   return out.join('\n');
 }
 
-function serviceSection(s: ServiceResult): string[] {
+function serviceSection(report: Report, s: ServiceResult): string[] {
   const split = s.rtoSplit;
   const out = [
     `### ${s.name}`,
@@ -78,8 +78,12 @@ function serviceSection(s: ServiceResult): string[] {
     row(['RPO: oldest lost write acknowledged before the outage by', formatDuration(s.rpo.beforeOutageMs)]),
     row(['split brain', formatSplitBrain(s)]),
     row(['authoritative node', s.authoritativeNode === null ? 'none' : code(s.authoritativeNode)]),
-    '',
   ];
+  const backups = formatBackups(report, s);
+  if (backups !== null) out.push(row(['cold backups', esc(backups)]));
+  out.push('');
+  const promotions = formatPromotions(report, s);
+  if (promotions.length > 0) out.push('Promotions after the fault:', '', ...promotions.map((p) => `- ${esc(p)}`), '');
 
   out.push(
     '| phase | writes | ok | error rate | write p50 | write p99 | write max | reads | read errors | read p50 | read p99 | read max |',
@@ -91,11 +95,15 @@ function serviceSection(s: ServiceResult): string[] {
   out.push('');
 
   if (s.byIdc.length > 0) {
-    out.push('| client IDC | attempted | acknowledged | failed | unknown | lost | lost window | RTO (client) |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    out.push(
+      '| client IDC | attempted | acknowledged | failed | unknown | lost | lost window | RTO (client) | steady write p50 / p99 |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
     for (const i of s.byIdc) {
       const rto = s.rto.byIdc.find((r) => r.idc === i.idc);
       const rtoCell = rto === undefined || !rto.measured ? 'not measured' : `${rto.recovered ? formatDuration(rto.rtoMs) : 'not recovered'} (${code(rto.client ?? '')})`;
-      out.push(row([esc(i.idc), ...[i.attempted, i.acknowledged, i.failed, i.unknown, i.lost].map(String), formatDuration(i.lostWindowMs), rtoCell]));
+      const steady = `${formatDuration(i.steadyWriteLatency.p50Ms)} / ${formatDuration(i.steadyWriteLatency.p99Ms)}`;
+      out.push(row([esc(i.idc), ...[i.attempted, i.acknowledged, i.failed, i.unknown, i.lost].map(String), formatDuration(i.lostWindowMs), rtoCell, steady]));
     }
     out.push('');
   }

@@ -25,6 +25,26 @@ export function formatSplitBrain(s: ServiceResult): string {
   return `${formatDuration(sb.ms)}: ${sb.nodes.join(' and ')} acknowledged writes at once; ${sb.lost} of the ${sb.acknowledged} writes acknowledged meanwhile were lost`;
 }
 
+/** Seconds since the drill started, as "+12.3 s". */
+export function formatSinceStart(report: Pick<Report, 'startedAt'>, atMs: number): string {
+  const started = Date.parse(report.startedAt);
+  return Number.isFinite(started) ? `+${((atMs - started) / 1000).toFixed(1)} s` : new Date(atMs).toISOString();
+}
+
+/** One line per promotion: when, which node, and the machinery's reason. */
+export function formatPromotions(report: Pick<Report, 'startedAt'>, s: Pick<ServiceResult, 'promotions'>): string[] {
+  return s.promotions.map((p) => `${formatSinceStart(report, p.atMs)}: ${p.node} promoted${p.reason === null ? '' : ` (${p.reason})`}`);
+}
+
+/** Cold backups in one line: how many, what each cost the server and the clients, which one a restore brings back. */
+export function formatBackups(report: Pick<Report, 'startedAt'>, s: Pick<ServiceResult, 'backups'>): string | null {
+  const b = s.backups;
+  if (b === null) return null;
+  const stats = (l: { p50Ms: number | null; maxMs: number | null; count: number }): string => (l.count === 0 ? 'n/a' : `p50 ${formatDuration(l.p50Ms)}, max ${formatDuration(l.maxMs)}`);
+  const last = b.lastBeforeFault === null ? 'none complete before the fault' : `${b.lastBeforeFault.name}, taken at ${formatSinceStart(report, b.lastBeforeFault.stoppedAt)}`;
+  return `${b.completed} completed, ${b.failed} failed; server down per backup ${stats(b.serverDowntimeMs)}; clients without a durable write per backup ${stats(b.clientDowntimeMs)}; restorable: ${last}`;
+}
+
 export function formatSloActual(slo: SloResult, service: ServiceResult | undefined): string {
   if (slo.metric === 'lostWrites' || slo.metric === 'divergentRows' || slo.metric === 'conflicts') return slo.actual === null ? 'n/a' : String(slo.actual);
   if (slo.actual !== null) return formatDuration(slo.actual);
@@ -79,6 +99,12 @@ export function renderSummary(report: Report): string {
       slo.ok ? '' : slo.message,
     ]);
     lines.push(...alignTable(sloRows, new Set([2])).map((l) => `  ${l}`));
+  }
+  for (const s of report.services) {
+    const promotions = formatPromotions(report, s);
+    if (promotions.length > 0) lines.push('', `${s.name} promotions:`, ...promotions.map((p) => `  ${p}`));
+    const backups = formatBackups(report, s);
+    if (backups !== null) lines.push('', `${s.name} cold backups: ${backups}`);
   }
   for (const i of report.incomplete ?? []) lines.push('', `${i.name}: NOT CHECKED: ${i.reason}`);
   if (report.notes.length > 0) lines.push('', 'Notes:', ...report.notes.map((n) => `  - ${n}`));

@@ -2,7 +2,7 @@
 // tables by phase, IDC and client, and the ids a reader goes looking for.
 import type { PhaseStats, ServiceResult } from '../../check/check-types.js';
 import type { Report } from '../report-model.js';
-import { formatDuration, formatRto } from '../render-summary.js';
+import { formatBackups, formatDuration, formatPromotions, formatRto } from '../render-summary.js';
 import { lagChart } from './lag-chart.js';
 import { escapeHtml as esc, num, seconds, tr } from './markup.js';
 import type { TimeAxis } from './time-axis.js';
@@ -15,7 +15,8 @@ export function serviceSection(report: Report, s: ServiceResult, axis: TimeAxis)
   const phases = (['before', 'during', 'after'] as const).map((name) => phaseRow(name, s.phases[name]));
   const idcs = s.byIdc.map((i) => {
     const rto = s.rto.byIdc.find((x) => x.idc === i.idc);
-    return tr([esc(i.idc), num(i.attempted), num(i.acknowledged), num(i.failed), num(i.unknown), i.lost > 0 ? `<b class="bad">${num(i.lost)}</b>` : num(i.lost), esc(formatDuration(i.lostWindowMs)), esc(idcRto(rto))]);
+    const steady = `${formatDuration(i.steadyWriteLatency.p50Ms)} / ${formatDuration(i.steadyWriteLatency.p99Ms)}`;
+    return tr([esc(i.idc), num(i.attempted), num(i.acknowledged), num(i.failed), num(i.unknown), i.lost > 0 ? `<b class="bad">${num(i.lost)}</b>` : num(i.lost), esc(formatDuration(i.lostWindowMs)), esc(idcRto(rto)), esc(steady)]);
   });
   const clients = s.rto.byClient.map((c) =>
     tr([
@@ -55,12 +56,12 @@ ${readIdcs.join('\n')}
   return `<section class="service" id="service-${esc(s.name)}">
 <h2>${esc(s.name)} <small>${auth} &middot; RTO <b>${esc(formatRto(s))}</b> &middot; lost <b class="${s.lost > 0 ? 'bad' : ''}">${num(s.lost)}</b> of ${num(s.acknowledged)} acknowledged</small></h2>
 ${timelineChart(report, s, axis)}
-${s.kind === 'mysql' ? lagChart(report, s, axis) : ''}
+${s.kind === 'mysql' ? lagChart(report, s, axis) : ''}${machinerySummary(report, s)}
 <div class="tables">
 <div class="scroll"><table class="num" id="${esc(`phases-${s.name}`)}"><caption>Writes and reads by phase <small class="muted">(latency of ok operations: p50, p99, max)</small></caption><thead>${tr(['phase', 'writes', 'ok', 'failed', 'unknown', 'error rate', 'write p50', 'write p99', 'write max', 'reads', 'read errors', 'read p50', 'read p99', 'read max'], 'th')}</thead><tbody>
 ${phases.join('\n')}
 </tbody></table></div>
-<table class="num"><caption>Writes by client IDC</caption><thead>${tr(['client IDC', 'attempted', 'acknowledged', 'failed', 'unknown', 'lost', 'lost window', 'RTO (client)'], 'th')}</thead><tbody>
+<table class="num"><caption>Writes by client IDC <small class="muted">(steady: acknowledged writes before the first fault)</small></caption><thead>${tr(['client IDC', 'attempted', 'acknowledged', 'failed', 'unknown', 'lost', 'lost window', 'RTO (client)', 'steady write p50 / p99'], 'th')}</thead><tbody>
 ${idcs.join('\n')}
 </tbody></table>${clientsTable}${readsTable}
 </div>
@@ -68,6 +69,16 @@ ${idList('Lost writes', 'lost', s.name, s.lostIds, 'acknowledged and absent from
 ${idList('Conflicting writes', 'conflict', s.name, s.conflictIds, 'acknowledged writes to a shared key whose value an older write from another IDC overwrote')}
 ${idList('Unexpected ids', 'unexpected', s.name, s.unexpectedIds, 'present in the final state but never attempted, or reported failed')}
 </section>`;
+}
+
+/** What the failover machinery did (promotions, with its reasons) and what cold backups cost. */
+function machinerySummary(report: Report, s: ServiceResult): string {
+  const promotions = formatPromotions(report, s);
+  const backups = formatBackups(report, s);
+  const parts: string[] = [];
+  if (promotions.length > 0) parts.push(`<p class="promotions" id="${esc(`promotions-${s.name}`)}">Promotions after the fault:</p><ul class="notes">${promotions.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
+  if (backups !== null) parts.push(`<p class="backups" id="${esc(`backups-${s.name}`)}">Cold backups: ${esc(backups)}</p>`);
+  return parts.length === 0 ? '' : `\n${parts.join('\n')}`;
 }
 
 function idcRto(rto: ServiceResult['rto']['byIdc'][number] | undefined): string {
