@@ -17,28 +17,42 @@ const loops: OpLoop[] = [];
 const closers: (() => Promise<void>)[] = [];
 const { client, idc, keys } = config;
 
-for (const group of config.groups) {
-  const clients = groupClients(group, client, idc, config.opTimeoutMs);
-  await clients.start();
-  closers.push(() => clients.stop());
-  const common = { service: group.group, client, idc, incarnation, keys };
-  if (group.writesPerSecond > 0) loops.push(new OpLoop({ ...common, kind: 'write', perSecond: group.writesPerSecond }, history, clients.write));
-  if (clients.read !== null) loops.push(new OpLoop({ ...common, kind: 'read', perSecond: group.readsPerSecond }, history, clients.read));
-}
-for (const l of loops) l.start();
-console.log(`hadrill agent ${client} in ${idc}: writing ${config.groups.map((g) => g.group).join(', ')} (incarnation ${incarnation})`);
-
+// Signals are handled from the first moment: a restarted agent (its IDC's power back) may still be
+// connecting when the drill pauses every agent for the final read; a loop made after a pause starts paused.
+let paused = false;
 process.on('SIGUSR1', () => {
+  paused = true;
   void Promise.all(loops.map((l) => l.pause())).then(() => {
     history.write({ t: 'paused', client: config.client, at: nowMs() });
     console.log('paused');
   });
 });
 process.on('SIGUSR2', () => {
+  paused = false;
   for (const l of loops) l.resume();
   history.write({ t: 'resumed', client: config.client, at: nowMs() });
   console.log('resumed');
 });
+
+// The groups connect at once: one whose writer is down must not hold back the others.
+await Promise.all(
+  config.groups.map(async (group) => {
+    const clients = groupClients(group, client, idc, config.opTimeoutMs);
+    closers.push(() => clients.stop());
+    await clients.start();
+    const common = { service: group.group, client, idc, incarnation, keys };
+    const made: OpLoop[] = [];
+    if (group.writesPerSecond > 0) made.push(new OpLoop({ ...common, kind: 'write', perSecond: group.writesPerSecond }, history, clients.write));
+    if (clients.read !== null) made.push(new OpLoop({ ...common, kind: 'read', perSecond: group.readsPerSecond }, history, clients.read));
+    for (const l of made) {
+      if (paused) void l.pause();
+      loops.push(l);
+      l.start();
+    }
+  }),
+);
+console.log(`hadrill agent ${client} in ${idc}: writing ${config.groups.map((g) => g.group).join(', ')} (incarnation ${incarnation})`);
+
 const shutdown = (): void => {
   void Promise.all(loops.map((l) => l.stop()))
     .then(() => Promise.all(closers.map((c) => c())))

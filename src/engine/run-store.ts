@@ -52,11 +52,19 @@ export function ensureHome(): string {
   return home;
 }
 
-export function ensureRunDirs(run: string): string {
+/**
+ * The run's directory and every directory of it the plan's containers mount
+ * (agent histories, each machinery node's events): made here, private, so
+ * that Docker does not make them root-owned and world-readable on first use.
+ */
+export function ensureRunDirs(run: string, binds: readonly string[] = []): string {
   ensureHome();
   const dir = runDir(run);
   privateDir(dir);
-  for (const sub of ['history', 'manager']) privateDir(join(dir, sub));
+  for (const bind of binds) {
+    const host = bind.split(':')[0]!;
+    if (host.startsWith(`${dir}/`)) privateDir(host);
+  }
   return dir;
 }
 
@@ -73,7 +81,7 @@ export function writePrivateFile(file: string, text: string): void {
 }
 
 export function saveRunState(state: RunState): void {
-  ensureRunDirs(state.run);
+  ensureRunDirs(state.run, state.plan.containers.flatMap((c) => c.binds));
   writePrivateFile(join(runDir(state.run), 'state.json'), JSON.stringify(state, null, 2));
   writePrivateFile(join(hadrillHome(), 'current'), state.run + '\n');
 }

@@ -261,7 +261,7 @@ describe('what the machinery did, in every renderer', () => {
   it('shows them in Markdown, HTML and on the console', async () => {
     const { renderHtml } = await import('../../src/core/report/render-html.js');
     const promoted = '+2.3 s: db-b promoted (same city as db-a)';
-    const backups = '1 completed, 1 failed; server down per backup p50 50 ms, max 350 ms; clients without a durable write per backup p50 90 ms, max 490 ms; restorable: backup-1, taken at +0.3 s';
+    const backups = '1 completed, 1 failed; server down per backup p50 50 ms, max 350 ms; clients without an acknowledged write per backup p50 90 ms, max 490 ms; restorable: backup-1, taken at +0.3 s';
     const md = renderMarkdown(report);
     assert.ok(md.includes(`- ${promoted}`), md);
     assert.ok(md.includes(`| cold backups | ${backups} |`));

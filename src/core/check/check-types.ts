@@ -259,7 +259,7 @@ export interface BackupSummary {
   failed: number;
   /** The server's own downtime per backup: stopped to serving again. */
   serverDowntimeMs: LatencyStats;
-  /** Per backup, the longest any client went from its last durable write before the backup began to its first durable write after. */
+  /** Per backup finished before the first fault, the longest any client went from its last acknowledged write before the backup began to its first acknowledged write after. */
   clientDowntimeMs: LatencyStats;
   /** The newest backup complete before the first fault: what a restore can bring back. */
   lastBeforeFault: { name: string; stoppedAt: number; restartedAt: number } | null;

@@ -246,7 +246,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     rtoSplit: worstGap === null ? NO_SPLIT : splitGap(worstGap, clockFaults(input), input.failoverEvents?.[service]),
     promotions: (input.failoverEvents?.[service]?.promotions ?? []).map((p) => ({ ...p, node: names[p.node] ?? p.node })),
     splitBrain: singleWriter ? measureSplitBrain({ ops, present, nodeName: (n) => names[n] ?? n, down }) : null,
-    backups: backups === undefined ? null : summarizeBackups(backups, ops, present, start, (values) => selectLatencyStats(Float64Array.from(values))),
+    backups: backups === undefined ? null : summarizeBackups(backups, ops, start, (values) => selectLatencyStats(Float64Array.from(values))),
     byIdc: idcs.sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0)),
     phases: phases.finish(phaseOf, reads.phases),
     authoritativeNode,

@@ -42,7 +42,7 @@ export function formatBackups(report: Pick<Report, 'startedAt'>, s: Pick<Service
   if (b === null) return null;
   const stats = (l: { p50Ms: number | null; maxMs: number | null; count: number }): string => (l.count === 0 ? 'n/a' : `p50 ${formatDuration(l.p50Ms)}, max ${formatDuration(l.maxMs)}`);
   const last = b.lastBeforeFault === null ? 'none complete before the fault' : `${b.lastBeforeFault.name}, taken at ${formatSinceStart(report, b.lastBeforeFault.stoppedAt)}`;
-  return `${b.completed} completed, ${b.failed} failed; server down per backup ${stats(b.serverDowntimeMs)}; clients without a durable write per backup ${stats(b.clientDowntimeMs)}; restorable: ${last}`;
+  return `${b.completed} completed, ${b.failed} failed; server down per backup ${stats(b.serverDowntimeMs)}; clients without an acknowledged write per backup ${stats(b.clientDowntimeMs)}; restorable: ${last}`;
 }
 
 export function formatSloActual(slo: SloResult, service: ServiceResult | undefined): string {

@@ -61,9 +61,12 @@ export class ManagedServer {
     }
   }
 
-  /** MySQL nodes start read-only (a returning node must not take writes unasked); Redis masters take writes anyway. */
+  /** Nodes start closed (a returning node must not take writes unasked): MySQL read-only, Redis asking for a replica it lacks. */
   async open(): Promise<void> {
-    if (this.access.kind !== 'mysql') return;
+    if (this.access.kind !== 'mysql') {
+      await withRedis(this.access, 2000, (r) => r.config('SET', 'min-replicas-to-write', '0'));
+      return;
+    }
     const c = await mysql.createConnection({ host: this.access.host, port: this.access.port, user: this.access.user, password: this.access.password, connectTimeout: 2000 });
     try {
       await c.query('SET GLOBAL read_only = 0');

@@ -2,7 +2,7 @@
 // token: the supervisor uploads, the standby downloads and unpacks.
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Packs `dir` and PUTs it to `url`; resolves with the stored size. */
@@ -28,6 +28,8 @@ export function uploadDir(dir: string, url: string, token: string): Promise<numb
 
 /** Empties `dir` and unpacks the tar stream GET `url` returns into it. */
 export function downloadInto(dir: string, url: string, token: string): Promise<void> {
+  // A standby that never served has no data directory yet (Redis keeps none in its image).
+  mkdirSync(dir, { recursive: true });
   for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
   return new Promise((resolve, reject) => {
     const get = request(url, { method: 'GET', headers: { authorization: `Bearer ${token}` } }, (response) => {

@@ -16,7 +16,7 @@ export function redisConf(password: string): string {
  * backup ships and a restore brings back; every other node keeps nothing on
  * disk, as Sentinel-watched caches usually do.
  */
-export function redisCommand(masterIp: string | null, persistent: boolean): string[] {
+export function redisCommand(masterIp: string | null, persistent: boolean, startClosed = false): string[] {
   return [
     'redis-server',
     REDIS_CONF,
@@ -26,6 +26,9 @@ export function redisCommand(masterIp: string | null, persistent: boolean): stri
     ...(persistent ? ['--dir', REDIS_DATA_DIR, '--dbfilename', 'dump.rdb', '--save', ''] : ['--save', '']),
     '--appendonly', 'no',
     ...(masterIp ? ['--replicaof', masterIp, '6379'] : []),
+    // Redis has no read_only switch for a master: asking for a replica it does not have refuses every
+    // write (NOREPLICAS) until whoever decides it is the writer sets this back to 0.
+    ...(startClosed ? ['--min-replicas-to-write', '1'] : []),
   ];
 }
 

@@ -31,7 +31,7 @@ export const redisPlanner: GroupPlanner = {
           )
         : [];
     const access = (c: ContainerPlan): ServerAccess => ({ kind: 'redis', host: c.ip, port: PORTS.redis, user: '', password: secrets.redisPassword });
-    const restoreUrl = planColdBackup(g, ctx, nodes, { access, serverCommand: (c) => redisCommand(replicaOf(c), true), dataDir: REDIS_DATA_DIR });
+    const restoreUrl = planColdBackup(g, ctx, nodes, { access, serverCommand: (c) => redisCommand(replicaOf(c), true, true), dataDir: REDIS_DATA_DIR });
 
     const writeTarget = (w: GroupWorkload, client: WorkloadClient): WriteTarget => {
       const token = secrets.managerToken;
