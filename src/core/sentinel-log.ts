@@ -31,21 +31,32 @@ export function parseSentinelLog(text: string): SentinelLogEvent[] {
  * Detections (+odown: the Sentinels agree the master is down) and promotions
  * (+switch-master) at or after `sinceMs`, across all Sentinels. Every
  * Sentinel logs the same promotion, so instants closer than a second to the
- * one before are one event.
+ * one before are one event. A Sentinel that was away (its IDC down) logs the
+ * switch it missed when it catches up, later: a switch between the same two
+ * masters as the promotion before it is that catching up, not a new one.
  */
 export function sentinelMilestones(events: SentinelLogEvent[], sinceMs: number, nodeOfIp: (ip: string) => string | undefined = () => undefined): FailoverMilestones {
   const at = (name: string): number[] => {
     const times = events.filter((e) => e.event === name && e.at >= sinceMs).map((e) => e.at).sort((a, b) => a - b);
     return times.filter((t, i) => i === 0 || t - times[i - 1]! >= SAME_EVENT_MS);
   };
-  const promotedMs = at('+switch-master');
-  // "+switch-master NAME OLD-IP OLD-PORT NEW-IP NEW-PORT": the new master is the fourth word.
-  const promotions = promotedMs.map((t) => {
-    const line = events.find((e) => e.event === '+switch-master' && e.at === t);
-    const ip = line?.detail.split(/\s+/)[3] ?? '';
-    return { atMs: t, node: nodeOfIp(ip) ?? ip, reason: 'elected by the Sentinels (the replica with the best priority and offset)' };
-  });
-  return { detectedMs: at('+odown'), promotedMs, promotions };
+  // "+switch-master NAME OLD-IP OLD-PORT NEW-IP NEW-PORT".
+  const switches = events
+    .filter((e) => e.event === '+switch-master' && e.at >= sinceMs)
+    .sort((a, b) => a.at - b.at)
+    .map((e) => {
+      const [, oldIp = '', , newIp = ''] = e.detail.split(/\s+/);
+      return { at: e.at, move: `${oldIp}>${newIp}`, newIp };
+    });
+  const promotions: NonNullable<FailoverMilestones['promotions']> = [];
+  let last: { at: number; move: string } | null = null;
+  for (const s of switches) {
+    const repeated = last !== null && (s.at - last.at < SAME_EVENT_MS || s.move === last.move);
+    if (!repeated) promotions.push({ atMs: s.at, node: nodeOfIp(s.newIp) ?? s.newIp, reason: ELECTED });
+    if (last === null || s.move !== last.move) last = s;
+  }
+  return { detectedMs: at('+odown'), promotedMs: promotions.map((p) => p.atMs), promotions };
 }
 
 const SAME_EVENT_MS = 1000;
+const ELECTED = 'elected by the Sentinels (the replica with the best priority and offset)';

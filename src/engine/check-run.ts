@@ -74,7 +74,8 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       nodeNames: Object.fromEntries(state.plan.containers.map((c) => [c.ip, c.node])),
       singleWriter: Object.fromEntries(state.scenario.groups.map((g) => [g.name, isSingleWriter(g)])),
       kinds: Object.fromEntries(state.scenario.groups.map((g) => [g.name, g.kind])),
-      backups: Object.fromEntries(groups.map(({ group, engine, ctx }) => [group.name, engine.backups(ctx)])),
+      // Only groups that take backups have a backup summary (an empty one would read as "backups failed to happen").
+      backups: Object.fromEntries(groups.filter(({ group }) => group.backup !== null).map(({ group, engine, ctx }) => [group.name, engine.backups(ctx)])),
     };
     const services = checkAll(input);
     const incomplete = incompleteServices(input);

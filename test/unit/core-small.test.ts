@@ -69,13 +69,27 @@ describe('failover milestones', () => {
     assert.deepEqual(sentinelMilestones(events, t).promotions, [{ atMs: promotedAt, node: '10.1.2.10', reason: elected }], 'an address no node owns is shown as it is');
     assert.deepEqual(sentinelMilestones(events, t + 10_000), { detectedMs: [], promotedMs: [], promotions: [] });
   });
-  test('from several Sentinels logging the same promotion, and a second failover later', () => {
-    const line = (sec: number, ms: number, what: string): string => `1:X 26 Nov 2026 02:33:${String(sec).padStart(2, '0')}.${String(ms).padStart(3, '0')} # ${what} master hadrill 10.1.1.10 6379`;
-    const events = parseSentinelLog([line(21, 500, '+odown'), line(21, 620, '+odown'), line(23, 456, '+switch-master'), line(23, 460, '+switch-master'), line(40, 0, '+odown'), line(42, 10, '+switch-master')].join('\n'));
+  test('from several Sentinels logging the same promotion, a Sentinel catching up later, and a second failover', () => {
+    const line = (sec: number, ms: number, what: string, detail: string): string => `1:X 26 Nov 2026 02:33:${String(sec).padStart(2, '0')}.${String(ms).padStart(3, '0')} # ${what} ${detail}`;
+    const down = (ip: string): string => `master hadrill ${ip} 6379 #quorum 2/2`;
+    const move = (from: string, to: string): string => `hadrill ${from} 6379 ${to} 6379`;
+    const [a, b] = ['10.1.1.10', '10.1.2.10'];
+    const events = parseSentinelLog(
+      [
+        line(21, 500, '+odown', down(a)),
+        line(21, 620, '+odown', down(a)),
+        line(23, 456, '+switch-master', move(a, b)),
+        line(23, 460, '+switch-master', move(a, b)),
+        // A third Sentinel, back after its IDC's power returned, learns of the same switch.
+        line(33, 0, '+switch-master', move(a, b)),
+        line(40, 0, '+odown', down(b)),
+        line(42, 10, '+switch-master', move(b, a)),
+      ].join('\n'),
+    );
     const at = (sec: number, ms: number): number => Date.UTC(2026, 10, 26, 2, 33, sec, ms);
-    const m = sentinelMilestones(events, at(0, 0));
+    const m = sentinelMilestones(events, at(0, 0), (ip) => (ip === a ? 'redis-a' : 'redis-b'));
     assert.deepEqual([m.detectedMs, m.promotedMs], [[at(21, 500), at(40, 0)], [at(23, 456), at(42, 10)]]);
-    assert.deepEqual(m.promotions?.map((p) => p.atMs), m.promotedMs, 'one promotion per failover, not one per Sentinel');
+    assert.deepEqual(m.promotions?.map((p) => [p.atMs, p.node]), [[at(23, 456), 'redis-b'], [at(42, 10), 'redis-a']], 'one promotion per failover, not one per Sentinel');
   });
   test('from the manager event log', () => {
     const text =
