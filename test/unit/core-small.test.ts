@@ -4,6 +4,7 @@ import { boundsFor, evaluateScenarioSlos, overrideSlos } from '../../src/core/ch
 import type { ServiceResult } from '../../src/core/check/check-types.js';
 import { parseDuration } from '../../src/core/duration.js';
 import { faultEvents, activeFaults, type JournalEntry } from '../../src/core/journal-model.js';
+import { chooseCandidate } from '../../src/core/mysql/candidate.js';
 import { lagSeries, managerMilestones, parseManagerEvents } from '../../src/core/manager-log.js';
 import { gtidProgress } from '../../src/core/mysql/gtid.js';
 import { parseSentinelLog, sentinelMilestones } from '../../src/core/sentinel-log.js';
@@ -225,4 +226,25 @@ test('replication lag series from the manager log', () => {
   );
   const series = lagSeries(events, 0, 50);
   assert.deepEqual(series.map((s) => [s.node, s.maxTransactionsBehind, s.samples.length]), [['db-b', 42, 2], ['db-c', 3, 1]]);
+});
+
+describe('chooseCandidate', () => {
+  const b = { name: 'db-b', city: 'city-1', progress: 100 };
+  const c = { name: 'db-c', city: 'city-2', progress: 100 };
+
+  test('same-city prefers the lost primary city when its replica is as advanced as any', () => {
+    assert.deepEqual(chooseCandidate([c, b], 'city-1', 'same-city'), { name: 'db-b', reason: "in city-1, the lost primary's city, and as advanced as any (100 transactions; db-c 100)" });
+  });
+  test('never at the price of data: a further replica that holds more wins, and the reason says by how much', () => {
+    const ahead = { ...c, progress: 103 };
+    assert.deepEqual(chooseCandidate([b, ahead], 'city-1', 'same-city'), { name: 'db-c', reason: 'db-b in city-1 was 3 transactions behind: the most advanced reachable replica (103 transactions; db-b 100)' });
+  });
+  test('with no replica left in the city, the most advanced elsewhere', () => {
+    assert.equal(chooseCandidate([c], 'city-1', 'same-city')?.reason, "no replica in city-1, the lost primary's city, could be reached: the most advanced reachable replica (100 transactions)");
+    assert.equal(chooseCandidate([], 'city-1', 'same-city'), null);
+  });
+  test('most-advanced ignores cities; among equals the scenario order decides', () => {
+    assert.equal(chooseCandidate([c, b], 'city-1', 'most-advanced')?.name, 'db-c');
+    assert.equal(chooseCandidate([b, c], 'city-1', 'most-advanced')?.name, 'db-b');
+  });
 });

@@ -6,7 +6,7 @@ import { renderCompose } from '../../src/core/compose.js';
 import { PLANNERS } from '../../src/datastores/planners.js';
 import { LABEL_HOME, LABEL_IDC, LABEL_MANAGED, LABEL_RUN, LABEL_SCENARIO } from '../../src/core/plan/labels.js';
 import type { AgentConfig, ManagerConfig } from '../../src/core/plan/runtime-configs.js';
-import { planTopology, type ContainerPlan } from '../../src/core/plan/topology-plan.js';
+import { planTopology, readHostFor, type ContainerPlan, type PlanInputs } from '../../src/core/plan/topology-plan.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import { ROOT } from '../support/hadrill-cli.js';
 
@@ -119,5 +119,61 @@ describe('topology planner', () => {
     assert.doesNotMatch(text, /hadrill-root|hadrill-repl|hadrill-app|PASSWORD:-/);
     for (const name of ['HADRILL_ROOT_PASSWORD', 'HADRILL_REDIS_PASSWORD', 'HADRILL_SENTINEL_PASSWORD', 'HADRILL_MANAGER_TOKEN']) assert.match(text, new RegExp(`\\$\\{${name}:\\?set ${name}\\}`));
     assert.equal((text.match(/- NET_ADMIN/g) ?? []).length, 1 + plan.containers.length - 1, 'the router, and each one-shot route helper');
+  });
+});
+
+describe('read hosts', () => {
+  // Only the fields readHostFor looks at.
+  const node = (name: string, idc: string, ip: string): ContainerPlan => ({ node: name, idc, ip }) as ContainerPlan;
+  const nodes = [node('p', 'idc-a', '10.0.1.10'), node('s', 'idc-b', '10.0.2.10'), node('r', 'idc-a', '10.0.1.11'), node('q', 'idc-b', '10.0.2.11')];
+  const roles = new Map([['p', 'primary'], ['s', 'standby'], ['r', 'replica'], ['q', 'replica']]);
+
+  test('a local reader reads a replica in its own IDC before the primary, and never an empty standby', () => {
+    assert.equal(readHostFor(nodes, roles, 'idc-a', 'local', '10.0.1.10'), '10.0.1.11');
+    assert.equal(readHostFor(nodes, roles, 'idc-b', 'local', '10.0.1.10'), '10.0.2.11');
+    assert.equal(readHostFor(nodes.slice(0, 2), roles, 'idc-a', 'local', '10.0.1.10'), '10.0.1.10', 'the primary, when it is the only node there');
+    assert.equal(readHostFor(nodes.slice(0, 2), roles, 'idc-b', 'local', '10.0.1.10'), null, 'a standby holds nothing to read');
+  });
+
+  test('with no node in its IDC a local reader has no host; writer reads go to the writer; none reads nothing', () => {
+    assert.equal(readHostFor(nodes, roles, 'idc-c', 'local', '10.0.1.10'), null);
+    assert.equal(readHostFor(nodes, roles, 'idc-b', 'writer', '10.0.1.10'), '10.0.1.10');
+    assert.equal(readHostFor(nodes, roles, 'idc-a', 'none', '10.0.1.10'), null);
+  });
+});
+
+// Bugs found while writing the tier plan tests, kept visible as todo tests
+// (they run and report, but do not fail the suite) until src is fixed.
+describe('known planner bugs (todo)', () => {
+  const INPUTS: PlanInputs = { home: 'h1', run: 'r1', subnetBlock: 170, ownImageTag: 'hadrill/base:test', secrets: { rootPassword: 'a', replPassword: 'b', appPassword: 'c', redisPassword: 'd', sentinelPassword: 'e', managerToken: 'f' }, packageDir: '/pkg', runDir: '/state/r1' };
+  const planOf = (text: string) => planTopology(parseScenario(text, 'x.yaml'), INPUTS, PLANNERS);
+  const agentOf = (p: ReturnType<typeof planOf>, node: string): AgentConfig => JSON.parse(fileIn(p.containers.find((c) => c.node === node), '/etc/hadrill/agent.json')) as AgentConfig;
+
+  test('local writes to a Redis group go to the master in the client\'s IDC, not to a replica listed before it', { todo: 'redis/plan.ts picks the first node in the IDC whatever its role' }, () => {
+    const p = planOf('name: t\nidcs: [{ name: idc-a }]\ngroups:\n  - { name: c, kind: redis, nodes: [{ name: r1, idc: idc-a, role: replica }, { name: r2, idc: idc-a, role: master }] }\nworkload: { clients: [{ idc: idc-a }], groups: [{ group: c, writes: local }] }\n');
+    assert.deepEqual(agentOf(p, 'app-idc-a').groups[0]?.write, { via: 'node', host: p.containers.find((c) => c.node === 'r2')?.ip });
+  });
+
+  test('every address the planner gives is a host of its IDC\'s subnet, however many containers the schema lets an IDC hold', { todo: 'topology-plan.ts counts past .253 into the router\'s .254 and beyond .255' }, () => {
+    // 8 groups of 32 nodes: within the schema's limits (16 groups, 32 nodes each).
+    const groups = Array.from({ length: 8 }, (_, g) => `  - { name: c${g}, kind: redis, nodes: [${Array.from({ length: 32 }, (_, n) => `{ name: r${g}-${n}, idc: idc-a }`).join(', ')}] }`).join('\n');
+    let p: ReturnType<typeof planOf> | null = null;
+    try {
+      p = planOf(`name: t\nidcs: [{ name: idc-a }, { name: idc-b }]\ngroups:\n${groups}\nworkload: { clients: [{ idc: idc-b }] }\n`);
+    } catch (error) {
+      // Refusing the scenario with a clear error is a fix too.
+      assert.match(String(error), /idc-a/);
+      return;
+    }
+    for (const c of p.containers.filter((x) => x.kind !== 'router')) {
+      const host = Number(c.ip.split('.')[3]);
+      assert.ok(host >= 10 && host <= 253, `${c.node} got ${c.ip}`);
+    }
+  });
+
+  test('the primaries of a bidirectional group on a mysql image get their own auto-increment offsets, as MariaDB ones do', { todo: 'mysqlCommand ignores bidirectional replication for the mysql flavor' }, () => {
+    const p = planOf("name: t\nidcs: [{ name: idc-a }, { name: idc-b }]\ngroups:\n  - { name: db, kind: mysql, image: 'mysql:8.4', replication: bidirectional, nodes: [{ name: a, idc: idc-a }, { name: b, idc: idc-b }] }\nworkload: { clients: [{ idc: idc-a }] }\n");
+    const b = p.containers.find((c) => c.node === 'b');
+    assert.ok(b?.cmd.includes('--auto-increment-increment=2') && b.cmd.includes('--auto-increment-offset=2'), b?.cmd.join(' '));
   });
 });
