@@ -7,39 +7,19 @@
 // detection plus the restore plus the clients' move; each backup's downtime
 // is what the supervisor logged.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { BackupEvent } from '../../src/core/plan/runtime-configs.js';
-import type { RunState } from '../../src/engine/run-store.js';
-import { hadrill } from '../support/hadrill-cli.js';
-import { removeEverything, requireDockerAndImage, tempHome, uniqueRun } from '../support/docker-env.js';
+import { keptDrillSuite } from '../support/kept-drill.js';
 import { mysqlIds, redisIds } from '../support/node-reads.js';
-import { acknowledgedIds, difference, readReportDir } from '../support/report-files.js';
+import { acknowledgedIds, difference } from '../support/report-files.js';
 
 describe('cold backup: power loss of the writer IDC, then a restore in the other city', () => {
-  const home = tempHome();
-  const run = uniqueRun('e2e-cold');
-  const reportDir = join(home, 'report');
-  const env = { HADRILL_HOME: home };
-
-  before(requireDockerAndImage);
-  after(async () => {
-    await hadrill(['down', '--run', run], env);
-    await removeEverything(run);
-  });
+  const suite = keptDrillSuite('e2e-cold');
 
   test('loses exactly the writes after the restored backup, and recovers by detection plus restore', { timeout: 400_000 }, async () => {
-    const result = await hadrill(['drill', 'scenarios/cold-backup.yaml', '--run', run, '--report-dir', reportDir, '--keep'], env);
+    const { result, report, history, state, ipOf, events: logOf } = await suite.drill('scenarios/cold-backup.yaml');
     assert.equal(result.code, 0, result.stderr.slice(-3000));
-    const { report, history } = readReportDir(reportDir);
-    const state = JSON.parse(readFileSync(join(home, 'runs', run, 'state.json'), 'utf8')) as RunState;
-    const ipOf = (node: string): string => state.plan.containers.find((c) => c.node === node)!.ip;
-    const events = (node: string): BackupEvent[] =>
-      readFileSync(join(home, 'runs', run, node, 'events.jsonl'), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as BackupEvent);
+    const events = (node: string): BackupEvent[] => logOf<BackupEvent>(node);
     const power = report.faults.find((f) => f.spec.kind === 'power')!;
 
     for (const [group, writer, standby, held] of [

@@ -4,36 +4,20 @@
 // to idc-b. idc-b's clients pay the cross-IDC round trip on every write,
 // and the report says how much.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { RunState } from '../../src/engine/run-store.js';
-import { hadrill } from '../support/hadrill-cli.js';
-import { removeEverything, requireDockerAndImage, tempHome, uniqueRun } from '../support/docker-env.js';
+import { describe, test } from 'node:test';
+import { keptDrillSuite } from '../support/kept-drill.js';
 import { mysqlIds, redisIds } from '../support/node-reads.js';
-import { acknowledgedIds, difference, readReportDir } from '../support/report-files.js';
+import { acknowledgedIds, difference } from '../support/report-files.js';
 
 /** Writes every 50 ms: a pause of ten intervals would be an interruption anyone would notice. */
 const INTERRUPTION_MS = 500;
 
 describe('same-city active-active: loss of the standby IDC, then of the primary IDC', () => {
-  const home = tempHome();
-  const run = uniqueRun('e2e-same');
-  const reportDir = join(home, 'report');
-  const env = { HADRILL_HOME: home };
-
-  before(requireDockerAndImage);
-  after(async () => {
-    await hadrill(['down', '--run', run], env);
-    await removeEverything(run);
-  });
+  const suite = keptDrillSuite('e2e-same');
 
   test('the primary side writes on through the standby IDC loss; the primary IDC loss fails over to idc-b', { timeout: 400_000 }, async () => {
-    const result = await hadrill(['drill', 'scenarios/same-city-active-active.yaml', '--run', run, '--report-dir', reportDir, '--keep'], env);
+    const { result, report, history, state, ipOf } = await suite.drill('scenarios/same-city-active-active.yaml');
     assert.equal(result.code, 0, result.stderr.slice(-3000));
-    const { report, history } = readReportDir(reportDir);
-    const state = JSON.parse(readFileSync(join(home, 'runs', run, 'state.json'), 'utf8')) as RunState;
-    const ipOf = (node: string): string => state.plan.containers.find((c) => c.node === node)!.ip;
     const [standbyLoss, primaryLoss] = [...report.faults].sort((a, b) => a.requestedMs - b.requestedMs);
     const powerCut = (f: (typeof report.faults)[number] | undefined): string | null => (f?.spec.kind === 'power' ? f.spec.idc : null);
     assert.deepEqual([powerCut(standbyLoss), powerCut(primaryLoss)], ['idc-b', 'idc-a']);

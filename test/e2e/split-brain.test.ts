@@ -6,31 +6,17 @@
 // definitions read literally, and the lost count what the surviving master
 // really holds, read here directly.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { RunState } from '../../src/engine/run-store.js';
-import { hadrill } from '../support/hadrill-cli.js';
-import { removeEverything, requireDockerAndImage, tempHome, uniqueRun } from '../support/docker-env.js';
+import { describe, test } from 'node:test';
+import { keptDrillSuite } from '../support/kept-drill.js';
 import { literalServiceRto, literalSplitBrainMs, type LiteralWrite } from '../support/literal-definitions.js';
-import { acknowledgedIds, difference, readReportDir } from '../support/report-files.js';
+import { acknowledgedIds, difference } from '../support/report-files.js';
 import { redisIds } from '../support/node-reads.js';
 
 describe('split brain: a Redis master on the minority side of a partition', () => {
-  const home = tempHome();
-  const run = uniqueRun('e2e-split');
-  const reportDir = join(home, 'report');
-  const env = { HADRILL_HOME: home };
-
-  before(requireDockerAndImage);
-  after(async () => {
-    await hadrill(['down', '--run', run], env);
-    await removeEverything(run);
-  });
+  const suite = keptDrillSuite('e2e-split');
 
   test('lost writes, split-brain time and RTO equal the literal recount from the history and the final state', { timeout: 300_000 }, async () => {
-    const result = await hadrill(['drill', 'test/fixtures/redis-split-brain.yaml', '--run', run, '--report-dir', reportDir, '--keep'], env);
-    const { report, history, finalState } = readReportDir(reportDir);
+    const { result, report, history, finalState, state, ipOf } = await suite.drill('test/fixtures/redis-split-brain.yaml');
     const redis = report.services.find((s) => s.name === 'redis');
     assert.ok(redis, `no redis result (stderr: ${result.stderr.slice(-2000)})`);
     const why = `report: lost ${redis.lost}, split brain ${JSON.stringify(redis.splitBrain)}, RTO ${redis.rtoMs}, notes ${JSON.stringify(report.notes)}`;
@@ -41,14 +27,13 @@ describe('split brain: a Redis master on the minority side of a partition', () =
     const slo = report.slos.find((s) => s.metric === 'splitBrainMs');
     assert.equal(slo?.ok, false, why);
 
-    const state = JSON.parse(readFileSync(join(home, 'runs', run, 'state.json'), 'utf8')) as RunState;
     const nameOf = new Map(state.plan.containers.map((c) => [c.ip, c.node]));
     const final = finalState.services.find((s) => s.service === 'redis');
     assert.ok(final?.authoritativeNode, 'the Sentinels name a master after the heal');
     assert.equal(final.authoritativeNode, 'redis-c', 'the majority side promoted redis-c, and it stays master after the heal');
 
     // Ground truth, read here and not by hadrill: what the master holds now.
-    const masterIp = state.plan.containers.find((c) => c.node === 'redis-c')!.ip;
+    const masterIp = ipOf('redis-c');
     const held = await redisIds(masterIp, state.secrets.redisPassword);
     const expectedLost = difference(acknowledgedIds(history, 'redis'), held);
     assert.ok(expectedLost.length > 0, 'the minority acknowledged writes that the heal discarded');

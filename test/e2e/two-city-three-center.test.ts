@@ -6,34 +6,18 @@
 // three Sentinels, two of them in city-1, can fail over after idc-a but not
 // after city-1 is gone: the drill shows it.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { ManagerEvent } from '../../src/core/plan/runtime-configs.js';
-import type { RunState } from '../../src/engine/run-store.js';
-import { hadrill } from '../support/hadrill-cli.js';
-import { removeEverything, requireDockerAndImage, tempHome, uniqueRun } from '../support/docker-env.js';
+import { keptDrillSuite } from '../support/kept-drill.js';
 import { mysqlIds, mysqlReadOnly, redisIds } from '../support/node-reads.js';
-import { acknowledgedIds, difference, readReportDir } from '../support/report-files.js';
+import { acknowledgedIds, difference } from '../support/report-files.js';
 
 describe('two cities, three centers: loss of idc-a, then of idc-b', () => {
-  const home = tempHome();
-  const run = uniqueRun('e2e-2c3c');
-  const reportDir = join(home, 'report');
-  const env = { HADRILL_HOME: home };
-
-  before(requireDockerAndImage);
-  after(async () => {
-    await hadrill(['down', '--run', run], env);
-    await removeEverything(run);
-  });
+  const suite = keptDrillSuite('e2e-2c3c');
 
   test('MySQL promotes in the same city first, then across cities; Redis cannot fail over without city-1', { timeout: 400_000 }, async () => {
-    const result = await hadrill(['drill', 'scenarios/two-city-three-center.yaml', '--run', run, '--report-dir', reportDir, '--keep'], env);
+    const { result, report, history, finalState, state, ipOf, events } = await suite.drill('scenarios/two-city-three-center.yaml');
     assert.equal(result.code, 0, result.stderr.slice(-3000));
-    const { report, history, finalState } = readReportDir(reportDir);
-    const state = JSON.parse(readFileSync(join(home, 'runs', run, 'state.json'), 'utf8')) as RunState;
-    const ipOf = (node: string): string => state.plan.containers.find((c) => c.node === node)!.ip;
     const [lossA, lossB] = [...report.faults].sort((a, b) => a.requestedMs - b.requestedMs);
     const cut = (f: typeof lossA): string | null => (f?.spec.kind === 'power' ? f.spec.idc : null);
     assert.deepEqual([cut(lossA), cut(lossB)], ['idc-a', 'idc-b']);
@@ -42,11 +26,7 @@ describe('two cities, three centers: loss of idc-a, then of idc-b', () => {
     // MySQL: the manager's own log, then the report, in the same order and with the same reasons.
     const mysql = report.services.find((s) => s.name === 'mysql')!;
     const why = `mysql: promotions ${JSON.stringify(mysql.promotions)}, gaps ${JSON.stringify(mysql.rto.byClient.map((c) => [c.client, c.gaps.length]))}`;
-    const logged = readFileSync(join(home, 'runs', run, 'mysql-manager', 'events.jsonl'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as ManagerEvent)
-      .filter((e): e is Extract<ManagerEvent, { t: 'promoted' }> => e.t === 'promoted');
+    const logged = events<ManagerEvent>('mysql-manager').filter((e): e is Extract<ManagerEvent, { t: 'promoted' }> => e.t === 'promoted');
     assert.deepEqual(logged.map((e) => e.node), ['db-b', 'db-c'], why);
     assert.deepEqual(mysql.promotions.map((p) => [p.atMs, p.node, p.reason]), logged.map((e) => [e.at, e.node, e.reason ?? null]));
     const [first, second] = mysql.promotions;

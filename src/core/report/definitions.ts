@@ -13,6 +13,12 @@ export const DEFINITIONS: readonly { term: string; meaning: string }[] = [
   { term: 'RPO window', meaning: "from the oldest to the newest lost write's acknowledgement." },
   { term: 'Split brain', meaning: 'how long two or more nodes of a one-writer service acknowledged writes at once.' },
   { term: 'Conflicts', meaning: 'acknowledged writes to a shared key that survived but whose value an older write from another IDC overwrote.' },
+  { term: 'Promotions', meaning: "each new writer the failover machinery promoted after the first fault, with the machinery's own reason." },
+  {
+    term: 'Cold backups',
+    meaning: "each backup stops the writer's server: server down is stopped to serving again; clients without an acknowledged write is the longest any client waited across it. Restorable: the newest backup complete before the first fault.",
+  },
+  { term: 'Steady write latency', meaning: "per client IDC, of acknowledged writes before the first fault: what that IDC's clients pay in normal operation." },
   {
     term: 'Stale read',
     meaning: 'a read whose client had an acknowledged write newer than the answer; its age is how long the oldest such write had been acknowledged when the read was sent. Unexplained: reads that returned a write their client never attempted.',
