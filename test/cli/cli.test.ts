@@ -1,7 +1,7 @@
 // The CLI as a user meets it: help, exit codes, located errors, no colour
 // without a TTY, nothing created on bad input.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -91,8 +91,12 @@ describe('hadrill CLI', () => {
     assert.match(r.stderr, /--slo rto=fast: "fast" is not a duration/);
   });
 
-  test('the Compose files in compose/ are what `hadrill compose` renders', async () => {
-    for (const name of ['hot-standby', 'hot-standby-semisync']) {
+  test('every shipped scenario validates, and its Compose file in compose/ is what `hadrill compose` renders', async () => {
+    const names = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length));
+    assert.ok(names.length >= 9, `one scenario per tier: ${names.join(', ')}`);
+    for (const name of names) {
+      const valid = await hadrill(['validate', `scenarios/${name}.yaml`], env);
+      assert.equal(valid.code, 0, valid.stderr);
       const r = await hadrill(['compose', `scenarios/${name}.yaml`], env);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, readFileSync(join(ROOT, 'compose', `${name}.compose.yaml`), 'utf8'), `compose/${name}.compose.yaml is stale: regenerate it with \`hadrill compose scenarios/${name}.yaml -o compose/${name}.compose.yaml\``);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { EXIT_CODES, ScenarioError } from '../../src/core/errors.js';
+import { IDC_CAPACITY } from '../../src/core/plan/placement.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import type { Failover, Group, MysqlGroup } from '../../src/core/scenario/scenario.js';
 import { ROOT } from '../support/hadrill-cli.js';
@@ -193,7 +194,7 @@ describe('group problems name the file, the place and the fix', () => {
   const TWO = '[{ name: n1, idc: idc-a }, { name: n2, idc: idc-b }]';
 
   test('a node name used in two groups', () => {
-    const error = rejected(`${IDCS}groups:\n  - { name: db, kind: mysql, nodes: [{ name: n1, idc: idc-a }] }\n  - { name: c, kind: redis, nodes: [{ name: n1, idc: idc-b }] }\n${CLIENT_A}`);
+    const error = rejected(`${IDCS}groups:\n  - { name: db, kind: mysql, nodes: [{ name: n1, idc: idc-a }] }\n  - { name: c, kind: redis, nodes: [{ name: n1, idc: idc-a }] }\n${CLIENT_A}`);
     assert.match(error.message, /^Invalid scenario scenarios\/bad\.yaml \(1 problem\):/);
     assert.match(error.message, /the name "n1" is used by two nodes, machinery containers or clients; names must be unique/);
   });
@@ -302,7 +303,7 @@ describe('group problems name the file, the place and the fix', () => {
   });
 
   test('every problem of every group is reported at once', () => {
-    const text = `${IDCS}groups:\n  - name: db\n    kind: mysql\n    nodes: [{ name: n1, idc: idc-q, role: primary }, { name: n2, idc: idc-b, role: primary }]\n  - name: c\n    kind: redis\n    nodes: [{ name: r1, idc: idc-a }]\n    failover: { kind: sentinel, sentinels: [{ idc: idc-a }], quorum: 2 }\n${CLIENT_A}`;
+    const text = `${IDCS}groups:\n  - name: db\n    kind: mysql\n    nodes: [{ name: n1, idc: idc-q, role: primary }, { name: n2, idc: idc-a, role: primary }]\n  - name: c\n    kind: redis\n    nodes: [{ name: r1, idc: idc-a }]\n    failover: { kind: sentinel, sentinels: [{ idc: idc-a }], quorum: 2 }\n${CLIENT_A}`;
     assert.deepEqual(rejected(text).problems.map((p) => p.path), ['groups[0].nodes[0].idc', 'groups[0].nodes', 'groups[1].failover.quorum']);
   });
 });
@@ -330,9 +331,26 @@ describe('route problems', () => {
     assert.match(p.message, /local writes need a writable node of "db" in every IDC they come from; none in idc-c/);
   });
 
-  test('a group that is only read may be read from anywhere', () => {
-    const s = parseScenario(`${BI}workload:\n  clients: [{ idc: idc-c }]\n  groups: [{ group: db, writesPerSecond: 0, writes: local }]\n`, FILE);
-    assert.equal(s.workload.groups[0]?.writesPerSecond, 0);
+  test('by default a client reads the group\'s node in its own IDC where there is one, and nothing where there is none', () => {
+    const text = `${IDCS}groups:\n  - { name: c, kind: redis, nodes: [{ name: r1, idc: idc-a }] }\nworkload:\n  clients: [{ idc: idc-a }, { idc: idc-b }]\n`;
+    assert.deepEqual(parseScenario(text, FILE).workload.groups.map((w) => [w.reads, w.readsPerSecond]), [['local', 10]]);
+    // Asked for in so many words, local reads from idc-b are a promise the scenario cannot keep.
+    assert.match(problemAt(`${text}  groups: [{ group: c, reads: local }]\n`, 'workload.groups[0].reads', 'reads: local'), /none in idc-b/);
+  });
+
+  test('local writes are not checked for a group that is not written: a replica serves its local reads', () => {
+    const text = `${IDCS}groups:\n  - { name: db, kind: mysql, nodes: [{ name: n1, idc: idc-a }, { name: n2, idc: idc-c }] }\nworkload:\n  clients: [{ idc: idc-c }]\n  groups: [{ group: db, writesPerSecond: 0, writes: local }]\n`;
+    const s = parseScenario(text, FILE);
+    assert.deepEqual([s.workload.groups[0]?.writesPerSecond, s.groups[0]?.nodes.find((n) => n.idc === 'idc-c')?.role], [0, 'replica']);
+  });
+
+  test('routes are checked in the IDCs the group\'s clients are in: by default every IDC is named, also those without clients', () => {
+    // idc-c has no node of the group and no client: nothing is read or written there.
+    const s = parseScenario(`${BI}workload:\n  clients: [{ idc: idc-a }, { idc: idc-b }]\n`, FILE);
+    assert.deepEqual(s.workload.groups[0]?.from, ['idc-a', 'idc-b', 'idc-c']);
+    // Named in "from", an IDC is checked whether or not it has clients.
+    const named = `${BI}workload:\n  clients: [{ idc: idc-a }]\n  groups:\n    - { group: db, writes: local, reads: none, from: [idc-a, idc-c] }\n`;
+    assert.match(problemAt(named, 'workload.groups[0].writes', 'writes: local'), /none in idc-c/);
   });
 
   test('writes through the data access layer without a dal section', () => {
@@ -428,43 +446,98 @@ ${dal}workload:
   });
 });
 
-// Checks the parser does not make yet: each input below is accepted, and then
-// planned into something that cannot work. Kept visible as todo tests (they
-// run and report, but do not fail the suite) until src is fixed.
-describe('known parser gaps (todo)', () => {
+// Scenarios the parser once accepted and the planner then turned into
+// something that cannot work: each is refused, its first problem at the
+// place to fix, saying what to do.
+describe('scenarios that could not work are refused where the mistake is written', () => {
   const firstPath = (text: string): string => rejected(text).problems[0]?.path ?? '';
 
-  test('a one-writer group whose nodes are all replicas is refused: it has no writer to start from', { todo: 'accepted; the manager gets initialPrimary "" and clients write to host ""' }, () => {
-    assert.equal(firstPath(`${IDCS}groups:\n  - { name: db, kind: mysql, nodes: [{ name: n1, idc: idc-a, role: replica }, { name: n2, idc: idc-b, role: replica }] }\n${CLIENT_A}`), 'groups[0].nodes');
+  test('a one-writer group whose nodes are all replicas is refused: it has no writer to start from', () => {
+    const text = `${IDCS}groups:\n  - { name: db, kind: mysql, nodes: [{ name: n1, idc: idc-a, role: replica }, { name: n2, idc: idc-b, role: replica }] }\n${CLIENT_A}`;
+    assert.equal(firstPath(text), 'groups[0].nodes');
+    assert.match(problemAt(text, 'groups[0].nodes', 'nodes:'), /no node has role primary: the group has no writer to start from and its replicas nothing to follow; give one node role primary \(or leave the first node's role out\)/);
+    // Redis, too; and a first node without a role is the writer whatever the others are.
+    const redis = `${IDCS}groups:\n  - name: c\n    kind: redis\n    nodes: [{ name: r1, idc: idc-a, role: replica }, { name: r2, idc: idc-b }]\n${CLIENT_A}`;
+    assert.match(problemAt(redis, 'groups[0].nodes', 'nodes:'), /no node has role master/);
+    assert.deepEqual(group(redis.replace(', role: replica }, { name: r2, idc: idc-b }', ' }, { name: r2, idc: idc-b, role: replica }'), 'c').nodes.map((n) => n.role), ['master', 'replica']);
   });
 
-  test('a cold backup on an image other than hadrill\'s is refused by the parser, not by the planner', { todo: 'accepted; planTopology then throws a plain Error "cold backup of n1 needs hadrill\'s own image"' }, () => {
+  test('a cold backup on an image other than hadrill\'s is refused by the parser, not by the planner', () => {
     const text = `${IDCS}groups:\n  - { name: db, kind: mysql, image: 'mariadb:11', nodes: [{ name: n1, idc: idc-a }, { name: n2, idc: idc-b, role: standby }], backup: { every: 10s, storage: { idc: idc-b } }, failover: { kind: restore } }\n${CLIENT_A}`;
     assert.match(firstPath(text), /^groups\[0\]/);
+    assert.match(problemAt(text, 'groups[0].backup', 'backup:'), /a cold backup runs hadrill's backup programs inside the nodes: it needs hadrill's own image \(image: hadrill\), not "mariadb:11"/);
   });
 
-  test('a backup on a Galera group is refused: no Galera node is ever backed up', { todo: 'accepted and silently ignored: no storage container is planned' }, () => {
+  test('a backup on a Galera group is refused: no Galera node is ever backed up', () => {
     const text = `${IDCS2}groups:\n  - { name: g, kind: galera, nodes: [{ name: g1, idc: idc-a }, { name: g2, idc: idc-b }], backup: { every: 10s, storage: { idc: idc-b } } }\n${CLIENT_A}`;
     assert.equal(firstPath(text), 'groups[0].backup');
+    assert.match(problemAt(text, 'groups[0].backup', 'backup:'), /a Galera group takes no cold backup: every node takes writes and a returning node rejoins by state transfer; remove "backup"/);
   });
 
-  test('writes through the data access layer from an IDC with no zone are refused', { todo: 'accepted; the client\'s dal URL is "http://:8083"' }, () => {
+  test('writes through the data access layer from an IDC with no zone are refused', () => {
     const text = `${IDCS}groups:\n  - { name: sh, kind: mysql, replication: bidirectional, nodes: [{ name: s-a, idc: idc-a }, { name: s-b, idc: idc-b }] }\ndal: { zones: [{ idc: idc-a }, { idc: idc-b }], shards: 2, controller: { idc: idc-a }, sharded: sh }\nworkload:\n  clients: [{ idc: idc-c }]\n  groups: [{ group: sh, reads: none }]\n`;
     assert.match(firstPath(text), /^(workload|dal)/);
+    assert.match(problemAt(text, 'workload.groups[0].writes', 'group: sh'), /writes through the data access layer go to its router in the client's own IDC; the "dal" has no zone in idc-c \(add a zone there, or narrow "from"\)/);
+    // A zone in the client's IDC is the fix, even one that homes no shard and only routes.
+    assert.doesNotThrow(() => parseScenario(text.replace('{ idc: idc-b }], shards', '{ idc: idc-b }, { idc: idc-c }], homes: { dal-idc-a: [0], dal-idc-b: [1] }, shards'), FILE));
   });
 
-  test('local reads from an IDC where the group has no readable node are refused, as local writes are', { todo: 'accepted; the agent gets readHost null with readsPerSecond 10 and silently reads nothing (unit-sharded.yaml does this for users from idc-a)' }, () => {
+  test('local reads from an IDC where the group has no readable node are refused, as local writes are', () => {
     const text = `${IDCS}groups:\n  - { name: c, kind: redis, nodes: [{ name: r1, idc: idc-a }] }\nworkload:\n  clients: [{ idc: idc-b }]\n  groups: [{ group: c, reads: local }]\n`;
     assert.equal(firstPath(text), 'workload.groups[0].reads');
+    assert.match(problemAt(text, 'workload.groups[0].reads', 'reads: local'), /local reads need a node of "c" holding data in every IDC they come from; none in idc-b \(narrow "from", read from the "writer", or set reads: none\)/);
+    assert.doesNotThrow(() => parseScenario(text.replace('reads: local', 'reads: writer'), FILE));
+    // An empty standby is no node to read.
+    const standby = `${IDCS}groups:\n  - { name: db, kind: mysql, nodes: [{ name: n1, idc: idc-a }, { name: n2, idc: idc-b, role: standby }], backup: { every: 10s, storage: { idc: idc-c } }, failover: { kind: restore } }\nworkload:\n  clients: [{ idc: idc-b }]\n  groups: [{ group: db, reads: local }]\n`;
+    assert.match(problemAt(standby, 'workload.groups[0].reads', 'reads: local'), /none in idc-b/);
   });
 
-  test('writer reads of a group with no single writer are refused', { todo: 'accepted; Galera and bidirectional groups plan readHost null for reads: writer' }, () => {
+  test('writer reads of a group with no single writer are refused', () => {
     const text = `${IDCS2}groups:\n  - { name: g, kind: galera, nodes: [{ name: g1, idc: idc-a }, { name: g2, idc: idc-b }] }\nworkload:\n  clients: [{ idc: idc-a }]\n  groups: [{ group: g, reads: writer }]\n`;
     assert.equal(firstPath(text), 'workload.groups[0].reads');
+    assert.match(problemAt(text, 'workload.groups[0].reads', 'reads: writer'), /group "g" takes writes on every node and has no single writer to read from: read "local", or set reads: none/);
   });
 
-  test('a name used twice is reported where it is used the second time', { todo: 'reported at the file\'s root (path "", line 1:1)' }, () => {
+  test('a name used twice is reported where it is used the second time', () => {
     const text = `${IDCS}groups:\n  - { name: db, kind: mysql, nodes: [{ name: n1, idc: idc-a }] }\n  - { name: c, kind: redis, nodes: [{ name: n1, idc: idc-b }] }\n${CLIENT_A}`;
     assert.equal(firstPath(text), 'groups[1].nodes[0].name');
+    assert.match(problemAt(text, 'groups[1].nodes[0].name', 'name: c'), /the name "n1" is used by two nodes, machinery containers or clients; names must be unique/);
+  });
+
+  test('a name made up for machinery or a client is reported where a name of its own would be written', () => {
+    const TWO = '[{ name: n1, idc: idc-a }, { name: db-manager, idc: idc-b }]';
+    const manager = `${IDCS}groups:\n  - name: db\n    kind: mysql\n    nodes: ${TWO}\n    failover: { kind: manager, idc: idc-c }\n${CLIENT_A}`;
+    assert.match(problemAt(manager, 'groups[0].failover.name', 'failover:'), /the name "db-manager" is used by two/);
+    const client = `${IDCS}groups:\n  - { name: db, kind: mysql, nodes: [{ name: app-idc-a, idc: idc-a }] }\n${CLIENT_A}`;
+    assert.match(problemAt(client, 'workload.clients[0].name', 'clients:'), /the name "app-idc-a" is used by two/);
+    const sentinel = `${IDCS}groups:\n  - name: c\n    kind: redis\n    nodes: [{ name: r1, idc: idc-a }]\n    failover: { kind: sentinel, sentinels: [{ idc: idc-a }, { name: r1, idc: idc-b }] }\n${CLIENT_A}`;
+    assert.match(problemAt(sentinel, 'groups[0].failover.sentinels[1].name', 'sentinels:'), /the name "r1" is used by two/);
+    // The router is every scenario's: whatever else takes its name is the second.
+    const router = `${IDCS}mysql:\n  nodes: [{ name: n1, idc: idc-a }, { name: router, idc: idc-b }]\n${CLIENT_A}`;
+    assert.match(problemAt(router, 'mysql.nodes[1].name', 'name: router'), /the name "router" is used by two nodes, machinery containers or clients; names must be unique \("router" is hadrill's router between IDCs\)/);
+  });
+
+  test('an IDC that would hold more containers than its network has addresses for is refused, naming the count and the limit', () => {
+    // Every container below is in idc-b: nodes, a manager, Sentinels, clients; one more than fits.
+    const nodes = 30;
+    const sentinels = 16;
+    const managers = 7;
+    const clients = IDC_CAPACITY + 1 - nodes * managers - managers - sentinels;
+    assert.ok(clients > 0 && clients <= 64, 'the schema allows this many clients');
+    const mysql = (g: number): string => `  - { name: db${g}, kind: mysql, nodes: [${Array.from({ length: nodes }, (_, n) => `{ name: d${g}-${n}, idc: idc-b }`).join(', ')}], failover: { kind: manager, idc: idc-b } }`;
+    const text = `${IDCS}groups:
+${Array.from({ length: managers }, (_, g) => mysql(g)).join('\n')}
+  - { name: c, kind: redis, nodes: [{ name: r1, idc: idc-a }], failover: { kind: sentinel, sentinels: [${Array.from({ length: sentinels }, () => '{ idc: idc-b }').join(', ')}] } }
+workload:
+  clients: [${Array.from({ length: clients }, () => '{ idc: idc-b }').join(', ')}]
+  groups: [{ group: c, from: [idc-a] }]
+`;
+    const message = problemAt(text, 'idcs[1]', 'idc-b');
+    assert.ok(message.includes(`IDC "idc-b" would hold ${IDC_CAPACITY + 1} containers`) && message.includes(`its network has addresses for ${IDC_CAPACITY}`) && message.endsWith('place some of them in another IDC'), message);
+    // One container fewer fits.
+    assert.doesNotThrow(() => parseScenario(text.replace('clients: [{ idc: idc-b }, ', 'clients: ['), FILE));
+    // The schema tells editors the same limit.
+    const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'scenario.schema.json'), 'utf8')) as { properties: { idcs: { description: string } } };
+    assert.match(schema.properties.idcs.description, new RegExp(`at most ${IDC_CAPACITY} containers`));
   });
 });

@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import type { DalConfig } from '../../src/datastores/dal/plan.js';
 import { PLANNERS } from '../../src/datastores/planners.js';
 import type { AgentConfig, AgentGroupConfig, BackupSupervisorConfig, ManagerConfig, RestoreManagerConfig, StandbyConfig, WriteTarget } from '../../src/core/plan/runtime-configs.js';
+import { placedContainers } from '../../src/core/plan/placement.js';
 import { planTopology, type ContainerPlan, type PlanInputs } from '../../src/core/plan/topology-plan.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import { ROOT } from '../support/hadrill-cli.js';
@@ -119,6 +120,12 @@ describe('tier plans', () => {
   for (const file of TIERS) {
     test(`${file} plans unique names and addresses, each container in one network of an IDC it declares`, () => {
       assertWellFormed(planned(file));
+    });
+
+    test(`${file}: the containers the parser counts per IDC are the ones the planner places`, () => {
+      const t = planned(file);
+      const placed = placedContainers(t.scenario).map((p) => `${p.name} ${p.idc}`).sort();
+      assert.deepEqual(placed, t.plan.containers.filter((c) => c.kind !== 'router').map((c) => `${c.node} ${c.idc}`).sort());
     });
   }
 
@@ -366,7 +373,7 @@ describe('tier plans', () => {
     }
   });
 
-  test('unit-sharded: users homed in the regional units b and c, global data written everywhere, a router per unit and the controller in the central unit', () => {
+  test('unit-sharded: users homed in the regional units b and c and used from them, global data written everywhere, a router per unit and the controller in the central unit', () => {
     const t = planned('unit-sharded.yaml');
     assert.deepEqual(t.layout(), [
       'app-idc-a agent idc-a -',
@@ -396,9 +403,12 @@ describe('tier plans', () => {
     assert.deepEqual([router.zone, router.globalGroup, router.controllerUrl], ['unit-b', 'global', `http://${t.ip('dal-controller')}:8083`]);
     for (const s of ['a', 'b', 'c']) {
       const idc = `idc-${s}`;
-      assert.deepEqual([t.route(idc, 'users').write, t.route(idc, 'global').write], [dal(t.ip(`unit-${s}`)), dal(t.ip(`unit-${s}`))], `app-${idc} writes through unit-${s}`);
+      assert.deepEqual(t.route(idc, 'global').write, dal(t.ip(`unit-${s}`)), `app-${idc} writes global data through unit-${s}`);
       assert.equal(t.route(idc, 'global').readHost, t.ip(`global-${s}`));
     }
+    for (const s of ['b', 'c']) assert.deepEqual(t.route(`idc-${s}`, 'users').write, dal(t.ip(`unit-${s}`)), `app-idc-${s} writes users through unit-${s}`);
     assert.deepEqual([t.route('idc-b', 'users').readHost, t.route('idc-c', 'users').readHost], [t.ip('users-b'), t.ip('users-c')], 'a regional unit reads its own users node');
+    // The central unit keeps no copy of the users to read: its clients use global data only.
+    assert.deepEqual(t.agent('idc-a').groups.map((g) => g.group), ['global']);
   });
 });

@@ -3,9 +3,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { renderCompose } from '../../src/core/compose.js';
+import { HadrillError } from '../../src/core/errors.js';
 import { PLANNERS } from '../../src/datastores/planners.js';
 import { LABEL_HOME, LABEL_IDC, LABEL_MANAGED, LABEL_RUN, LABEL_SCENARIO } from '../../src/core/plan/labels.js';
 import type { AgentConfig, ManagerConfig } from '../../src/core/plan/runtime-configs.js';
+import { FIRST_HOST, IDC_CAPACITY, ROUTER_HOST } from '../../src/core/plan/placement.js';
 import { planTopology, readHostFor, type ContainerPlan, type PlanInputs } from '../../src/core/plan/topology-plan.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import { ROOT } from '../support/hadrill-cli.js';
@@ -142,19 +144,20 @@ describe('read hosts', () => {
   });
 });
 
-// Bugs found while writing the tier plan tests, kept visible as todo tests
-// (they run and report, but do not fail the suite) until src is fixed.
-describe('known planner bugs (todo)', () => {
+// Found while writing the tier plan tests: writes reach the writable node,
+// addresses stay inside their IDC's network, and every primary of a
+// multi-writer group takes its own auto-increment values.
+describe('plans that hold for every datastore kind and size', () => {
   const INPUTS: PlanInputs = { home: 'h1', run: 'r1', subnetBlock: 170, ownImageTag: 'hadrill/base:test', secrets: { rootPassword: 'a', replPassword: 'b', appPassword: 'c', redisPassword: 'd', sentinelPassword: 'e', managerToken: 'f' }, packageDir: '/pkg', runDir: '/state/r1' };
   const planOf = (text: string) => planTopology(parseScenario(text, 'x.yaml'), INPUTS, PLANNERS);
   const agentOf = (p: ReturnType<typeof planOf>, node: string): AgentConfig => JSON.parse(fileIn(p.containers.find((c) => c.node === node), '/etc/hadrill/agent.json')) as AgentConfig;
 
-  test('local writes to a Redis group go to the master in the client\'s IDC, not to a replica listed before it', { todo: 'redis/plan.ts picks the first node in the IDC whatever its role' }, () => {
+  test('local writes to a Redis group go to the master in the client\'s IDC, not to a replica listed before it', () => {
     const p = planOf('name: t\nidcs: [{ name: idc-a }]\ngroups:\n  - { name: c, kind: redis, nodes: [{ name: r1, idc: idc-a, role: replica }, { name: r2, idc: idc-a, role: master }] }\nworkload: { clients: [{ idc: idc-a }], groups: [{ group: c, writes: local }] }\n');
     assert.deepEqual(agentOf(p, 'app-idc-a').groups[0]?.write, { via: 'node', host: p.containers.find((c) => c.node === 'r2')?.ip });
   });
 
-  test('every address the planner gives is a host of its IDC\'s subnet, however many containers the schema lets an IDC hold', { todo: 'topology-plan.ts counts past .253 into the router\'s .254 and beyond .255' }, () => {
+  test('every address the planner gives is a host of its IDC\'s subnet, however many containers the schema lets an IDC hold', () => {
     // 8 groups of 32 nodes: within the schema's limits (16 groups, 32 nodes each).
     const groups = Array.from({ length: 8 }, (_, g) => `  - { name: c${g}, kind: redis, nodes: [${Array.from({ length: 32 }, (_, n) => `{ name: r${g}-${n}, idc: idc-a }`).join(', ')}] }`).join('\n');
     let p: ReturnType<typeof planOf> | null = null;
@@ -171,9 +174,29 @@ describe('known planner bugs (todo)', () => {
     }
   });
 
-  test('the primaries of a bidirectional group on a mysql image get their own auto-increment offsets, as MariaDB ones do', { todo: 'mysqlCommand ignores bidirectional replication for the mysql flavor' }, () => {
+  test('a scenario built in code with more containers in an IDC than its network holds is refused by the planner too', () => {
+    const fits = parseScenario('name: t\nidcs: [{ name: idc-a }]\ngroups:\n  - { name: c, kind: redis, nodes: [{ name: r1, idc: idc-a }] }\nworkload: { clients: [{ idc: idc-a }] }\n', 'x.yaml');
+    // Clients added past what the parser lets through: one more than the IDC holds.
+    const clients = Array.from({ length: IDC_CAPACITY - 1 }, (_, i) => ({ name: `app-${i}`, idc: 'idc-a' }));
+    const tooMany = { ...fits, workload: { ...fits.workload, clients: [...fits.workload.clients, ...clients] } };
+    assert.throws(() => planTopology(tooMany, INPUTS, PLANNERS), (error: unknown) => {
+      assert.ok(error instanceof HadrillError && error.code === 'config', String(error));
+      assert.ok(error.message.includes(`IDC "idc-a" would hold ${IDC_CAPACITY + 1} containers`) && error.message.includes(`addresses for ${IDC_CAPACITY}`), error.message);
+      return true;
+    });
+    // As many as it holds are planned, the last one just below the router.
+    const full = planTopology({ ...tooMany, workload: { ...tooMany.workload, clients: tooMany.workload.clients.slice(1) } }, INPUTS, PLANNERS);
+    const hosts = full.containers.filter((c) => c.kind !== 'router').map((c) => Number(c.ip.split('.')[3]));
+    assert.deepEqual([hosts.length, Math.min(...hosts), Math.max(...hosts)], [IDC_CAPACITY, FIRST_HOST, ROUTER_HOST - 1]);
+  });
+
+  test('the primaries of a bidirectional group on a mysql image get their own auto-increment offsets, as MariaDB ones do', () => {
     const p = planOf("name: t\nidcs: [{ name: idc-a }, { name: idc-b }]\ngroups:\n  - { name: db, kind: mysql, image: 'mysql:8.4', replication: bidirectional, nodes: [{ name: a, idc: idc-a }, { name: b, idc: idc-b }] }\nworkload: { clients: [{ idc: idc-a }] }\n");
     const b = p.containers.find((c) => c.node === 'b');
     assert.ok(b?.cmd.includes('--auto-increment-increment=2') && b.cmd.includes('--auto-increment-offset=2'), b?.cmd.join(' '));
+    const a = p.containers.find((c) => c.node === 'a');
+    assert.ok(a?.cmd.includes('--auto-increment-increment=2') && a.cmd.includes('--auto-increment-offset=1'), a?.cmd.join(' '));
+    // MariaDB's GTID domains are not MySQL's: a mysql image is given none.
+    assert.ok(!a?.cmd.some((x) => x.startsWith('--gtid-domain-id')), a?.cmd.join(' '));
   });
 });

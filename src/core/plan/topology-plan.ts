@@ -1,10 +1,12 @@
 // Scenario -> the exact networks and containers to create. Pure: the same
 // inputs always give the same plan, which `up`, `compose` and the tests share.
+import { HadrillError } from '../errors.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { OWN_IMAGE } from '../scenario/scenario.js';
 import { programConfig, type ContainerFile } from './container-files.js';
 import type { PlanContext, PlannedGroup, Planners } from './group-planner.js';
 import { hadrillLabels, LABEL_GROUP, LABEL_KIND, LABEL_NODE, WAN } from './labels.js';
+import { capacityProblem, containersPerIdc, FIRST_HOST, ROUTER_HOST } from './placement.js';
 import type { AgentConfig } from './runtime-configs.js';
 
 /**
@@ -90,12 +92,13 @@ export const DATABASE = 'hadrill';
 export const APP_USER = 'hadrill_app';
 export const REPL_USER = 'hadrill_repl';
 
-
-const FIRST_HOST = 10;
-const ROUTER_HOST = 254;
-
 export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: Planners): TopologyPlan {
   const { run } = inputs;
+  // The parser refuses such a scenario; one built in code meets the same limit here, before any address is given.
+  for (const [idc, count] of containersPerIdc(scenario)) {
+    const problem = capacityProblem(idc, count);
+    if (problem) throw new HadrillError('config', `scenario ${scenario.name}: ${problem}`);
+  }
   const owner = { home: inputs.home, run };
   const networks: NetworkPlan[] = scenario.idcs.map((idc, i) => {
     const prefix = `10.${inputs.subnetBlock}.${i + 1}`;
@@ -105,6 +108,8 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: P
   const nextHost = new Map<string, number>();
   const allocateIp = (idc: string): string => {
     const host = nextHost.get(idc) ?? FIRST_HOST;
+    // An internal assertion: placement.ts counted fewer containers than the planners place.
+    if (host >= ROUTER_HOST) throw new Error(`planner bug: IDC ${idc} has no address left for another container (the router is .${ROUTER_HOST})`);
     nextHost.set(idc, host + 1);
     return networkOf(idc).subnet.replace(/\.0\/24$/, `.${host}`);
   };

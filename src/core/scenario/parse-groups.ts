@@ -7,27 +7,33 @@ import { OWN_IMAGE, type Backup, type Failover, type Group, type GroupKind, type
 import { ms, type Checks, type Path, type Raw } from './parse-support.js';
 
 /** Where the parts of a group are in the file: `groups[i]`, or the shorthand's own places. */
-interface GroupPaths {
+export interface GroupPaths {
   at(...sub: (string | number)[]): Path;
   failover(...sub: (string | number)[]): Path;
 }
 
-export function buildGroups(raw: Raw, idcNames: readonly string[], c: Checks): Group[] {
+/** The groups, and where each one is written (`paths[i]` for `groups[i]`), for checks made once the whole scenario is read. */
+export function buildGroups(raw: Raw, idcNames: readonly string[], c: Checks): { groups: Group[]; paths: GroupPaths[] } {
   const groups: Group[] = [];
+  const paths: GroupPaths[] = [];
+  const add = (g: Raw, p: GroupPaths): void => {
+    groups.push(buildGroup(g, p, idcNames, c));
+    paths.push(p);
+  };
   (raw.groups ?? []).forEach((g: Raw, i: number) => {
     const at = (...sub: (string | number)[]): Path => ['groups', i, ...sub];
-    groups.push(buildGroup(g, { at, failover: (...sub) => at('failover', ...sub) }, idcNames, c));
+    add(g, { at, failover: (...sub) => at('failover', ...sub) });
   });
   // The shorthand's failover settings are the mysql section's `manager`, and the redis section's own keys.
-  if (raw.mysql) groups.push(buildGroup(mysqlShorthand(raw.mysql), shorthandPaths('mysql', ['mysql', 'manager']), idcNames, c));
-  if (raw.redis) groups.push(buildGroup(redisShorthand(raw.redis), shorthandPaths('redis', ['redis']), idcNames, c));
+  if (raw.mysql) add(mysqlShorthand(raw.mysql), shorthandPaths('mysql', ['mysql', 'manager']));
+  if (raw.redis) add(redisShorthand(raw.redis), shorthandPaths('redis', ['redis']));
   if (groups.length === 0) c.report([], 'a scenario needs datastore groups: a "groups" list, or the "mysql" and "redis" shorthand');
   c.duplicates(
     groups.map((g) => g.name),
     () => ['groups'],
     (n) => `two groups are named "${n}"; group names must be unique`,
   );
-  return groups;
+  return { groups, paths };
 }
 
 function shorthandPaths(section: 'mysql' | 'redis', failover: Path): GroupPaths {
@@ -56,7 +62,7 @@ function buildGroup(raw: Raw, p: GroupPaths, idcNames: readonly string[], c: Che
   if (kind !== 'mysql' && raw.replication !== undefined) c.report(p.at('replication'), `${kind} groups have no "replication" setting; it is for mysql groups`);
   const multiWriter = kind === 'galera' || replication === 'bidirectional';
   const nodes = buildNodes(raw.nodes, kind, multiWriter, p, c);
-  const backup = raw.backup ? buildBackup(raw.backup, name, p, c) : null;
+  const backup = raw.backup ? buildBackup(raw.backup, kind, image, name, p, c) : null;
   const failover = buildFailover(raw.failover, kind, multiWriter, name, nodes, idcNames, p, c);
   if (failover.kind === 'restore' && backup === null) c.report(p.failover('kind'), 'restore needs a "backup" on the group: there is nothing to restore without one');
   if (nodes.some((n) => n.role === 'standby') && failover.kind !== 'restore') c.report(p.at('nodes'), 'standby nodes hold data only once a backup is restored onto them: they need failover kind "restore"');
@@ -95,15 +101,26 @@ function buildNodes(raw: Raw[], kind: GroupKind, multiWriter: boolean, p: GroupP
   } else if (writers > 1) {
     c.report(p.at('nodes'), `${writers} nodes have role ${writer}; exactly one may (the others replicate from it)`);
   }
-  return raw.map((n: Raw, i: number) => ({
+  const nodes: GroupNode[] = raw.map((n: Raw, i: number) => ({
     name: n.name,
     idc: n.idc,
     role: n.role ?? (kind === 'galera' ? 'member' : multiWriter || (writers === 0 && i === 0) ? writer : 'replica'),
   }));
+  // A first node without a role is the writer; when it has one, some node must be given the writer's role.
+  // (A role the kind does not have is reported above, and likely meant as the writer.)
+  const rolesKnown = raw.every((n: Raw) => n.role === undefined || allowed.includes(n.role));
+  if (!multiWriter && rolesKnown && !nodes.some((n) => n.role === writer)) {
+    c.report(p.at('nodes'), `no node has role ${writer}: the group has no writer to start from and its replicas nothing to follow; give one node role ${writer} (or leave the first node's role out)`);
+  }
+  return nodes;
 }
 
-function buildBackup(raw: Raw, group: string, p: GroupPaths, c: Checks): Backup {
+function buildBackup(raw: Raw, kind: GroupKind, image: string, group: string, p: GroupPaths, c: Checks): Backup {
   c.idc(p.at('backup', 'storage', 'idc'), raw.storage.idc);
+  // Every Galera node is a writer, and a node that comes back rejoins by the cluster's own state transfer: no node is ever stopped to be copied.
+  if (kind === 'galera') c.report(p.at('backup'), 'a Galera group takes no cold backup: every node takes writes and a returning node rejoins by state transfer; remove "backup"');
+  // The backup supervisor and the standby's restore program run inside the node, as hadrill's programs.
+  else if (image !== OWN_IMAGE) c.report(p.at('backup'), `a cold backup runs hadrill's backup programs inside the nodes: it needs hadrill's own image (image: ${OWN_IMAGE}), not "${image}"`);
   return { everyMs: ms(raw.every), storage: { name: raw.storage.name ?? `${group}-storage`, idc: raw.storage.idc } };
 }
 

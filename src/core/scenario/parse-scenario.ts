@@ -3,12 +3,14 @@
 // else: the size first, then one pass of YAML and one of the schema, and only
 // the problems shown are located.
 import { ScenarioError, type ScenarioProblem } from '../errors.js';
+import { placedContainers } from '../plan/placement.js';
 import { checkAgainstSchema } from './schema-check.js';
 import { buildDal } from './parse-dal.js';
 import { buildDrill, buildNetwork } from './parse-drill.js';
 import { buildGroups } from './parse-groups.js';
+import { checkPlacement } from './parse-placement.js';
 import { checks, ms, type Raw, type Report } from './parse-support.js';
-import { buildWorkload } from './parse-workload.js';
+import { buildClients, buildWorkload } from './parse-workload.js';
 import { MAX_PROBLEMS_SHOWN, sizeProblem } from './scenario-limits.js';
 import { formatPath, locate } from './yaml-locator.js';
 import { readYaml } from './yaml-read.js';
@@ -47,21 +49,18 @@ function build(raw: Raw, file: string, report: Report): Scenario {
     (n) => `IDC "${n}" is declared twice`,
   );
   const idcs = raw.idcs.map((i: Raw) => ({ name: i.name, city: i.city ?? i.name }));
-  const groups = buildGroups(raw, idcNames, c);
+  const { groups, paths } = buildGroups(raw, idcNames, c);
   const dal = raw.dal ? buildDal(raw.dal, groups, c) : null;
-  const workload = buildWorkload(raw.workload, groups, dal, idcNames, c);
-
-  // Every node, machinery container and client becomes a container named after it.
-  const machinery = [...groups.flatMap(machineryNames), ...(dal ? [...dal.zones.map((z) => z.name), dal.controller.name] : [])];
-  const containerNames = [...groups.flatMap((g) => g.nodes.map((n) => n.name)), ...machinery, ...workload.clients.map((cl) => cl.name), 'router'];
-  c.duplicates(
-    containerNames,
-    () => [],
-    (n) => `the name "${n}" is used by two nodes, machinery containers or clients; names must be unique`,
-  );
+  const clients = buildClients(raw.workload, c);
+  // Names and room in each IDC are checked before the workload's routes, so their problems are listed in the order of the file.
+  checkPlacement({ groups, dal, workload: { clients } }, paths, idcNames, c);
+  const workload = buildWorkload(raw.workload, clients, groups, dal, idcNames, c);
 
   const network = buildNetwork(raw.network ?? {}, c);
-  const crashable = [...groups.flatMap((g) => g.nodes.map((n) => n.name)), ...machinery];
+  // Nodes and machinery can crash or lose power; clients are the drill's measuring instruments.
+  const crashable = placedContainers({ groups, dal, workload })
+    .filter((p) => p.origin.part !== 'client')
+    .map((p) => p.name);
   const drill = buildDrill(raw.drill ?? {}, groups, crashable, idcNames, c);
   return {
     name: raw.name,
@@ -76,13 +75,6 @@ function build(raw: Raw, file: string, report: Report): Scenario {
     drill,
     slo: buildSlo(raw.slo ?? {}, groups, report),
   };
-}
-
-/** The containers a group's failover machinery and backups run in. */
-function machineryNames(g: Group): string[] {
-  const f = g.failover;
-  const names = f.kind === 'manager' || f.kind === 'restore' ? [f.name] : f.kind === 'sentinel' ? f.sentinels.map((s) => s.name) : [];
-  return g.backup ? [...names, g.backup.storage.name] : names;
 }
 
 /** Metrics for every group at the top; per group under `groups`, or (shorthand) under the group's name. */

@@ -1,17 +1,23 @@
 // The workload: clients placed in IDCs, and for each group how often they
 // write and read it and by which route. Unless the scenario says otherwise,
 // every client writes every group (20/s) and reads it from its own IDC
-// (10/s); a one-writer group is written through its announced writer, a
-// multi-writer group on the client's local node.
-import { authorityOf, type Dal, type Group, type GroupWorkload, type ReadRoute, type Workload, type WriteRoute } from './scenario.js';
+// (10/s) where the group has a node there; a one-writer group is written
+// through its announced writer, a multi-writer group on the client's local
+// node. Every write route, and every read route the scenario gives, must
+// lead somewhere from each IDC its clients take it from.
+import { authorityOf, type Dal, type Group, type GroupWorkload, type ReadRoute, type Workload, type WorkloadClient, type WriteRoute } from './scenario.js';
 import { ms, type Checks, type Raw } from './parse-support.js';
 
 const DEFAULT_WRITES = 20;
 const DEFAULT_READS = 10;
 
-export function buildWorkload(raw: Raw, groups: readonly Group[], dal: Dal | null, idcNames: readonly string[], c: Checks): Workload {
+/** The clients, named after their IDC unless they have a name: read before the rest, so that their names are checked with every other container's. */
+export function buildClients(raw: Raw, c: Checks): WorkloadClient[] {
   raw.clients.forEach((client: Raw, i: number) => c.idc(['workload', 'clients', i, 'idc'], client.idc));
-  const clients = c.names(raw.clients, 'app', ['workload', 'clients']);
+  return c.names(raw.clients, 'app', ['workload', 'clients']);
+}
+
+export function buildWorkload(raw: Raw, clients: WorkloadClient[], groups: readonly Group[], dal: Dal | null, idcNames: readonly string[], c: Checks): Workload {
   const given: Raw[] = raw.groups ?? [];
   given.forEach((g: Raw, i: number) => {
     if (!groups.some((x) => x.name === g.group)) c.report(['workload', 'groups', i, 'group'], `unknown group "${g.group}"; groups: ${groups.map((x) => x.name).join(', ')}`);
@@ -39,22 +45,50 @@ export function buildWorkload(raw: Raw, groups: readonly Group[], dal: Dal | nul
       reads,
       from: g.from ?? [...idcNames],
     };
-    checkRoute(entry, group, dal, where, c);
+    // `from` defaults to every IDC, also those without clients: those send nothing, so routes are checked where clients are.
+    const usedFrom: string[] = g.from ?? idcNames.filter((idc) => clients.some((cl) => cl.idc === idc));
+    checkRoute(entry, usedFrom, g.reads !== undefined, group, dal, where, c);
     return entry;
   });
   return { clients, groups: entries, keys: raw.keys ?? 32, users: raw.users ?? 1000, opTimeoutMs: ms(raw.opTimeout ?? '2s') };
 }
 
-function checkRoute(w: GroupWorkload, group: Group, dal: Dal | null, where: (string | number)[], c: Checks): void {
-  if (w.writes === 'writer' && authorityOf(group) === 'converged') {
+/**
+ * A route must lead somewhere from every IDC it is used from (`usedFrom`):
+ * local writes to a writable node there, local reads to a node with data,
+ * writes through the data access layer to its router there; and routes to
+ * "the writer" need a group that has one. Local reads are checked only when
+ * the scenario asks for them (`readsGiven`): by default a client reads the
+ * group's node in its own IDC where there is one, and makes no reads where
+ * there is none (see readHostFor), while every write must go somewhere.
+ */
+function checkRoute(w: GroupWorkload, usedFrom: readonly string[], readsGiven: boolean, group: Group, dal: Dal | null, where: (string | number)[], c: Checks): void {
+  const single = authorityOf(group) === 'writer';
+  const lacking = (has: (idc: string) => boolean): string[] => usedFrom.filter((idc) => !has(idc));
+  if (w.writes === 'writer' && !single) {
     c.report([...where, 'writes'], `group "${group.name}" takes writes on every node and has no single writer: write "local" or through the "dal"`);
   }
   if (w.writes === 'local' && w.writesPerSecond > 0) {
     const writable = new Set(group.nodes.filter((n) => n.role === 'primary' || n.role === 'master' || n.role === 'member').map((n) => n.idc));
-    const missing = w.from.filter((idc) => !writable.has(idc));
+    const missing = lacking((idc) => writable.has(idc));
     if (missing.length > 0) c.report([...where, 'writes'], `local writes need a writable node of "${group.name}" in every IDC they come from; none in ${missing.join(', ')} (narrow "from", or write through the "writer")`);
   }
-  if (w.writes === 'dal' && (dal === null || (dal.shardedGroup !== group.name && dal.globalGroup !== group.name))) {
+  const routed = dal !== null && (dal.shardedGroup === group.name || dal.globalGroup === group.name);
+  if (w.writes === 'dal' && !routed) {
     c.report([...where, 'writes'], `writes through the data access layer need a "dal" section that routes group "${group.name}"`);
+  }
+  if (w.writes === 'dal' && routed && w.writesPerSecond > 0) {
+    // A client sends its operations to the router of its own IDC's zone.
+    const missing = lacking((idc) => dal.zones.some((z) => z.idc === idc));
+    if (missing.length > 0) c.report([...where, 'writes'], `writes through the data access layer go to its router in the client's own IDC; the "dal" has no zone in ${missing.join(', ')} (add a zone there, or narrow "from")`);
+  }
+  if (w.reads === 'writer' && !single) {
+    c.report([...where, 'reads'], `group "${group.name}" takes writes on every node and has no single writer to read from: read "local", or set reads: none`);
+  }
+  if (w.reads === 'local' && readsGiven && w.readsPerSecond > 0) {
+    // A standby holds no data until a backup is restored onto it (see readHostFor in topology-plan.ts).
+    const readable = new Set(group.nodes.filter((n) => n.role !== 'standby').map((n) => n.idc));
+    const missing = lacking((idc) => readable.has(idc));
+    if (missing.length > 0) c.report([...where, 'reads'], `local reads need a node of "${group.name}" holding data in every IDC they come from; none in ${missing.join(', ')} (narrow "from", ${single ? 'read from the "writer", ' : ''}or set reads: none)`);
   }
 }

@@ -95,7 +95,8 @@ export function planColdBackup(group: Group, ctx: PlanContext, nodes: readonly C
 
 /** The node's own process becomes a child of hadrill's program, which needs hadrill's package and a place for its events. */
 function supervise(node: ContainerPlan, cmd: string[], binds: string[], program: ReturnType<typeof programConfig>): void {
-  if (!node.ownImage) throw new Error(`cold backup of ${node.node} needs hadrill's own image`);
+  // An internal assertion: the parser refuses a cold backup on any other image.
+  if (!node.ownImage) throw new Error(`planner bug: cold backup of ${node.node} needs hadrill's own image`);
   node.cmd = cmd;
   node.binds = [...node.binds, ...binds];
   node.env = { ...node.env, ...program.env };

@@ -10,10 +10,15 @@ export const MYSQL_DATA_DIR = '/var/lib/mysql';
  * Every MySQL node starts read-only: a former primary that comes back after a
  * power loss must not take writes until someone decides it should (the
  * manager makes only the primary writable). In bidirectional replication
- * every primary writes under its own GTID domain and auto-increment offset,
- * so their transactions never collide by number.
+ * every primary, on either flavor, takes its own auto-increment offset, so
+ * their rows never collide by id; and its transactions are apart by GTID: a
+ * MariaDB primary writes under its own GTID domain, a MySQL one's GTIDs carry
+ * its server UUID.
  */
 export function mysqlCommand(group: MysqlGroup, serverId: number, ownImage: boolean): string[] {
+  const bidirectional = group.replication === 'bidirectional';
+  // Every node of a bidirectional group is a primary: each takes every n-th auto-increment value, from its own offset.
+  const autoIncrement = bidirectional ? [`--auto-increment-increment=${group.nodes.length}`, `--auto-increment-offset=${serverId}`] : [];
   const common = [
     `--server-id=${serverId}`,
     '--log-bin=mysql-bin',
@@ -32,6 +37,7 @@ export function mysqlCommand(group: MysqlGroup, serverId: number, ownImage: bool
       '--gtid-mode=ON',
       '--enforce-gtid-consistency=ON',
       '--log-replica-updates=ON',
+      ...autoIncrement,
       ...(semi
         ? [
             '--plugin-load-add=semisync_source.so',
@@ -44,7 +50,6 @@ export function mysqlCommand(group: MysqlGroup, serverId: number, ownImage: bool
         : []),
     ];
   }
-  const writers = group.nodes.length;
   const args = [
     ...common,
     '--log-slave-updates=1',
@@ -52,9 +57,9 @@ export function mysqlCommand(group: MysqlGroup, serverId: number, ownImage: bool
     '--performance-schema=OFF',
     // A cold backup ships the whole data directory: a small redo log keeps every backup (and restore) small.
     ...(group.backup !== null ? ['--innodb-log-file-size=8M'] : []),
-    ...(group.replication === 'bidirectional'
+    ...(bidirectional
       ? // Strict mode stops a replica on another primary's lower sequence number; domains keep each primary's apart.
-        ['--gtid-strict-mode=0', `--gtid-domain-id=${serverId}`, `--auto-increment-increment=${writers}`, `--auto-increment-offset=${serverId}`]
+        ['--gtid-strict-mode=0', `--gtid-domain-id=${serverId}`, ...autoIncrement]
       : ['--gtid-strict-mode=1']),
     ...(semi
       ? [

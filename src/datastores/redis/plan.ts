@@ -33,15 +33,16 @@ export const redisPlanner: GroupPlanner = {
     const access = (c: ContainerPlan): ServerAccess => ({ kind: 'redis', host: c.ip, port: PORTS.redis, user: '', password: secrets.redisPassword });
     const restoreUrl = planColdBackup(g, ctx, nodes, { access, serverCommand: (c) => redisCommand(replicaOf(c), true, true), dataDir: REDIS_DATA_DIR });
 
+    const roles = new Map(g.nodes.map((n) => [n.name, n.role]));
     const writeTarget = (w: GroupWorkload, client: WorkloadClient): WriteTarget => {
       const token = secrets.managerToken;
       if (w.writes === 'dal') return { via: 'dal', url: `http://${ctx.dalIn(client.idc)?.ip ?? ''}:${PORTS.dal}`, token };
-      if (w.writes === 'local') return { via: 'node', host: nodes.find((c) => c.idc === client.idc)?.ip ?? '' };
+      // The master, if it is in the client's IDC: a replica there refuses writes (the parser checks there is one).
+      if (w.writes === 'local') return { via: 'node', host: nodes.find((c) => c.idc === client.idc && roles.get(c.node) === 'master')?.ip ?? '' };
       if (sentinels.length > 0) return { via: 'sentinel', sentinels: sentinels.map((s) => ({ host: s.ip, port: PORTS.sentinel })), masterName: REDIS_MASTER_NAME, sentinelPassword: secrets.sentinelPassword };
       if (restoreUrl !== null) return { via: 'announcement', url: restoreUrl, token, initialHost: master?.ip ?? '' };
       return { via: 'node', host: master?.ip ?? '' };
     };
-    const roles = new Map(g.nodes.map((n) => [n.name, n.role]));
     return {
       group: g, nodes,
       clientConfig: (client, w): AgentGroupConfig => ({
