@@ -30,7 +30,10 @@ describe('cold backup: power loss of the writer IDC, then a restore in the other
       const why = `${group}: lost ${s.lost}, RTO ${s.rtoMs}, split ${JSON.stringify(s.rtoSplit)}, backups ${JSON.stringify(s.backups)}, notes ${JSON.stringify(report.notes)}`;
 
       // The machinery's own word: which backup it restored, and when the writer was stopped for it.
-      const promoted = events(`${group}-restore`).find((e) => e.t === 'promoted');
+      const machinery = events(`${group}-restore`);
+      // A server stopped for its backup is not a dead one: nothing was detected before the power cut.
+      assert.deepEqual(machinery.filter((e) => e.t === 'failure-detected' && e.at < power.requestedMs), [], `no false failover during a backup (${why})`);
+      const promoted = machinery.find((e) => e.t === 'promoted');
       assert.ok(promoted && promoted.t === 'promoted', `the restore manager promoted the standby (${why})`);
       assert.equal(promoted.node, standby);
       const taken = events(writer).filter((e): e is Extract<BackupEvent, { t: 'backup' }> => e.t === 'backup');

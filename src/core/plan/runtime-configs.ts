@@ -43,7 +43,20 @@ export interface AgentConfig {
   groups: AgentGroupConfig[];
 }
 
-export interface ManagerConfig {
+/** What the failover manager and the restore manager share: how they probe the writer, where they answer, log and remember. */
+export interface ProbingMachineryConfig {
+  /** The bearer token GET /primary and /state require. */
+  token: string;
+  checkIntervalMs: number;
+  failureThreshold: number;
+  connectTimeoutMs: number;
+  listenPort: number;
+  eventsFile: string;
+  /** Where it keeps its memory (the writer, the epoch, fenced nodes) across restarts. */
+  stateFile: string;
+}
+
+export interface ManagerConfig extends ProbingMachineryConfig {
   /** The group it manages: its events and lag samples name it. */
   group: string;
   nodes: { name: string; host: string; port: number; idc: string; city: string }[];
@@ -54,15 +67,6 @@ export interface ManagerConfig {
   adminPassword: string;
   replUser: string;
   replPassword: string;
-  /** The bearer token GET /primary and /state require. */
-  token: string;
-  checkIntervalMs: number;
-  failureThreshold: number;
-  connectTimeoutMs: number;
-  listenPort: number;
-  eventsFile: string;
-  /** Where the manager keeps its memory (primary, epoch, fenced nodes) across restarts. */
-  stateFile: string;
   flavor: 'mariadb' | 'mysql';
   /** Semi-sync replication: a promoted primary keeps it only while a replica can acknowledge. */
   semiSync: boolean;
@@ -128,6 +132,8 @@ export interface BackupSupervisorConfig {
   storageUrl: string;
   token: string;
   eventsFile: string;
+  /** Where it answers GET /status ({ backingUp }): the restore manager asks before it takes a stopped server for a dead one. */
+  listenPort: number;
 }
 
 /** Backup storage in another IDC: keeps complete uploads only. */
@@ -150,18 +156,12 @@ export interface StandbyConfig {
 }
 
 /** The restore manager of a cold-backup group: detects the writer's loss and restores the newest complete backup onto the standby. */
-export interface RestoreManagerConfig {
+export interface RestoreManagerConfig extends ProbingMachineryConfig {
   group: string;
-  primary: { name: string } & ServerAccess;
+  /** statusUrl: the writer's backup supervisor, which says when the server is down for a backup. */
+  primary: { name: string; statusUrl: string } & ServerAccess;
   standby: { name: string; controlUrl: string } & ServerAccess;
   storageUrl: string;
-  token: string;
-  checkIntervalMs: number;
-  failureThreshold: number;
-  connectTimeoutMs: number;
-  listenPort: number;
-  eventsFile: string;
-  stateFile: string;
 }
 
 /** One line of the cold-backup machinery's event logs (supervisor, storage, standby, restore manager). */

@@ -7,6 +7,7 @@
 import { programConfig } from '../../core/plan/container-files.js';
 import type { PlanContext } from '../../core/plan/group-planner.js';
 import type { BackupSupervisorConfig, RestoreManagerConfig, ServerAccess, StandbyConfig, StorageConfig } from '../../core/plan/runtime-configs.js';
+import { MACHINERY_EVENTS, machineryMount, probingMachinery } from '../../core/plan/machinery.js';
 import { PORTS, type ContainerPlan } from '../../core/plan/topology-plan.js';
 import { OWN_IMAGE, type Group } from '../../core/scenario/scenario.js';
 
@@ -31,9 +32,9 @@ export function planColdBackup(group: Group, ctx: PlanContext, nodes: readonly C
   if (backup === null) return null;
   const token = ctx.inputs.secrets.managerToken;
   const role = (c: ContainerPlan): string | undefined => group.nodes.find((n) => n.name === c.node)?.role;
-  const storageConfig: StorageConfig = { listenPort: PORTS.storage, dir: '/var/lib/hadrill/backups', token, eventsFile: '/var/lib/hadrill/machinery/events.jsonl' };
+  const storageConfig: StorageConfig = { listenPort: PORTS.storage, dir: '/var/lib/hadrill/backups', token, eventsFile: MACHINERY_EVENTS };
   const storage = ctx.add('storage', backup.storage.name, backup.storage.idc, OWN_IMAGE, ['node', `${PROGRAMS}/storage.js`], {
-    binds: ctx.mounts(backup.storage.name, '/var/lib/hadrill/machinery'),
+    binds: machineryMount(ctx, backup.storage.name),
     ...programConfig('storage.json', storageConfig),
   });
   const storageUrl = `http://${storage.ip}:${PORTS.storage}`;
@@ -46,19 +47,13 @@ export function planColdBackup(group: Group, ctx: PlanContext, nodes: readonly C
   if (f.kind === 'restore' && writer && standby) {
     const config: RestoreManagerConfig = {
       group: group.name,
-      primary: { name: writer.node, ...server.access(writer) },
+      primary: { name: writer.node, statusUrl: `http://${writer.ip}:${PORTS.control}/status`, ...server.access(writer) },
       standby: { name: standby.node, controlUrl: `http://${standby.ip}:${PORTS.control}`, ...server.access(standby) },
       storageUrl,
-      token,
-      checkIntervalMs: f.checkIntervalMs,
-      failureThreshold: f.failureThreshold,
-      connectTimeoutMs: f.connectTimeoutMs,
-      listenPort: PORTS.manager,
-      eventsFile: '/var/lib/hadrill/machinery/events.jsonl',
-      stateFile: '/var/lib/hadrill/machinery/memory.json',
+      ...probingMachinery(f, token),
     };
     const manager = ctx.add('restore', f.name, f.idc, OWN_IMAGE, ['node', `${PROGRAMS}/restore-manager.js`], {
-      binds: ctx.mounts(f.name, '/var/lib/hadrill/machinery'),
+      binds: machineryMount(ctx, f.name),
       ...programConfig('restore-manager.json', config),
     });
     announcementUrl = `http://${manager.ip}:${PORTS.manager}/primary`;
@@ -74,9 +69,10 @@ export function planColdBackup(group: Group, ctx: PlanContext, nodes: readonly C
       everyMs: backup.everyMs,
       storageUrl,
       token,
-      eventsFile: '/var/lib/hadrill/machinery/events.jsonl',
+      eventsFile: MACHINERY_EVENTS,
+      listenPort: PORTS.control,
     };
-    supervise(writer, ['node', `${PROGRAMS}/supervisor.js`], ctx.mounts(writer.node, '/var/lib/hadrill/machinery'), programConfig('supervisor.json', config));
+    supervise(writer, ['node', `${PROGRAMS}/supervisor.js`], machineryMount(ctx, writer.node), programConfig('supervisor.json', config));
   }
   for (const node of standbys) {
     const config: StandbyConfig = {
@@ -86,9 +82,9 @@ export function planColdBackup(group: Group, ctx: PlanContext, nodes: readonly C
       dataDir: server.dataDir,
       listenPort: PORTS.control,
       token,
-      eventsFile: '/var/lib/hadrill/machinery/events.jsonl',
+      eventsFile: MACHINERY_EVENTS,
     };
-    supervise(node, ['node', `${PROGRAMS}/standby.js`], ctx.mounts(node.node, '/var/lib/hadrill/machinery'), programConfig('standby.json', config));
+    supervise(node, ['node', `${PROGRAMS}/standby.js`], machineryMount(ctx, node.node), programConfig('standby.json', config));
   }
   return announcementUrl;
 }

@@ -38,6 +38,11 @@ async function tick(): Promise<void> {
     await primary.probe(config.connectTimeoutMs);
     failures = 0;
   } catch {
+    // A server stopped for its scheduled backup is not dead: its supervisor says so. A dead IDC answers nothing.
+    if (await backingUp()) {
+      failures = 0;
+      return;
+    }
     failures += 1;
     if (failures === config.failureThreshold) {
       emit({ t: 'failure-detected', at: Date.now(), primary: config.primary.name });
@@ -45,6 +50,15 @@ async function tick(): Promise<void> {
     }
   } finally {
     busy = false;
+  }
+}
+
+async function backingUp(): Promise<boolean> {
+  try {
+    const response = await fetch(config.primary.statusUrl, { headers: { authorization: `Bearer ${config.token}` }, signal: AbortSignal.timeout(config.connectTimeoutMs) });
+    return response.ok && ((await response.json()) as { backingUp: boolean }).backingUp;
+  } catch {
+    return false;
   }
 }
 

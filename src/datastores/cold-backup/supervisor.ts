@@ -3,10 +3,12 @@
 // storage in another IDC (across the WAN, so the link's shape shows in the
 // downtime), and starts it again. While the restore manager announces
 // another writer (after a restore), this node stays closed and backs up
-// nothing: its data is no longer the group's.
+// nothing: its data is no longer the group's. It answers GET /status with
+// whether a backup has the server down: a server stopped on schedule is not
+// a dead one, and the restore manager asks before it restores.
 import { readConfigFile } from '../../config-file.js';
 import type { BackupEvent, BackupSupervisorConfig, PrimaryAnnouncement } from '../../core/plan/runtime-configs.js';
-import { eventLog, sleep } from '../program-support.js';
+import { eventLog, json, sleep, tokenServer } from '../program-support.js';
 import { ManagedServer } from './server.js';
 import { uploadDir } from './transfer.js';
 
@@ -21,6 +23,7 @@ const died = (code: number | null): void => {
   process.exit(code ?? 1);
 };
 let closed = false;
+let backingUpSince: number | null = null;
 
 /** Asks the restore manager who the writer is; once it names another, this node is closed for good. */
 async function stillWriter(): Promise<boolean> {
@@ -46,6 +49,7 @@ async function startServing(): Promise<void> {
 async function backupOnce(): Promise<void> {
   const at = Date.now();
   const name = `backup-${at}`;
+  backingUpSince = at;
   await server.shutdown(STOP_MS);
   const stoppedAt = Date.now();
   let uploadedAt: number | null = null;
@@ -58,9 +62,14 @@ async function backupOnce(): Promise<void> {
     error = (e as Error).message;
   }
   await startServing();
+  backingUpSince = null;
   emit({ t: 'backup', at, name, stoppedAt, uploadedAt, restartedAt: Date.now(), bytes, ...(error === undefined ? {} : { error }) });
 }
 
+tokenServer(config.listenPort, config.token, (request, response) => {
+  if (request.method === 'GET' && request.url === '/status') return json(response, 200, { backingUp: backingUpSince !== null, since: backingUpSince, serving: server.running && backingUpSince === null });
+  json(response, 404, { error: 'try GET /status' });
+});
 process.on('SIGTERM', () => {
   server.kill();
   process.exit(0);

@@ -3,6 +3,7 @@
 // (shard -> home zone, with an epoch) and moves homes under write protection.
 import { programConfig } from '../../core/plan/container-files.js';
 import type { DalPlanner } from '../../core/plan/group-planner.js';
+import { MACHINERY_EVENTS, machineryMount } from '../../core/plan/machinery.js';
 import { PORTS } from '../../core/plan/topology-plan.js';
 import { OWN_IMAGE } from '../../core/scenario/scenario.js';
 
@@ -29,9 +30,9 @@ export const dalPlanner: DalPlanner = {
       return sharded?.nodes.find((c) => c.node === node?.name)?.ip ?? '';
     };
     const controller = ctx.add('dal-controller', dal.controller.name, dal.controller.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/datastores/dal/controller.js'], {
-      binds: ctx.mounts(dal.controller.name, '/var/lib/hadrill/machinery'),
+      binds: machineryMount(ctx, dal.controller.name),
     });
-    const routers = dal.zones.map((z) => ctx.add('dal', z.name, z.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/datastores/dal/router.js'], { binds: ctx.mounts(z.name, '/var/lib/hadrill/machinery') }));
+    const routers = dal.zones.map((z) => ctx.add('dal', z.name, z.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/datastores/dal/router.js'], { binds: machineryMount(ctx, z.name) }));
     const base = {
       shards: dal.shards,
       homes: dal.homes,
@@ -40,7 +41,7 @@ export const dalPlanner: DalPlanner = {
       controllerUrl: `http://${controller.ip}:${PORTS.dal}`,
       token: secrets.managerToken,
       listenPort: PORTS.dal,
-      eventsFile: '/var/lib/hadrill/machinery/events.jsonl',
+      eventsFile: MACHINERY_EVENTS,
     };
     for (const [i, router] of routers.entries()) Object.assign(router, withProgram(router, { ...base, zone: dal.zones[i]!.name }));
     Object.assign(controller, withProgram(controller, { ...base, zone: '' }));

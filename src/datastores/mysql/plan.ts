@@ -6,6 +6,7 @@ import type { GroupPlanner, PlanContext, PlannedGroup } from '../../core/plan/gr
 import type { AgentGroupConfig, ManagerConfig, ServerAccess, WriteTarget } from '../../core/plan/runtime-configs.js';
 import { APP_USER, DATABASE, PORTS, readHostFor, REPL_USER, type ContainerPlan } from '../../core/plan/topology-plan.js';
 import { initialWriter, OWN_IMAGE, type Group, type GroupWorkload, type MysqlGroup, type WorkloadClient } from '../../core/scenario/scenario.js';
+import { machineryMount, probingMachinery } from '../../core/plan/machinery.js';
 import { planColdBackup } from '../cold-backup/plan.js';
 import { MYSQL_DATA_DIR, mysqlCommand, mysqlEnv } from './commands.js';
 
@@ -40,18 +41,12 @@ function planManager(g: MysqlGroup, ctx: PlanContext, nodes: readonly ContainerP
     adminPassword: secrets.rootPassword,
     replUser: REPL_USER,
     replPassword: secrets.replPassword,
-    token: secrets.managerToken,
-    checkIntervalMs: f.checkIntervalMs,
-    failureThreshold: f.failureThreshold,
-    connectTimeoutMs: f.connectTimeoutMs,
-    listenPort: PORTS.manager,
-    eventsFile: '/var/lib/hadrill/machinery/events.jsonl',
-    stateFile: '/var/lib/hadrill/machinery/memory.json',
+    ...probingMachinery(f, secrets.managerToken),
     flavor: g.flavor,
     semiSync: g.replication === 'semi-sync',
   };
   const manager = ctx.add('manager', f.name, f.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/datastores/mysql/manager/main.js'], {
-    binds: ctx.mounts(f.name, '/var/lib/hadrill/machinery'),
+    binds: machineryMount(ctx, f.name),
     ...programConfig('manager.json', config),
   });
   return `http://${manager.ip}:${PORTS.manager}/primary`;
