@@ -264,6 +264,9 @@ describe('tier plans', () => {
     // The manager decides "same city" by these: idc-b shares city-1 with the lost idc-a, idc-c does not.
     assert.deepEqual(manager.nodes.map((n) => [n.name, n.host, n.city]), [['db-a', t.ip('db-a'), 'city-1'], ['db-b', t.ip('db-b'), 'city-1'], ['db-c', t.ip('db-c'), 'city-2']]);
     assert.deepEqual(['redis-a', 'redis-b', 'redis-c'].map((n) => replicaOf(t.container(n).cmd)), [null, t.ip('redis-a'), t.ip('redis-a')]);
+    // prefer: same-city: the DR replica in city-2 is the Sentinels' last choice.
+    const priority = (cmd: string[]): string | null => (cmd.includes('--replica-priority') ? cmd[cmd.indexOf('--replica-priority') + 1]! : null);
+    assert.deepEqual(['redis-a', 'redis-b', 'redis-c'].map((n) => priority(t.container(n).cmd)), ['100', '100', '200']);
     // Two of three Sentinels are in city-1: losing it leaves no majority for the default quorum of 2.
     assert.deepEqual(['sentinel-idc-a', 'sentinel-idc-b', 'sentinel-idc-c'].map((s) => t.container(s).env['HADRILL_SENTINEL_QUORUM']), ['2', '2', '2']);
     for (const [idc, suffix] of [['idc-a', 'a'], ['idc-b', 'b'], ['idc-c', 'c']] as const) {

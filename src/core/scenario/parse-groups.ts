@@ -151,14 +151,14 @@ function buildFailover(raw: Raw, kind: GroupKind, multiWriter: boolean, group: s
       return { kind: which, name: f.name ?? `${group}-manager`, idc, prefer: f.prefer ?? 'most-advanced', ...probe };
     }
     case 'sentinel': {
-      misplaced(['idc', 'prefer', 'checkInterval', 'failureThreshold', 'connectTimeout']);
+      misplaced(['idc', 'checkInterval', 'failureThreshold', 'connectTimeout']);
       const raws: Raw[] = f.sentinels ?? [];
       if (raws.length === 0) c.report(p.failover('sentinels'), 'Sentinel failover needs sentinels, e.g. [{ idc: idc-a }, { idc: idc-b }, { idc: idc-c }]');
       raws.forEach((s: Raw, i: number) => c.idc(p.failover('sentinels', i, 'idc'), s.idc));
       const sentinels = c.names(raws, group === 'redis' ? 'sentinel' : `${group}-sentinel`, p.failover('sentinels'));
       const quorum = f.quorum ?? Math.floor(sentinels.length / 2) + 1;
       if (quorum > sentinels.length) c.report(p.failover('quorum'), `quorum ${quorum} is more than the ${sentinels.length} sentinels; no failover could ever be agreed`);
-      return { kind: which, sentinels, quorum, downAfterMs: ms(f.downAfter ?? '2s'), failoverTimeoutMs: ms(f.failoverTimeout ?? '10s') };
+      return { kind: which, sentinels, quorum, downAfterMs: ms(f.downAfter ?? '2s'), failoverTimeoutMs: ms(f.failoverTimeout ?? '10s'), prefer: f.prefer ?? 'most-advanced' };
     }
     default:
       misplaced(['idc', 'prefer', 'checkInterval', 'failureThreshold', 'connectTimeout', 'sentinels', 'quorum', 'downAfter', 'failoverTimeout', 'name']);

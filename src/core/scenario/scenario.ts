@@ -45,14 +45,16 @@ export interface Probe {
  * How a group survives the loss of its writer.
  * manager: hadrill's reference failover manager promotes a replica
  *   (`prefer`: the most advanced one, or one in the lost primary's city first).
- * sentinel: Redis Sentinels elect and promote a replica.
+ * sentinel: Redis Sentinels elect and promote a replica (`prefer`: Sentinel's
+ *   own choice among equal priorities, or replicas in the master's city
+ *   first: the others get a worse replica-priority, as a DR replica is set up).
  * quorum: Galera's own membership; the side with a majority goes on.
  * restore: the newest complete cold backup is restored onto a standby node.
  * none: nothing; a lost writer stays lost (multi-active groups need none).
  */
 export type Failover =
   | ({ kind: 'manager'; name: string; idc: string; prefer: 'most-advanced' | 'same-city' } & Probe)
-  | { kind: 'sentinel'; sentinels: { name: string; idc: string }[]; quorum: number; downAfterMs: number; failoverTimeoutMs: number }
+  | { kind: 'sentinel'; sentinels: { name: string; idc: string }[]; quorum: number; downAfterMs: number; failoverTimeoutMs: number; prefer: 'most-advanced' | 'same-city' }
   | { kind: 'quorum' }
   | ({ kind: 'restore'; name: string; idc: string } & Probe)
   | { kind: 'none' };

@@ -16,7 +16,7 @@ export function redisConf(password: string): string {
  * backup ships and a restore brings back; every other node keeps nothing on
  * disk, as Sentinel-watched caches usually do.
  */
-export function redisCommand(masterIp: string | null, persistent: boolean, startClosed = false): string[] {
+export function redisCommand(masterIp: string | null, persistent: boolean, startClosed = false, replicaPriority: number | null = null): string[] {
   return [
     'redis-server',
     REDIS_CONF,
@@ -29,6 +29,8 @@ export function redisCommand(masterIp: string | null, persistent: boolean, start
     // Redis has no read_only switch for a master: asking for a replica it does not have refuses every
     // write (NOREPLICAS) until whoever decides it is the writer sets this back to 0.
     ...(startClosed ? ['--min-replicas-to-write', '1'] : []),
+    // Sentinels promote the replica with the lowest priority first (Redis's default is 100).
+    ...(replicaPriority === null ? [] : ['--replica-priority', String(replicaPriority)]),
   ];
 }
 

@@ -8,6 +8,10 @@ import { initialWriter, OWN_IMAGE, type Group, type GroupWorkload, type RedisGro
 import { planColdBackup } from '../cold-backup/plan.js';
 import { REDIS_DATA_DIR, redisCommand, redisConf, sentinelEnv } from './commands.js';
 
+/** Redis's default replica-priority, and a worse one for replicas the Sentinels should promote last. */
+const SAME_CITY_PRIORITY = 100;
+const OTHER_CITY_PRIORITY = 200;
+
 export const redisPlanner: GroupPlanner = {
   plan(group: Group, ctx: PlanContext): PlannedGroup {
     const g = group as RedisGroup;
@@ -18,7 +22,11 @@ export const redisPlanner: GroupPlanner = {
     );
     const master = nodes.find((c) => c.node === initialWriter(g)?.name) ?? null;
     const replicaOf = (c: ContainerPlan): string | null => (c === master || g.nodes.find((n) => n.name === c.node)?.role === 'standby' ? null : (master?.ip ?? null));
-    for (const c of nodes) c.cmd = redisCommand(replicaOf(c), persistent);
+    // With prefer: same-city, a replica outside the master's city is the Sentinels' last choice, as a DR replica is set up.
+    const masterCity = ctx.cityOf(master?.idc ?? '');
+    const priority = (c: ContainerPlan): number | null =>
+      g.failover.kind === 'sentinel' && g.failover.prefer === 'same-city' ? (ctx.cityOf(c.idc) === masterCity ? SAME_CITY_PRIORITY : OTHER_CITY_PRIORITY) : null;
+    for (const c of nodes) c.cmd = redisCommand(replicaOf(c), persistent, false, priority(c));
 
     const f = g.failover;
     const sentinels =
