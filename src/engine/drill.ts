@@ -25,19 +25,12 @@ import { appendJournal } from './journal.js';
 import { runLabels } from './ownership.js';
 import { loadRunState, type RunState } from './run-store.js';
 import { checkTopology, diagnose } from './topology-guard.js';
+import { writeInterruptedReport } from './interrupted-report.js';
 import { requireDrillable, up } from './up.js';
 
 export type DrillPhase = 'up' | 'steady' | 'fault' | 'recovery' | 'heal' | 'settle' | 'converge' | 'check';
 
 /** Where a drill that ended early had got to. */
-export interface IncompleteDrill {
-  state: RunState;
-  phase: DrillPhase;
-  /** When the timeline started, or null if the drill ended before it did. */
-  startedAtMs: number | null;
-  reason: HadrillError;
-}
-
 export interface DrillOptions {
   scenario: Scenario;
   runtime: ContainerRuntime;
@@ -50,14 +43,6 @@ export interface DrillOptions {
   clock?: Clock;
   /** Aborted by SIGINT or SIGTERM, with the HadrillError to end with as its reason. */
   signal?: AbortSignal;
-  /**
-   * Called when the drill ends early (an EngineFaultError, or an
-   * interruption), before the teardown, while the run's histories, journal and
-   * manager events are still on disk: the hook for a report marked incomplete
-   * with what was measured up to `phase`. The report model has no such mark
-   * yet, so the CLI does not pass one.
-   */
-  onIncomplete?: (drill: IncompleteDrill) => Promise<void>;
 }
 
 /** How long a drill waits, after the settle, for the topology to become one system again. */
@@ -98,8 +83,11 @@ export async function drill(options: DrillOptions): Promise<Report> {
     const reason = signal.aborted ? (signal.reason as HadrillError) : error;
     const state = loadRunState(run);
     if (signal.aborted) await stopInterrupted(guarded, runtime, state, options);
-    if (state && options.onIncomplete && (reason instanceof EngineFaultError || signal.aborted)) {
-      await options.onIncomplete({ state, phase: progress.phase, startedAtMs: progress.startedAtMs, reason: reason as HadrillError });
+    // Ended early by the engine or the user: the run's histories and journal are still on disk, before the
+    // teardown; the report says what was measured up to then.
+    if (state && (reason instanceof EngineFaultError || signal.aborted)) {
+      writeInterruptedReport(state, { phase: progress.phase, reason: errorMessage(reason), startedAtMs: progress.startedAtMs }, options.reportDir);
+      emit({ type: 'warn', text: `the drill did not finish: ${options.reportDir}/report.json says what was measured up to its ${progress.phase} phase (verdict incomplete)` });
     }
     throw reason;
   } finally {
