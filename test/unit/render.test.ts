@@ -219,7 +219,7 @@ describe('what the machinery did, in every renderer', () => {
   const services = checkAll({
     history,
     finalState: { readAtMs: T0 + 5000, services: [{ service: 'mysql', authoritativeNode: 'db-b', nodes: [{ node: 'db-b', idc: 'idc-b', role: 'primary', ids }], unreadable: [] }] },
-    faults: [],
+    faults: [{ id: 'f1', spec: { kind: 'power', idc: 'idc-a' }, requestedMs: T0 + 1000, appliedMs: T0 + 1000, healedMs: null }],
     outageStartMs: T0 + 1000,
     outageEndMs: null,
     outageIdcs: ['idc-a'],
@@ -270,6 +270,9 @@ describe('what the machinery did, in every renderer', () => {
     assert.ok(html.includes(`<li>${promoted}</li>`));
     assert.ok(html.includes(`Cold backups: ${backups}</p>`));
     assert.match(html, /<td>10 ms \/ 10 ms<\/td>/);
+    // The timeline's markers: detection 200 ms after the fault, then the node the machinery promoted.
+    assert.ok(html.includes('the failover machinery detected the failure, 200 ms after the fault'));
+    assert.ok(html.includes('db-b promoted, 1.10 s after detection'));
     const text = renderSummary(report);
     assert.ok(text.includes(`mysql promotions:\n  ${promoted}`));
     assert.ok(text.includes(`mysql cold backups: ${backups}`));

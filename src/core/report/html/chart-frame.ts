@@ -102,12 +102,13 @@ function markerTimes(report: Report, s: ServiceResult): { kind: MarkerKind; ms: 
   return out;
 }
 
-export function markerMeaning(kind: MarkerKind, s: ServiceResult): string {
+/** What a marker at `ms` means; a promotion names the node promoted at that instant. */
+export function markerMeaning(kind: MarkerKind, s: ServiceResult, ms: number): string {
   switch (kind) {
     case 'detect':
-      return `${s.kind === 'redis' ? 'Sentinels' : 'failover manager'} detected the failure, ${formatDuration(s.rtoSplit.detectMs)} after the fault`;
+      return `the failover machinery detected the failure, ${formatDuration(s.rtoSplit.detectMs)} after the fault`;
     case 'promote':
-      return `new ${s.kind === 'redis' ? 'master' : 'primary'} promoted, ${formatDuration(s.rtoSplit.promoteMs)} after detection`;
+      return `${s.promotions.find((p) => Math.abs(p.atMs - ms) < 1)?.node ?? 'a new writer'} promoted, ${formatDuration(s.rtoSplit.promoteMs)} after detection`;
     case 'recovered':
       return `worst client${s.rto.client === null ? '' : ` (${s.rto.client})`} writing durably again (RTO ${formatRto(s)})`;
   }

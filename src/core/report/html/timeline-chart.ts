@@ -74,7 +74,7 @@ export function timelineChart(report: Report, s: ServiceResult, axis: TimeAxis):
       : []),
     ...frame.markers.map(
       (m) =>
-        `<span class="key"><svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${MARKERS[m.kind].color}" stroke-width="2"${MARKERS[m.kind].dash === '' ? '' : ` stroke-dasharray="${MARKERS[m.kind].dash}"`}/></svg>${esc(markerMeaning(m.kind, s))}</span>`,
+        `<span class="key"><svg width="26" height="10" aria-hidden="true"><line x1="0" x2="26" y1="5" y2="5" stroke="${MARKERS[m.kind].color}" stroke-width="2"${MARKERS[m.kind].dash === '' ? '' : ` stroke-dasharray="${MARKERS[m.kind].dash}"`}/></svg>${esc(markerMeaning(m.kind, s, m.ms))}</span>`,
     ),
   ];
   const bucket = tl.bucketMs === 1000 ? '1 s' : formatDuration(tl.bucketMs);
