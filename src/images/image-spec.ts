@@ -51,6 +51,7 @@ export interface ImageFile {
 export const IMAGE_FILES: readonly ImageFile[] = [
   { source: 'hadrill-entrypoint', target: '/usr/local/bin/hadrill-entrypoint', mode: 0o755 },
   { source: 'hadrill-mariadb', target: '/usr/local/bin/hadrill-mariadb', mode: 0o755 },
+  { source: 'hadrill-redis', target: '/usr/local/bin/hadrill-redis', mode: 0o755 },
   { source: 'hadrill-sentinel', target: '/usr/local/bin/hadrill-sentinel', mode: 0o755 },
   { source: 'hadrill-wan', target: '/usr/local/bin/hadrill-wan', mode: 0o755 },
   // Debian's 50-server.cnf binds to 127.0.0.1; this file sorts after it.

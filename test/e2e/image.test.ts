@@ -304,13 +304,14 @@ describe('hadrill base image', () => {
     });
   });
 
-  it('runs Redis replication under Sentinel, which reports and fails over the master', { timeout: 180_000 }, async () => {
+  it('runs Redis replication under Sentinel, which reports and fails over the master; a node keeps the role Sentinel gave it across a restart', { timeout: 240_000 }, async () => {
     const master = ip(21);
     const replica = ip(22);
     const sentinel = ip(31);
     const redisArgs = ['redis-server', '--port', '6379', '--protected-mode', 'no', '--bind', '0.0.0.0', '--save', '', '--appendonly', 'no'];
     await runDetached('redis1', ['--network', NETWORK, '--ip', master, image, ...redisArgs]);
-    await runDetached('redis2', ['--network', NETWORK, '--ip', replica, image, ...redisArgs, '--replicaof', master, '6379']);
+    // hadrill-redis keeps its options in a config file that Sentinel's CONFIG REWRITE updates.
+    await runDetached('redis2', ['--network', NETWORK, '--ip', replica, image, 'hadrill-redis', ...redisArgs.slice(1), '--replicaof', master, '6379']);
 
     await waitFor('the Redis replica to sync', 30_000, () =>
       withRedis(replica, 6379, async (client) => {
@@ -355,6 +356,11 @@ describe('hadrill base image', () => {
     );
     assert.deepEqual(promoted, [replica, '6379']);
     assert.equal(await withRedis(replica, 6379, async (client) => (await client.call('ROLE')) as unknown[]).then((r) => r[0]), 'master');
+
+    // A power cycle of the promoted node: it comes back a master, as Sentinel left it, not a replica of its first master.
+    await docker(['restart', '-t', '0', `${RUN_ID}-redis2`]);
+    const role = await waitFor('the restarted node to answer', 30_000, () => withRedis(replica, 6379, async (client) => ((await client.call('ROLE')) as unknown[])[0] as string));
+    assert.equal(role, 'master');
 
     // The drill timeline is rebuilt from these lines, so they must be in
     // `docker logs` with millisecond timestamps.

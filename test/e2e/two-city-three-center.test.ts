@@ -58,8 +58,11 @@ describe('two cities, three centers: loss of idc-a, then of idc-b', () => {
     // has the worse priority); after city-1's loss the one in idc-c is alone and nothing is promoted until power returns.
     const redis = report.services.find((s) => s.name === 'redis')!;
     const rwhy = `redis: promotions ${JSON.stringify(redis.promotions)}, lost ${redis.lost}, RTO ${redis.rtoMs}`;
-    assert.ok(redis.promotions.length >= 1 && redis.promotions[0]!.atMs < lossB!.requestedMs, rwhy);
-    assert.equal(redis.promotions[0]!.node, 'redis-b', rwhy);
+    // Two Sentinels can split their first vote; Sentinel retries only after twice failoverTimeout (20 s), later
+    // than idc-b's loss: then nothing is promoted before it, which the report must show as it is.
+    const beforeCityLoss = redis.promotions.filter((p) => p.atMs < lossB!.requestedMs);
+    assert.ok(beforeCityLoss.length <= 1, rwhy);
+    assert.deepEqual(beforeCityLoss.map((p) => p.node), beforeCityLoss.length === 0 ? [] : ['redis-b'], rwhy);
     assert.deepEqual(redis.promotions.filter((p) => p.atMs > lossB!.requestedMs && p.atMs < cityBack), [], `no promotion without a majority: ${rwhy}`);
     // So idc-c's client acknowledged no Redis write that lasted through the city's loss, and its gap covers it.
     const master = finalState.services.find((s) => s.service === 'redis')!.authoritativeNode!;

@@ -216,6 +216,8 @@ describe('tier plans', () => {
     assertActiveStandby(t);
     assert.equal(t.config<ManagerConfig>('mysql-manager', 'manager.json').semiSync, false);
     for (const node of ['db-a', 'db-b']) assert.ok(!t.container(node).cmd.some((a) => a.includes('semi-sync')), `${node} has no semi-sync`);
+    // Sentinel-managed nodes keep the configuration Sentinel rewrites, so a power cycle keeps the role it gave them.
+    for (const node of ['redis-a', 'redis-b']) assert.equal(t.container(node).cmd[0], 'hadrill-redis', node);
   });
 
   test('hot standby (semi-sync): the same layout, with semi-sync that never falls back to async within the drill', () => {

@@ -15,7 +15,7 @@ import { ROOT } from '../support/hadrill-cli.js';
 const SECRETS = ['root', 'repl', 'app', 'redis', 'sentinel', 'token'].map((s) => `${s}-secret-value`);
 
 const scenario = parseScenario(readFileSync(join(ROOT, 'scenarios/hot-standby.yaml'), 'utf8'), 'hot-standby.yaml');
-const plan = planTopology(scenario, {
+const INPUTS: PlanInputs = {
   home: 'h1',
   run: 'r1',
   subnetBlock: 170,
@@ -23,7 +23,8 @@ const plan = planTopology(scenario, {
   secrets: { rootPassword: SECRETS[0]!, replPassword: SECRETS[1]!, appPassword: SECRETS[2]!, redisPassword: SECRETS[3]!, sentinelPassword: SECRETS[4]!, managerToken: SECRETS[5]! },
   packageDir: '/pkg',
   runDir: '/state/r1',
-}, PLANNERS);
+};
+const plan = planTopology(scenario, INPUTS, PLANNERS);
 
 function fileIn(container: ContainerPlan | undefined, path: string): string {
   const file = container?.files.find((f) => f.path === path);
@@ -65,6 +66,23 @@ describe('topology planner', () => {
     assert.ok(dbA?.cmd.includes('--server-id=1'));
     assert.ok(!dbA?.cmd.some((a) => a.includes('semi')));
     assert.equal(plan.containers.find((c) => c.node === 'db-b')?.cmd.includes('--server-id=2'), true);
+  });
+
+  test('Redis nodes on an official image take their options on the command line: the image has no hadrill-redis', () => {
+    const text = [
+      'name: t',
+      'idcs: [{ name: idc-a }, { name: idc-b }, { name: idc-c }]',
+      'redis:',
+      "  image: 'redis:7.2'",
+      '  nodes: [{ name: redis-a, idc: idc-a }, { name: redis-b, idc: idc-b }]',
+      '  sentinels: [{ idc: idc-a }, { idc: idc-b }, { idc: idc-c }]',
+      'workload: { clients: [{ idc: idc-a }] }',
+    ].join('\n');
+    const official = planTopology(parseScenario(text, 'x.yaml'), INPUTS, PLANNERS);
+    const redisA = official.containers.find((c) => c.node === 'redis-a');
+    assert.equal(redisA?.image, 'redis:7.2');
+    assert.equal(redisA?.cmd[0], 'redis-server');
+    assert.equal(plan.containers.find((c) => c.node === 'redis-a')?.cmd[0], 'hadrill-redis', "while hadrill's image keeps them in a file Sentinel rewrites");
   });
 
   test('the manager lives in idc-c and knows every MySQL node; agents follow it and the Sentinels', () => {

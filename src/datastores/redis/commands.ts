@@ -11,26 +11,44 @@ export function redisConf(password: string): string {
   return `requirepass ${password}\nmasterauth ${password}\n`;
 }
 
+export interface RedisNodeOptions {
+  /** The master it starts as a replica of; null for a master. */
+  masterIp: string | null;
+  /** Keeps its data in an RDB file (a cold-backed-up group's node). */
+  persistent: boolean;
+  /** Refuses writes until told otherwise (see below). */
+  startClosed?: boolean;
+  /** Sentinels promote the replica with the lowest priority first (Redis's default is 100). */
+  replicaPriority?: number | null;
+  /**
+   * Keep the configuration in a file Sentinel's CONFIG REWRITE updates
+   * (hadrill's image has `hadrill-redis` for it), so a restarted node comes
+   * back in the role Sentinel last gave it; otherwise the options go on
+   * redis-server's command line and a restart brings back the first role,
+   * as with a `command:` line in a Compose file.
+   */
+  keepConfig?: boolean;
+}
+
 /**
  * A node of a cold-backed-up group keeps its data in an RDB file, which the
  * backup ships and a restore brings back; every other node keeps nothing on
  * disk, as Sentinel-watched caches usually do.
  */
-export function redisCommand(masterIp: string | null, persistent: boolean, startClosed = false, replicaPriority: number | null = null): string[] {
+export function redisCommand(node: RedisNodeOptions): string[] {
   return [
-    'redis-server',
+    node.keepConfig ? 'hadrill-redis' : 'redis-server',
     REDIS_CONF,
     '--port', '6379',
     '--bind', '0.0.0.0',
     '--protected-mode', 'no',
-    ...(persistent ? ['--dir', REDIS_DATA_DIR, '--dbfilename', 'dump.rdb', '--save', ''] : ['--save', '']),
+    ...(node.persistent ? ['--dir', REDIS_DATA_DIR, '--dbfilename', 'dump.rdb', '--save', ''] : ['--save', '']),
     '--appendonly', 'no',
-    ...(masterIp ? ['--replicaof', masterIp, '6379'] : []),
+    ...(node.masterIp ? ['--replicaof', node.masterIp, '6379'] : []),
     // Redis has no read_only switch for a master: asking for a replica it does not have refuses every
     // write (NOREPLICAS) until whoever decides it is the writer sets this back to 0.
-    ...(startClosed ? ['--min-replicas-to-write', '1'] : []),
-    // Sentinels promote the replica with the lowest priority first (Redis's default is 100).
-    ...(replicaPriority === null ? [] : ['--replica-priority', String(replicaPriority)]),
+    ...(node.startClosed ? ['--min-replicas-to-write', '1'] : []),
+    ...(node.replicaPriority === null || node.replicaPriority === undefined ? [] : ['--replica-priority', String(node.replicaPriority)]),
   ];
 }
 

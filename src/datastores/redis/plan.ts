@@ -26,7 +26,9 @@ export const redisPlanner: GroupPlanner = {
     const masterCity = ctx.cityOf(master?.idc ?? '');
     const priority = (c: ContainerPlan): number | null =>
       g.failover.kind === 'sentinel' && g.failover.prefer === 'same-city' ? (ctx.cityOf(c.idc) === masterCity ? SAME_CITY_PRIORITY : OTHER_CITY_PRIORITY) : null;
-    for (const c of nodes) c.cmd = redisCommand(replicaOf(c), persistent, false, priority(c));
+    // Sentinel-managed nodes keep the configuration Sentinel rewrites, as installed Redis nodes do.
+    const keepConfig = g.failover.kind === 'sentinel' && g.image === OWN_IMAGE;
+    for (const c of nodes) c.cmd = redisCommand({ masterIp: replicaOf(c), persistent, replicaPriority: priority(c), keepConfig });
 
     const f = g.failover;
     const sentinels =
@@ -39,7 +41,7 @@ export const redisPlanner: GroupPlanner = {
           )
         : [];
     const access = (c: ContainerPlan): ServerAccess => ({ kind: 'redis', host: c.ip, port: PORTS.redis, user: '', password: secrets.redisPassword });
-    const restoreUrl = planColdBackup(g, ctx, nodes, { access, serverCommand: (c) => redisCommand(replicaOf(c), true, true), dataDir: REDIS_DATA_DIR });
+    const restoreUrl = planColdBackup(g, ctx, nodes, { access, serverCommand: (c) => redisCommand({ masterIp: replicaOf(c), persistent: true, startClosed: true }), dataDir: REDIS_DATA_DIR });
 
     const roles = new Map(g.nodes.map((n) => [n.name, n.role]));
     const writeTarget = (w: GroupWorkload, client: WorkloadClient): WriteTarget => {
