@@ -107,7 +107,7 @@ async function bringUp(state: RunState, options: UpOptions): Promise<void> {
   saveRunState(state);
 
   const nodes = plan.containers.filter((c) => c.kind === 'mysql' || c.kind === 'galera' || c.kind === 'redis');
-  await phase(emit, 'nodes', `Starting ${nodes.length} datastore nodes of ${state.scenario.groups.length} groups`, async () => {
+  await phase(emit, 'nodes', `Starting ${nodes.length} datastore nodes of ${state.scenario.groups.length} ${state.scenario.groups.length === 1 ? 'group' : 'groups'}`, async () => {
     await Promise.all(nodes.map((c) => ensureContainer(runtime, c, existing, plan)));
   });
   for (const { engine, ctx } of liveGroups(state, emit, signal)) {

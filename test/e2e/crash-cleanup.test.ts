@@ -18,7 +18,7 @@ const SCENARIO = 'test/fixtures/kill-points.yaml';
 
 /** Where the CLI is killed: the phase line it waits for on stderr, and how long after it. */
 const KILL_POINTS = [
-  { phase: 'up', line: /- Starting \d+ datastore nodes and Sentinels \.\.\./, afterMs: 300 },
+  { phase: 'up', line: /- Starting \d+ datastore nodes of \d+ groups? \.\.\./, afterMs: 300 },
   { phase: 'steady state', line: /- Writing steadily until the first fault/, afterMs: 800 },
   { phase: 'an active fault', line: /done: Injecting power idc-a/, afterMs: 200 },
   { phase: 'recovery', line: /- Letting the failover machinery work/, afterMs: 1500 },
@@ -78,7 +78,7 @@ describe('a drill whose CLI is killed or interrupted', () => {
 
   for (const { signal, code, line } of [
     { signal: 'SIGINT', code: 130, line: /done: Injecting power idc-a/ },
-    { signal: 'SIGTERM', code: 143, line: /- Starting \d+ datastore nodes and Sentinels \.\.\./ },
+    { signal: 'SIGTERM', code: 143, line: /- Starting \d+ datastore nodes of \d+ groups? \.\.\./ },
   ] as const) {
     test(`${signal} heals, tears down and exits ${code} by itself`, { timeout: 240_000 }, async () => {
       const run = uniqueRun('e2e-signal');
