@@ -114,7 +114,10 @@ describe('parseHistoryJsonl', () => {
 
   it('rejects well-formed JSON of the wrong shape, even on the last line', () => {
     assert.throws(() => parseHistoryJsonl(`${good}\n{"t":"complete","id":"a","at":2,"outcome":"maybe"}`, 'c2.jsonl'), /c2\.jsonl:3: .*outcome/);
-    assert.throws(() => parseHistoryJsonl('{"t":"invoke","id":"a","service":"pg","kind":"write","client":"c","idc":"i","at":1}\n', 'c3.jsonl'), /c3\.jsonl:1: .*service/);
+    assert.throws(() => parseHistoryJsonl('{"t":"invoke","id":"a","service":"","kind":"write","client":"c","idc":"i","at":1}\n', 'c3.jsonl'), /c3\.jsonl:1: .*service/);
+    assert.throws(() => parseHistoryJsonl('{"t":"invoke","id":"a","service":7,"kind":"write","client":"c","idc":"i","at":1}\n', 'c3.jsonl'), /c3\.jsonl:1: .*service/);
+    // A service is any group the scenario names, not only the two kinds.
+    assert.equal(parseHistoryJsonl('{"t":"invoke","id":"a","service":"cache-a","kind":"write","client":"c","idc":"i","at":1}\n', 'c5.jsonl').length, 1);
     assert.throws(() => parseHistoryJsonl('[1,2]\n{}', 'c4.jsonl'), /c4\.jsonl:1: .*not an object/);
   });
 
