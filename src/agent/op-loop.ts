@@ -3,6 +3,7 @@
 // records each in the history.
 import type { OpKind, Outcome, ServiceName } from '../core/history.js';
 import { HistoryWriter, nowMs } from './history-writer.js';
+import { sharedKeyName } from '../core/redis-keys.js';
 
 export interface OpAttempt {
   outcome: Outcome;
@@ -94,7 +95,7 @@ export class OpLoop {
     this.busy = true;
     const { service, kind, client, idc, keys } = this.options;
     const id = `${this.idPrefix}${++this.seq}`;
-    const key = kind === 'write' && keys > 0 ? `k${Math.floor(Math.random() * keys)}` : undefined;
+    const key = kind === 'write' && keys > 0 ? sharedKeyName(Math.floor(Math.random() * keys)) : undefined;
     this.history.write({ t: 'invoke', id, service, kind, client, idc, at: nowMs(), ...(key === undefined ? {} : { key }) });
     const result = await this.perform(key === undefined ? { id } : { id, key });
     this.history.write({

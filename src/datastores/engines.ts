@@ -12,7 +12,7 @@ export const ENGINES: Record<GroupKind, GroupEngine> = { mysql: mysqlEngine, gal
 
 const NODE_KINDS: ReadonlySet<ContainerPlan['kind']> = new Set(['mysql', 'galera', 'redis']);
 
-export function groupContext(group: Group, plan: TopologyPlan, secrets: Secrets, runDir: string, emit: EventSink, signal?: AbortSignal): GroupContext {
+export function groupContext(group: Group, plan: TopologyPlan, secrets: Secrets, runDir: string, emit: EventSink, signal?: AbortSignal, sharedKeys = 0): GroupContext {
   const own = plan.containers.filter((c) => c.group === group.name);
   return {
     group,
@@ -21,6 +21,7 @@ export function groupContext(group: Group, plan: TopologyPlan, secrets: Secrets,
     secrets,
     runDir,
     emit,
+    sharedKeys,
     ...(signal ? { signal } : {}),
   };
 }

@@ -19,6 +19,8 @@ export interface GroupContext {
   secrets: Secrets;
   /** The run's directory on the host: machinery event logs are under `<runDir>/<node>/`. */
   runDir: string;
+  /** How many shared keys (registers) the workload writes: k0 to k<n-1>. */
+  sharedKeys: number;
   signal?: AbortSignal;
   emit: EventSink;
 }

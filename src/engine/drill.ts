@@ -143,7 +143,7 @@ async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: s
   );
   const notes = convergence.converged ? [] : [`the topology had not converged ${formatMs(CONVERGE_TIMEOUT_MS)} after the settle: ${convergence.pending.join('; ')}`];
   const report = await step('check', async () => {
-    const checked = await checkRun(state, runtime, { reportDir: options.reportDir, mode: 'drill', startedAtMs: started, slo: options.slo, emit, resume: options.keep, notes });
+    const checked = await checkRun(state, runtime, { reportDir: options.reportDir, mode: 'drill', startedAtMs: started, slo: options.slo, emit, resume: false, notes });
     // A node that vanished during the final read was read as unreadable: the report would look valid and be wrong.
     await checkTopology(runtime, state, 'check');
     return checked;

@@ -14,7 +14,7 @@ export interface LiveGroup {
 const quiet: EventSink = () => undefined;
 
 export function liveGroups(state: RunState, emit: EventSink = quiet, signal?: AbortSignal): LiveGroup[] {
-  return state.scenario.groups.map((group) => ({ group, engine: ENGINES[group.kind], ctx: groupContext(group, state.plan, state.secrets, runDir(state.run), emit, signal) }));
+  return state.scenario.groups.map((group) => ({ group, engine: ENGINES[group.kind], ctx: groupContext(group, state.plan, state.secrets, runDir(state.run), emit, signal, state.scenario.workload.keys) }));
 }
 
 export function liveGroup(state: RunState, name: string): LiveGroup | undefined {

@@ -43,6 +43,11 @@ function handInput(ops: OpRecord[], nodes: NodeState[], authoritativeNode: strin
   };
 }
 
+/** The same input, read as a group whose every node takes writes. */
+function asConverged(input: CheckInput): CheckInput {
+  return { ...input, finalState: { ...input.finalState, services: input.finalState.services.map((st) => ({ ...st, authority: 'converged' as const })) } };
+}
+
 function mysql(input: CheckInput): ServiceResult {
   const res = checkAll(input).find((s) => s.name === 'mysql');
   assert.ok(res !== undefined, 'mysql result');
@@ -63,6 +68,33 @@ describe('conflicts: hand-made cases', () => {
     // Still present, so not lost; and one node cannot diverge.
     assert.equal(res.lost, 0);
     assert.equal(res.divergent, 0);
+  });
+
+  it('in a converged group (every node takes writes) a stale overwrite on any node is a conflict, counted once', () => {
+    // a1 (idc-a) is acknowledged before b1 (idc-b) is sent, then the two
+    // primaries apply each other's backlog: db-b ends with the older a1 over
+    // b1, db-a with b1. Only db-b's overwrite is stale.
+    const ops = [write('a1', 'k', 'idc-a', 100, 110), write('b1', 'k', 'idc-b', 200, 210), write('a2', 'j', 'idc-a', 300, 310)];
+    const input = handInput(ops, [node('db-a', ['a1', 'b1', 'a2'], { k: 'b1', j: 'a2' }), node('db-b', ['a1', 'b1', 'a2'], { k: 'a1', j: 'a2' })], 'db-a');
+    const res = mysql(asConverged(input));
+    assert.deepEqual(res.conflictIds, ['b1']);
+    assert.equal(res.divergent, 1, 'key k differs between the two primaries');
+    assert.equal(res.lost, 0);
+    // With one writer only the authoritative node's keys count: db-a's b1 is the newest value, no conflict.
+    assert.equal(mysql(input).conflicts, 0);
+  });
+
+  it('in a converged group a write is lost only when no node in service has it; one that some lack is divergent', () => {
+    const ops = [write('a1', undefined, 'idc-a', 100, 110), write('b1', undefined, 'idc-b', 120, 130), write('b2', undefined, 'idc-b', 140, 150)];
+    const input = handInput(ops, [node('db-a', ['a1', 'b1']), node('db-b', ['b1'])], 'db-a');
+    const res = mysql(asConverged(input));
+    assert.deepEqual(res.lostIds, ['b2']);
+    assert.equal(res.divergent, 1, 'a1 is on db-a only');
+    // Read as one writer, db-a's content alone is the final state: the same counts, since db-b holds nothing db-a lacks.
+    assert.deepEqual(mysql(input).lostIds, ['b2']);
+    const onlyOnB = handInput(ops, [node('db-a', ['a1']), node('db-b', ['a1', 'b1'])], 'db-a');
+    assert.deepEqual(mysql(asConverged(onlyOnB)).lostIds, ['b2']);
+    assert.deepEqual(mysql(onlyOnB).lostIds, ['b1', 'b2'], 'one writer: what its node lacks is lost');
   });
 
   it('a later write from another IDC legitimately overwriting an earlier one is not a conflict', () => {

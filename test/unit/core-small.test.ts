@@ -6,7 +6,7 @@ import { parseDuration } from '../../src/core/duration.js';
 import { faultEvents, activeFaults, type JournalEntry } from '../../src/core/journal-model.js';
 import { chooseCandidate } from '../../src/core/mysql/candidate.js';
 import { lagSeries, managerMilestones, parseManagerEvents } from '../../src/core/manager-log.js';
-import { gtidProgress } from '../../src/core/mysql/gtid.js';
+import { domainPosition, gtidProgress } from '../../src/core/mysql/gtid.js';
 import { parseSentinelLog, sentinelMilestones } from '../../src/core/sentinel-log.js';
 import { overlaps, pickSubnetBlock } from '../../src/core/subnet-picker.js';
 import { waitFor, type Clock } from '../../src/core/wait.js';
@@ -111,6 +111,12 @@ describe('GTID progress', () => {
   });
   test('MySQL sets count transactions', () => {
     assert.equal(gtidProgress('mysql', '3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5:11-18,aaaa:1'), 5 + 8 + 1);
+  });
+  test("one domain's entry of a MariaDB position, null when the domain wrote nothing", () => {
+    assert.equal(domainPosition('1-1-57,2-2-30', 2), '2-2-30');
+    assert.equal(domainPosition(' 1-1-57, 12-12-3', 1), '1-1-57');
+    assert.equal(domainPosition('1-1-57', 2), null);
+    assert.equal(domainPosition('', 1), null);
   });
 });
 

@@ -15,7 +15,7 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
     .description('a whole drill: up, steady writes, the fault timeline, recovery, heal, settle, final read, check, report, down')
     .argument('<scenario>', 'scenario YAML file')
     .option('--report-dir <dir>', 'where the reports go', 'hadrill-report')
-    .option('--keep', 'leave the topology up afterwards (agents keep writing; `hadrill down` removes it)')
+    .option('--keep', 'leave the topology up afterwards, healed, its workload paused so the nodes hold what the report counted (`hadrill check` checks again and resumes it; `hadrill down` removes it)')
     .option('--slo <slo...>', 'add or override SLOs, e.g. --slo rto=10s --slo lostWrites=0')
     .option('--repeat <n>', 'run the drill n times (reports in DIR/run-1 ...) and report the distribution', '1')
     .option('--gate <gate>', 'with --repeat: worst (every run must pass) or pNN (NN% of runs must pass)', 'worst')

@@ -91,10 +91,15 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   const state = input.finalState.services.find((s) => s.service === service);
   const authoritativeNode = state?.authoritativeNode ?? null;
   const authority = authoritativeNode === null ? undefined : state?.nodes.find((n) => n.node === authoritativeNode);
-  const finalList = authority?.ids ?? [];
+  // Converged: the in-service nodes together hold the final state; a write none of them has is lost.
+  const converged = state?.authority === 'converged' && authority !== undefined;
+  const finalList = converged ? unionOfIds(state!.nodes) : (authority?.ids ?? []);
   const finalIds = indexIds(finalList, 'check.final');
-  const registers = authority?.registers;
-  const winners = new RegisterWinners(registers);
+  // One writer: its node's keys are the final state. Converged (every node
+  // takes writes): a stale overwrite on any in-service node is a conflict.
+  const registerNodes = state?.authority === 'converged' ? state.nodes : authority ? [authority] : [];
+  const winnersByNode = registerNodes.map((n) => new RegisterWinners(n.registers));
+  const keyed = winnersByNode.some((w) => !w.empty);
   const start = input.outageStartMs;
 
   let acknowledged = 0;
@@ -133,7 +138,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
       continue;
     }
     writes++;
-    if (op.key !== undefined && !winners.empty) winners.note(op);
+    if (op.key !== undefined && keyed) for (const w of winnersByNode) w.note(op);
     let k = idcNames.indexOf(op.idc);
     if (k === -1) {
       k = idcNames.push(op.idc) - 1;
@@ -208,7 +213,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     phaseOf,
     stats: (values) => selectLatencyStats(Float64Array.from(values)),
   });
-  const conflictIds = findConflicts({ ops, present, registers, winners: winners.winners });
+  const conflictIds = conflictsOnNodes(ops, present, registerNodes, winnersByNode);
   const names = input.nodeNames ?? {};
   const singleWriter = input.singleWriter?.[service] ?? true;
 
@@ -227,7 +232,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     unknownAbsent,
     unexpected: unexpectedIds.length,
     unexpectedIds,
-    divergent: countDivergent(state, authoritativeNode, finalIds) + divergentRegisters(state?.nodes ?? []),
+    divergent: countDivergent(state, converged ? null : authoritativeNode, finalIds) + divergentRegisters(state?.nodes ?? []),
     conflicts: conflictIds.length,
     conflictIds,
     reads: reads.result,
@@ -252,6 +257,25 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     authoritativeNode,
     timeline: timeline.finish(),
   };
+}
+
+/** Every id some node holds, each once, in the order the nodes list them. */
+function unionOfIds(nodes: readonly NodeState[]): string[] {
+  if (nodes.length === 1) return nodes[0]!.ids;
+  const seen = new Set<string>();
+  for (const n of nodes) for (const id of n.ids) seen.add(id);
+  return [...seen];
+}
+
+/** The writes overwritten by a stale value on any of the nodes, each once, in invoke order. */
+function conflictsOnNodes(ops: readonly OpRecord[], present: Uint8Array, nodes: readonly NodeState[], winners: readonly RegisterWinners[]): string[] {
+  if (nodes.length === 1) return findConflicts({ ops, present, registers: nodes[0]!.registers, winners: winners[0]!.winners });
+  const found = new Set<string>();
+  nodes.forEach((n, k) => {
+    for (const id of findConflicts({ ops, present, registers: n.registers, winners: winners[k]!.winners })) found.add(id);
+  });
+  if (found.size === 0) return [];
+  return ops.filter((op) => found.has(op.id)).map((op) => op.id);
 }
 
 function longestGap<G extends { lengthMs: number }>(gaps: readonly G[]): G | null {

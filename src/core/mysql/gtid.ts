@@ -19,3 +19,17 @@ export function gtidProgress(flavor: 'mariadb' | 'mysql', text: string | null | 
   return count;
 }
 
+
+/**
+ * One GTID domain's entry of a MariaDB position ("1-1-57,2-2-30" -> "2-2-30"
+ * for domain 2), or null when the domain has none: what a node waits for to
+ * have applied another primary's own writes, which it never applies for its
+ * own domain.
+ */
+export function domainPosition(text: string | null | undefined, domain: number): string | null {
+  if (!text) return null;
+  for (const part of text.replace(/\s+/g, '').split(',')) {
+    if (Number(part.split('-')[0]) === domain && part.split('-').length === 3) return part;
+  }
+  return null;
+}

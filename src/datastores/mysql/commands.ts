@@ -7,9 +7,11 @@ export const DB_ROOT_PASSWORD_FILE = `${SECRETS_DIR}/db-root-password`;
 export const MYSQL_DATA_DIR = '/var/lib/mysql';
 
 /**
- * Every MySQL node starts read-only: a former primary that comes back after a
- * power loss must not take writes until someone decides it should (the
- * manager makes only the primary writable). In bidirectional replication
+ * Every MySQL node of a one-writer group starts read-only: a former primary
+ * that comes back after a power loss must not take writes until someone
+ * decides it should (the manager makes only the primary writable). The
+ * primaries of a bidirectional group take writes whenever they run, as a
+ * multi-active site configures them: nothing would open them. In bidirectional replication
  * every primary, on either flavor, takes its own auto-increment offset, so
  * their rows never collide by id; and its transactions are apart by GTID: a
  * MariaDB primary writes under its own GTID domain, a MySQL one's GTIDs carry
@@ -23,7 +25,7 @@ export function mysqlCommand(group: MysqlGroup, serverId: number, ownImage: bool
     `--server-id=${serverId}`,
     '--log-bin=mysql-bin',
     '--binlog-format=ROW',
-    '--read-only=1',
+    `--read-only=${bidirectional ? 0 : 1}`,
     '--skip-name-resolve',
     '--bind-address=0.0.0.0',
     // Replicas notice a dead primary within seconds instead of the default minute.

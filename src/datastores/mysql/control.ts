@@ -83,6 +83,17 @@ export async function bootstrapPrimary(c: mysql.Connection, secrets: Secrets): P
   for (const [sql, values] of statements) await c.query(sql, values);
 }
 
+/**
+ * One row per shared key, written before any client writes: a register's
+ * first write is then an update, as every later one. Created on first write
+ * instead, two primaries that both create a key replicate two inserts of one
+ * primary key, and the duplicate stops replication (error 1062) both ways.
+ */
+export async function seedRegisters(c: mysql.Connection, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  await c.query(`INSERT IGNORE INTO ${DATABASE}.registers (k, id) VALUES ${keys.map(() => "(?, '')").join(', ')}`, [...keys]);
+}
+
 export async function configureReplica(c: mysql.Connection, flavor: Flavor, primaryHost: string, secrets: Secrets): Promise<void> {
   const statements = replicateFromStatements(flavor, { host: primaryHost, port: PORTS.mysql, user: REPL_USER, password: secrets.replPassword });
   for (const s of statements) await c.query(s.sql, s.values);
@@ -139,6 +150,7 @@ export async function readWriteIds(c: mysql.Connection): Promise<string[]> {
 
 /** Each shared key's value: the id of the write that set it last. */
 export async function readRegisters(c: mysql.Connection): Promise<Record<string, string>> {
-  const [rows] = await c.query({ sql: `SELECT k, id FROM ${DATABASE}.registers`, rowsAsArray: true });
+  // A seeded key nobody wrote has no value yet.
+  const [rows] = await c.query({ sql: `SELECT k, id FROM ${DATABASE}.registers WHERE id <> ''`, rowsAsArray: true });
   return Object.fromEntries(rows as [string, string][]);
 }

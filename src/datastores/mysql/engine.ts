@@ -9,30 +9,30 @@ import { lagSeries, managerMilestones, parseManagerEvents, type LagSeries } from
 import { semiSyncSourceSql, waitForGtidSql } from '../../core/mysql/replication-sql.js';
 import type { BackupEvent, ManagerEvent } from '../../core/plan/runtime-configs.js';
 import type { ContainerPlan } from '../../core/plan/topology-plan.js';
-import { initialWriter, type Group, type MysqlGroup } from '../../core/scenario/scenario.js';
+import { initialWriter, type MysqlGroup } from '../../core/scenario/scenario.js';
 import { phase } from '../../core/engine-events.js';
 import { waitFor } from '../../core/wait.js';
 import { announcement, serviceState } from '../final-state.js';
 import type { GroupContext, GroupEngine, NodeRow } from '../group-engine.js';
+import { bidirectional } from './bidirectional.js';
 import { bootstrapPrimary, configureReplica, hasWritesTable, nodeStatus, readRegisters, readWriteIds, startReplication, stopReplication, withMysql } from './control.js';
 
 const READY_TIMEOUT_MS = 90_000;
 
 const group = (ctx: GroupContext): MysqlGroup => ctx.group as MysqlGroup;
+const multiActive = (ctx: GroupContext): boolean => group(ctx).replication === 'bidirectional';
 const roleOf = (ctx: GroupContext, node: string): string | undefined => ctx.group.nodes.find((n) => n.name === node)?.role;
 /** The manager, or a cold backup's restore manager: whoever announces the writer. */
 const announcer = (ctx: GroupContext): ContainerPlan | undefined => ctx.machinery.find((c) => c.kind === 'manager' || c.kind === 'restore');
 
 export const mysqlEngine: GroupEngine = {
-  missing(g: Group): string | null {
-    if (g.kind === 'mysql' && g.replication === 'bidirectional') {
-      return `group "${g.name}" uses bidirectional replication: hadrill plans its nodes (see \`hadrill compose\`) but does not yet set up replication between its primaries, read its converged state or count its conflicts`;
-    }
+  missing(): string | null {
     return null;
   },
 
   async bootstrap(ctx, startMachinery) {
     const g = group(ctx);
+    if (multiActive(ctx)) return bidirectional.bootstrap(ctx);
     const { secrets, signal, emit } = ctx;
     // A standby holds no data until a backup is restored onto it: its server is not running yet.
     const serving = ctx.nodes.filter((c) => roleOf(ctx, c.node) !== 'standby');
@@ -76,6 +76,8 @@ export const mysqlEngine: GroupEngine = {
   },
 
   async writer(ctx) {
+    // Every primary of a bidirectional group is a writer: none is *the* writer.
+    if (multiActive(ctx)) return null;
     const announced = await announcement(announcer(ctx), ctx.secrets.managerToken);
     if (announced) return { name: announced.name, host: announced.host, epoch: announced.epoch };
     if (announcer(ctx)) return null;
@@ -85,6 +87,7 @@ export const mysqlEngine: GroupEngine = {
 
   async finalRead(ctx): Promise<ServiceFinalState> {
     const g = group(ctx);
+    if (multiActive(ctx)) return bidirectional.finalRead(ctx);
     const read: (NodeState & { ip: string; source: string | null })[] = [];
     const unreadable: ServiceFinalState['unreadable'] = [];
     for (const c of ctx.nodes) {
@@ -118,6 +121,7 @@ export const mysqlEngine: GroupEngine = {
 
   async catchUp(ctx, timeoutMs) {
     const g = group(ctx);
+    if (multiActive(ctx)) return bidirectional.catchUp(ctx, timeoutMs);
     const writer = await mysqlEngine.writer(ctx);
     const primary = ctx.nodes.find((c) => c.node === writer?.name);
     if (!primary) return;
@@ -141,9 +145,10 @@ export const mysqlEngine: GroupEngine = {
     );
   },
 
-  /** No node but the announced primary takes writes. */
+  /** No node but the announced primary takes writes (bidirectional: every link of the ring runs). */
   async convergencePending(ctx) {
     const g = group(ctx);
+    if (multiActive(ctx)) return bidirectional.convergencePending(ctx);
     const primary = (await mysqlEngine.writer(ctx))?.name;
     const pending: string[] = [];
     for (const c of ctx.nodes) {

@@ -1,0 +1,159 @@
+// Bidirectional (multi-active) MySQL: every node is a primary that takes its
+// own clients' writes and replicates, asynchronously, from the node before it
+// in a ring (with two nodes, each from the other). Nothing waits across the
+// WAN on commit; nothing decides between two writes to one key either: each
+// node applies the other's rows as they arrive, so the last to arrive wins on
+// each node, and the nodes can end with different values.
+import type { NodeState, ServiceFinalState } from '../../core/history.js';
+import { domainPosition } from '../../core/mysql/gtid.js';
+import { sharedKeyName } from '../../core/redis-keys.js';
+import { replicaStatusSql, waitForGtidSql, type Flavor } from '../../core/mysql/replication-sql.js';
+import type { ContainerPlan } from '../../core/plan/topology-plan.js';
+import type { MysqlGroup } from '../../core/scenario/scenario.js';
+import { phase } from '../../core/engine-events.js';
+import { waitFor } from '../../core/wait.js';
+import type { GroupContext } from '../group-engine.js';
+import { bootstrapPrimary, configureReplica, seedRegisters, hasWritesTable, nodeStatus, readRegisters, readWriteIds, withMysql } from './control.js';
+
+const READY_TIMEOUT_MS = 90_000;
+
+const group = (ctx: GroupContext): MysqlGroup => ctx.group as MysqlGroup;
+
+/** The node each one replicates from: the one before it in the ring. */
+function ringSource(nodes: readonly ContainerPlan[], i: number): ContainerPlan {
+  return nodes[(i - 1 + nodes.length) % nodes.length]!;
+}
+
+/** A node's GTID domain (MariaDB): its server id, as the planner sets it. */
+function domainOf(ctx: GroupContext, node: string): number {
+  return ctx.group.nodes.findIndex((n) => n.name === node) + 1;
+}
+
+/** Both replication threads and their errors, read from the raw status row (the SQL thread's error matters here). */
+async function ringLink(ip: string, ctx: GroupContext): Promise<{ source: string; io: boolean; sql: boolean; error: string } | null> {
+  const flavor = group(ctx).flavor;
+  return withMysql(
+    ip,
+    ctx.secrets,
+    async (c) => {
+      const [rows] = await c.query(replicaStatusSql(flavor));
+      const row = (rows as Record<string, unknown>[])[0];
+      if (!row) return null;
+      const pick = (...names: string[]): unknown => names.map((n) => row[n]).find((v) => v !== undefined);
+      return {
+        source: String(pick('Master_Host', 'Source_Host') ?? ''),
+        io: pick('Slave_IO_Running', 'Replica_IO_Running') === 'Yes',
+        sql: pick('Slave_SQL_Running', 'Replica_SQL_Running') === 'Yes',
+        error: [pick('Last_SQL_Error'), pick('Last_IO_Error')].filter((e) => typeof e === 'string' && e !== '').join('; '),
+      };
+    },
+    1500,
+  );
+}
+
+export const bidirectional = {
+  /** The schema on the first node, a chain of replication that carries it round, then the ring closed and every node opened. */
+  async bootstrap(ctx: GroupContext): Promise<void> {
+    const g = group(ctx);
+    const { secrets, signal, emit, nodes } = ctx;
+    const ring = nodes.map((c, i) => `${ringSource(nodes, i).node} -> ${c.node}`).join(', ');
+    await phase(emit, `${g.name}-replication`, `${g.name}: setting up bidirectional GTID replication ${ring}`, async () => {
+      await Promise.all(nodes.map((c) => waitFor(`MySQL on ${c.node}`, () => withMysql(c.ip, secrets, async () => true), { timeoutMs: READY_TIMEOUT_MS, signal })));
+      await withMysql(nodes[0]!.ip, secrets, async (c) => {
+        await bootstrapPrimary(c, secrets);
+        await seedRegisters(c, Array.from({ length: ctx.sharedKeys }, (_, n) => sharedKeyName(n)));
+      });
+      // Each node but the first gets the schema from the one before it; only then does the first follow the last.
+      for (let i = 1; i < nodes.length; i++) {
+        await withMysql(nodes[i]!.ip, secrets, (c) => configureReplica(c, g.flavor, ringSource(nodes, i).ip, secrets));
+        await waitFor(`the schema to reach ${nodes[i]!.node}`, () => withMysql(nodes[i]!.ip, secrets, async (c) => ((await hasWritesTable(c)) ? true : undefined)), {
+          timeoutMs: READY_TIMEOUT_MS,
+          signal,
+        });
+      }
+      await withMysql(nodes[0]!.ip, secrets, (c) => configureReplica(c, g.flavor, ringSource(nodes, 0).ip, secrets));
+      await waitFor(`every link of the ring to run`, async () => ((await bidirectional.convergencePending(ctx)).length === 0 ? true : undefined), { timeoutMs: READY_TIMEOUT_MS, signal });
+    });
+  },
+
+  /**
+   * Every node that answers is read; the writable ones are in service, and
+   * together they hold the final state (a write is lost only when none of
+   * them has it; what some have and others lack is divergence). The one with
+   * the most writes is named, for the report.
+   */
+  async finalRead(ctx: GroupContext): Promise<ServiceFinalState> {
+    const g = group(ctx);
+    const read: (NodeState & { writable: boolean })[] = [];
+    const unreadable: ServiceFinalState['unreadable'] = [];
+    for (const c of ctx.nodes) {
+      try {
+        const { ids, registers, status } = await withMysql(
+          c.ip,
+          ctx.secrets,
+          async (conn) => ({ ids: await readWriteIds(conn), registers: await readRegisters(conn), status: await nodeStatus(conn, g.flavor) }),
+          3000,
+        );
+        read.push({ node: c.node, idc: c.idc, role: status.readOnly ? 'read-only' : 'primary', ids, registers, writable: !status.readOnly });
+      } catch (error) {
+        unreadable.push({ node: c.node, reason: (error as Error).message });
+      }
+    }
+    const strip = ({ node, idc, role, ids, registers }: NodeState): NodeState => ({ node, idc, role, ids, ...(registers ? { registers } : {}) });
+    const inService = read.filter((n) => n.writable);
+    const named = inService.reduce<(typeof inService)[number] | undefined>((best, n) => (best === undefined || n.ids.length > best.ids.length ? n : best), undefined);
+    return {
+      service: g.name,
+      authority: 'converged',
+      authoritativeNode: named?.node ?? null,
+      ...(named ? {} : { noAuthority: read.length === 0 ? 'no primary of the group could be read' : 'no primary of the group is writable' }),
+      nodes: inService.map(strip),
+      outOfService: read.filter((n) => !n.writable).map(strip),
+      unreadable,
+    };
+  },
+
+  /** Each node gets a bounded chance to apply every other primary's own writes. */
+  async catchUp(ctx: GroupContext, timeoutMs: number): Promise<void> {
+    const flavor: Flavor = group(ctx).flavor;
+    const positions = new Map<string, string>();
+    await Promise.all(
+      ctx.nodes.map(async (c) => {
+        const gtid = await withMysql(c.ip, ctx.secrets, async (conn) => (await nodeStatus(conn, flavor)).executedGtid).catch(() => null);
+        // A MariaDB node waits for another's own domain only: it never applies its own writes from anyone.
+        const wanted = flavor === 'mysql' ? gtid : domainPosition(gtid, domainOf(ctx, c.node));
+        if (wanted) positions.set(c.node, wanted);
+      }),
+    );
+    const seconds = Math.ceil(timeoutMs / 1000);
+    await Promise.all(
+      ctx.nodes.map((c) =>
+        withMysql(
+          c.ip,
+          ctx.secrets,
+          async (conn) => {
+            for (const [node, gtid] of positions) if (node !== c.node) await conn.query(waitForGtidSql(flavor), [gtid, seconds]);
+          },
+          2000,
+          timeoutMs * ctx.nodes.length + 2000,
+        ).catch(() => undefined),
+      ),
+    );
+  },
+
+  /** Converged: every node answers, is writable, and runs both threads of its link in the ring. */
+  async convergencePending(ctx: GroupContext): Promise<string[]> {
+    const pending: string[] = [];
+    await Promise.all(
+      ctx.nodes.map(async (c, i) => {
+        const source = ringSource(ctx.nodes, i);
+        const link = await ringLink(c.ip, ctx).catch(() => undefined);
+        if (link === undefined) pending.push(`${c.node} does not answer`);
+        else if (link === null || link.source !== source.ip) pending.push(`${c.node} does not replicate from ${source.node}`);
+        else if (!link.io || !link.sql) pending.push(`${c.node}'s replication from ${source.node} is stopped${link.error ? `: ${link.error}` : ''}`);
+      }),
+    );
+    return pending.sort();
+  },
+
+};
