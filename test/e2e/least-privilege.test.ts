@@ -51,7 +51,9 @@ describe('least privilege', () => {
     assert.equal((await cli('fail', 'idc-b', '--mode', 'freeze')).code, 0);
     assert.equal((await cli('heal')).code, 0);
     const mode = (path: string): string => (statSync(path).mode & 0o777).toString(8);
-    for (const dir of ['runs', `runs/${run}`, `runs/${run}/history`, `runs/${run}/manager`]) assert.equal(mode(join(home, dir)), '700', dir);
+    // Every machinery node (here the failover manager) logs into a directory of its own name.
+    const manager = state.plan.containers.find((c) => c.kind === 'manager')!.node;
+    for (const dir of ['runs', `runs/${run}`, `runs/${run}/history`, `runs/${run}/${manager}`]) assert.equal(mode(join(home, dir)), '700', dir);
     for (const file of ['home-id', 'current', `runs/${run}/state.json`, `runs/${run}/journal.jsonl`]) assert.equal(mode(join(home, file)), '600', file);
   });
 

@@ -45,7 +45,8 @@ describe('split brain: a Redis master on the minority side of a partition', () =
       .filter((o) => o.service === 'redis' && o.kind === 'write')
       .map((o) => ({ ...o, ...(o.node === undefined ? {} : { node: nameOf.get(o.node) ?? o.node }) }));
     const partition = report.faults.find((f) => f.spec.kind === 'partition')!;
-    const literal = literalServiceRto(writes, (id) => present.has(id), partition.appliedMs, [], 1000);
+    // The fault period starts when the partition is requested, as the drill hands it to the checker.
+    const literal = literalServiceRto(writes, (id) => present.has(id), partition.requestedMs, [], 1000);
     assert.equal(redis.recovered, literal.recovered, why);
     assert.ok(redis.rtoMs !== null && literal.rtoMs !== null && Math.abs(redis.rtoMs - literal.rtoMs) < 1e-6, `${why}; literal RTO ${literal.rtoMs}`);
     const literalSplit = literalSplitBrainMs(writes, []);
