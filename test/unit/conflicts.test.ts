@@ -97,6 +97,25 @@ describe('conflicts: hand-made cases', () => {
     assert.deepEqual(mysql(onlyOnB).lostIds, ['b1', 'b2'], 'one writer: what its node lacks is lost');
   });
 
+  it('failed writes are counted by the code their client got, most frequent first, else by the start of the message', () => {
+    const failed = (id: string, error?: string): OpRecord => write(id, undefined, 'idc-a', 100, 110, 'failed', error === undefined ? {} : { error });
+    const ops = [
+      failed('f1', 'ER_LOCK_DEADLOCK Deadlock found when trying to get lock'),
+      failed('f2', 'ER_UNKNOWN_COM_ERROR WSREP has not yet prepared node'),
+      failed('f3', 'ER_UNKNOWN_COM_ERROR WSREP has not yet prepared node'),
+      failed('f4', "Stream isn't writeable and enableOfflineQueue options is false"),
+      failed('f5'),
+      write('ok', undefined, 'idc-a', 100, 110),
+    ];
+    assert.deepEqual(mysql(handInput(ops, [node('m0', ['ok'])])).failures, [
+      { cause: 'ER_UNKNOWN_COM_ERROR', count: 2 },
+      { cause: 'ER_LOCK_DEADLOCK', count: 1 },
+      // Ties in code-unit order; a message without a code is cut at 60 characters.
+      { cause: "Stream isn't writeable and enableOfflineQueue options is ...", count: 1 },
+      { cause: 'no error recorded', count: 1 },
+    ]);
+  });
+
   it('a later write from another IDC legitimately overwriting an earlier one is not a conflict', () => {
     const ops = [write('w', 'k', 'idc-a', 100, 110), write('f', 'k', 'idc-b', 200, 210)];
     assert.deepEqual(conflictsOf(handInput(ops, [node('m0', ['w', 'f'], { k: 'f' })])), { conflicts: 0, conflictIds: [] });

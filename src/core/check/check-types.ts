@@ -119,6 +119,11 @@ export interface ServiceResult {
   conflicts: number;
   /** The overwritten writes, one per conflict. */
   conflictIds: string[];
+  /**
+   * Failed writes by the error their client got (its code, e.g.
+   * ER_LOCK_DEADLOCK for a Galera certification conflict), most frequent first.
+   */
+  failures: { cause: string; count: number }[];
   reads: ReadResult;
   /** RPO: how many acknowledged writes were lost, and when they had been acknowledged. */
   rpo: Rpo;

@@ -129,6 +129,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   // Which writes survived, by position: RTO, split brain, stale reads and conflicts need it after this pass.
   const present = scratchUint8('check.present', ops.length);
   const readPositions: number[] = [];
+  const failureCauses = new Map<string, number>();
   let writes = 0;
 
   for (let i = 0; i < ops.length; i++) {
@@ -177,6 +178,8 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
       case 'failed':
         failed++;
         idc.failed++;
+        const cause = causeOf(op.error);
+        failureCauses.set(cause, (failureCauses.get(cause) ?? 0) + 1);
         if (isPresent) unexpectedIds.push(op.id);
         break;
       case 'unknown':
@@ -235,6 +238,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     divergent: countDivergent(state, converged ? null : authoritativeNode, finalIds) + divergentRegisters(state?.nodes ?? []),
     conflicts: conflictIds.length,
     conflictIds,
+    failures: [...failureCauses].map(([cause, count]) => ({ cause, count })).sort((a, b) => b.count - a.count || (a.cause < b.cause ? -1 : 1)),
     reads: reads.result,
     rpo: lostAcks.rpo(lostIds.length, start),
     rtoMs,
@@ -257,6 +261,14 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     authoritativeNode,
     timeline: timeline.finish(),
   };
+}
+
+/** A failed write's cause: the code its client reported (ER_LOCK_DEADLOCK, ECONNREFUSED, READONLY), else the start of its message. */
+function causeOf(error: string | undefined): string {
+  const message = error?.trim() ?? '';
+  if (message === '') return 'no error recorded';
+  const code = /^([A-Z][A-Z0-9_]{2,})\b/.exec(message)?.[1];
+  return code ?? (message.length > 60 ? `${message.slice(0, 57)}...` : message);
 }
 
 /** Every id some node holds, each once, in the order the nodes list them. */

@@ -84,6 +84,10 @@ function anomalyNotes(services: readonly ServiceResult[]): string[] {
     if (s.reads.unexplained > 0) {
       notes.push(`${s.name}: ${s.reads.unexplained} reads returned a write their client never attempted`);
     }
+    const certification = s.failures.find((f) => f.cause === 'ER_LOCK_DEADLOCK');
+    if (s.kind === 'galera' && certification) {
+      notes.push(`${s.name}: ${certification.count} writes lost a certification conflict to another node's write of the same key (ER_LOCK_DEADLOCK, counted as failed)`);
+    }
   }
   return notes;
 }
