@@ -24,6 +24,26 @@ export function serviceState<N extends NodeState>(
   };
 }
 
+/**
+ * A group whose every node takes writes: the nodes in service together hold
+ * the final state (the checker counts a write lost only when none has it,
+ * and what some lack as divergence); the one with the most writes is named.
+ */
+export function convergedState<N extends NodeState>(service: string, read: N[], inService: (n: N) => boolean, unreadable: ServiceFinalState['unreadable'], whyNone: string): ServiceFinalState {
+  const strip = ({ node, idc, role, ids, registers }: NodeState): NodeState => ({ node, idc, role, ids, ...(registers ? { registers } : {}) });
+  const serving = read.filter(inService);
+  const named = serving.reduce<N | undefined>((best, n) => (best === undefined || n.ids.length > best.ids.length ? n : best), undefined);
+  return {
+    service,
+    authority: 'converged',
+    authoritativeNode: named?.node ?? null,
+    ...(named ? {} : { noAuthority: whyNone }),
+    nodes: serving.map(strip),
+    outOfService: read.filter((n) => !inService(n)).map(strip),
+    unreadable,
+  };
+}
+
 /** The writer a manager (or a cold backup's restore manager) announces, or null when it cannot be asked. */
 export async function announcement(machinery: ContainerPlan | undefined, token: string): Promise<PrimaryAnnouncement | null> {
   if (!machinery) return null;

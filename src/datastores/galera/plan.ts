@@ -10,6 +10,8 @@ import { mysqlEnv } from '../mysql/commands.js';
 import { writeTarget } from '../mysql/plan.js';
 
 export const GALERA_PROVIDER = '/usr/lib/libgalera_smm.so';
+/** Understood by hadrill-mariadb (images/): the first node forms a new cluster on its first start only; members keep the init file unreplicated. */
+export const GALERA_START = { newCluster: '--hadrill-galera-new-cluster', member: '--hadrill-galera-member' } as const;
 
 export const galeraPlanner: GroupPlanner = {
   plan(group: Group, ctx: PlanContext): PlannedGroup {
@@ -28,6 +30,8 @@ export const galeraPlanner: GroupPlanner = {
         // Jepsen's advice for Galera: an acknowledged commit is on disk.
         '--innodb-flush-log-at-trx-commit=1',
         '--innodb-buffer-pool-size=64M',
+        // A state transfer ships the whole datadir across the WAN: a small redo log keeps it small.
+        '--innodb-log-file-size=8M',
         '--performance-schema=OFF',
         '--wsrep-on=ON',
         `--wsrep-provider=${GALERA_PROVIDER}`,
@@ -39,7 +43,8 @@ export const galeraPlanner: GroupPlanner = {
         // One options line (only the last counts); suspect < inactive <= install, each above the largest round trip.
         `--wsrep-provider-options=gmcast.segment=${cities.indexOf(ctx.cityOf(c.idc))};evs.keepalive_period=PT1S;evs.suspect_timeout=PT5S;evs.inactive_timeout=PT15S;evs.install_timeout=PT15S`,
       ];
-      c.cmd = own ? ['hadrill-mariadb', ...args] : args;
+      // The first node forms the cluster (on its first start only), the others join it by state transfer.
+      c.cmd = own ? ['hadrill-mariadb', i === 0 ? GALERA_START.newCluster : GALERA_START.member, ...args] : args;
     });
     const roles = new Map(g.nodes.map((n) => [n.name, n.role]));
     return {

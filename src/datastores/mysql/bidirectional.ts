@@ -12,6 +12,7 @@ import type { ContainerPlan } from '../../core/plan/topology-plan.js';
 import type { MysqlGroup } from '../../core/scenario/scenario.js';
 import { phase } from '../../core/engine-events.js';
 import { waitFor } from '../../core/wait.js';
+import { convergedState } from '../final-state.js';
 import type { GroupContext } from '../group-engine.js';
 import { bootstrapPrimary, configureReplica, seedRegisters, hasWritesTable, nodeStatus, readRegisters, readWriteIds, withMysql } from './control.js';
 
@@ -99,18 +100,7 @@ export const bidirectional = {
         unreadable.push({ node: c.node, reason: (error as Error).message });
       }
     }
-    const strip = ({ node, idc, role, ids, registers }: NodeState): NodeState => ({ node, idc, role, ids, ...(registers ? { registers } : {}) });
-    const inService = read.filter((n) => n.writable);
-    const named = inService.reduce<(typeof inService)[number] | undefined>((best, n) => (best === undefined || n.ids.length > best.ids.length ? n : best), undefined);
-    return {
-      service: g.name,
-      authority: 'converged',
-      authoritativeNode: named?.node ?? null,
-      ...(named ? {} : { noAuthority: read.length === 0 ? 'no primary of the group could be read' : 'no primary of the group is writable' }),
-      nodes: inService.map(strip),
-      outOfService: read.filter((n) => !n.writable).map(strip),
-      unreadable,
-    };
+    return convergedState(g.name, read, (n) => n.writable, unreadable, read.length === 0 ? 'no primary of the group could be read' : 'no primary of the group is writable');
   },
 
   /** Each node gets a bounded chance to apply every other primary's own writes. */
