@@ -14,7 +14,7 @@ import { phase } from '../../core/engine-events.js';
 import { waitFor } from '../../core/wait.js';
 import { convergedState } from '../final-state.js';
 import type { GroupContext } from '../group-engine.js';
-import { bootstrapPrimary, configureReplica, seedRegisters, hasWritesTable, nodeStatus, readRegisters, readWriteIds, withMysql } from './control.js';
+import { bootstrapPrimary, configureReplica, seedRegisters, hasWritesTable, nodeStatus, readFinalNode, withMysql } from './control.js';
 
 const READY_TIMEOUT_MS = 90_000;
 
@@ -89,12 +89,7 @@ export const bidirectional = {
     const unreadable: ServiceFinalState['unreadable'] = [];
     for (const c of ctx.nodes) {
       try {
-        const { ids, registers, status } = await withMysql(
-          c.ip,
-          ctx.secrets,
-          async (conn) => ({ ids: await readWriteIds(conn), registers: await readRegisters(conn), status: await nodeStatus(conn, g.flavor) }),
-          3000,
-        );
+        const { ids, registers, status } = await readFinalNode(c.ip, ctx.secrets, g.flavor);
         read.push({ node: c.node, idc: c.idc, role: status.readOnly ? 'read-only' : 'primary', ids, registers, writable: !status.readOnly });
       } catch (error) {
         unreadable.push({ node: c.node, reason: (error as Error).message });

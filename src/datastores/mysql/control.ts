@@ -148,6 +148,11 @@ export async function readWriteIds(c: mysql.Connection): Promise<string[]> {
   return (rows as [string][]).map((r) => r[0]);
 }
 
+/** What the final read takes from a node: its writes, its shared keys and its status, on one connection. */
+export async function readFinalNode(host: string, secrets: Secrets, flavor: Flavor): Promise<{ ids: string[]; registers: Record<string, string>; status: MysqlNodeStatus }> {
+  return withMysql(host, secrets, async (conn) => ({ ids: await readWriteIds(conn), registers: await readRegisters(conn), status: await nodeStatus(conn, flavor) }), 3000);
+}
+
 /** Each shared key's value: the id of the write that set it last. */
 export async function readRegisters(c: mysql.Connection): Promise<Record<string, string>> {
   // A seeded key nobody wrote has no value yet.

@@ -15,7 +15,7 @@ import { waitFor } from '../../core/wait.js';
 import { announcement, serviceState } from '../final-state.js';
 import type { GroupContext, GroupEngine, NodeRow } from '../group-engine.js';
 import { bidirectional } from './bidirectional.js';
-import { bootstrapPrimary, configureReplica, hasWritesTable, nodeStatus, readRegisters, readWriteIds, startReplication, stopReplication, withMysql } from './control.js';
+import { bootstrapPrimary, configureReplica, hasWritesTable, nodeStatus, readFinalNode, startReplication, stopReplication, withMysql } from './control.js';
 
 const READY_TIMEOUT_MS = 90_000;
 
@@ -92,12 +92,7 @@ export const mysqlEngine: GroupEngine = {
     const unreadable: ServiceFinalState['unreadable'] = [];
     for (const c of ctx.nodes) {
       try {
-        const { ids, registers, status } = await withMysql(
-          c.ip,
-          ctx.secrets,
-          async (conn) => ({ ids: await readWriteIds(conn), registers: await readRegisters(conn), status: await nodeStatus(conn, g.flavor) }),
-          3000,
-        );
+        const { ids, registers, status } = await readFinalNode(c.ip, ctx.secrets, g.flavor);
         const source = status.replica?.ioRunning || status.replica?.sqlRunning ? status.replica.source : null;
         read.push({ node: c.node, idc: c.idc, ip: c.ip, source, role: status.readOnly ? (source ? 'replica' : 'read-only') : 'writable', ids, registers });
       } catch (error) {
