@@ -11,6 +11,7 @@ export interface LiteralWrite {
   completeMs: number | null;
   outcome: 'ok' | 'failed' | 'unknown';
   node?: string;
+  error?: string;
 }
 
 export interface LiteralDown {
@@ -37,7 +38,8 @@ export interface LiteralClientRto {
  * open when the client's IDC goes down ends there.
  */
 export function literalClientRto(client: string, all: LiteralWrite[], durable: (id: string) => boolean, periodStartMs: number, down: LiteralDown[], windowMs: number): LiteralClientRto {
-  const mine = all.filter((w) => w.client === client).sort((a, b) => a.invokeMs - b.invokeMs);
+  // A write refused because another's write to its key won certification says nothing of being served: left out.
+  const mine = all.filter((w) => w.client === client && !(w.outcome === 'failed' && (w.error ?? '').startsWith('ER_LOCK_DEADLOCK'))).sort((a, b) => a.invokeMs - b.invokeMs);
   const myDown = down.filter((d) => mine.length > 0 && d.idc === mine[0]!.idc);
   const overlapsDown = (w: LiteralWrite): boolean => myDown.some((d) => w.invokeMs < (d.toMs ?? Infinity) && (w.completeMs ?? Infinity) >= d.fromMs);
   const measured = mine.filter((w) => (w.completeMs ?? Infinity) >= periodStartMs && !overlapsDown(w));

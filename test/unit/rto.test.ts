@@ -42,6 +42,17 @@ describe('RTO per client, in durable writes', () => {
     assert.equal(m.lastRecoveryMs, 12_000);
   });
 
+  it('leaves out a write refused for a certification conflict: the node answered, even in the last instants measured', () => {
+    const conflict = (id: string, at: number): OpRecord => ({ ...op(id, 'failed', at, at + 5), error: 'ER_LOCK_DEADLOCK Deadlock found when trying to get lock' });
+    const ops = [...series('c1', 'ok', 8000, 11_000), conflict('lost-race', 10_500), ...series('c1', 'ok', 11_000, 12_000), conflict('at-the-end', 11_990)];
+    const m = measure(ops);
+    assert.equal(m.worst?.rtoMs, 0);
+    assert.ok(m.byClient.every((c) => c.recovered));
+    // Any other failure opens a gap, and one this late is never seen to close.
+    const other = measure([...series('c1', 'ok', 8000, 12_000), op('refused', 'failed', 11_990, 11_995)]);
+    assert.equal(other.worst?.recovered, false);
+  });
+
   it('starts a gap at the fault for a write that was in flight when it struck', () => {
     const ops = [...series('c1', 'ok', 8000, 9990), op('in-flight', 'unknown', 9990, 11_990), ...series('c1', 'ok', 12_000, 20_000)];
     assert.deepEqual(measure(ops).worst?.gaps, [{ startMs: 10_000, endMs: 12_000, lengthMs: 2000, interrupted: false }]);

@@ -36,6 +36,17 @@ export interface RtoMeasure {
 }
 
 /**
+ * A write a multi-writer group refused because another node's write to the
+ * same key won certification (Galera's ER_LOCK_DEADLOCK): the node was there
+ * and answered, so the refusal says nothing of the client being served, and
+ * takes no part in its gaps. It is still a failed write, counted under
+ * failures.
+ */
+export function refusedByConflict(op: OpRecord): boolean {
+  return op.outcome === 'failed' && op.error !== undefined && op.error.startsWith('ER_LOCK_DEADLOCK');
+}
+
+/**
  * For each client, its gaps without durable writes from the period start on:
  * a gap opens at the first write that failed, ended unknown or was later lost
  * (no earlier than the period start), and closes at the invoke of the first
@@ -50,7 +61,7 @@ export function measureRtoByClient(input: RtoInput): RtoMeasure {
   const { ops, present } = input;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
-    if (op.kind !== 'write') continue;
+    if (op.kind !== 'write' || refusedByConflict(op)) continue;
     let c = byClient.get(op.client);
     if (c === undefined) byClient.set(op.client, (c = { idc: op.idc, writes: [], durable: [] }));
     c.writes.push(op);
