@@ -2,6 +2,7 @@
 // replication state and lag, the writer each group's failover machinery
 // names, and the faults in force.
 import { describeFault } from '../core/faults.js';
+import { authorityOf } from '../core/scenario/scenario.js';
 import { activeFaults } from '../core/journal-model.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { liveGroups } from './groups.js';
@@ -29,7 +30,8 @@ export interface RunStatus {
   idcs: { name: string; city: string; subnet: string }[];
   nodes: NodeStatusRow[];
   /** Per group, the writer its failover machinery names now (null when it names none); multi-writer groups have none. */
-  writers: { group: string; kind: string; writer: { name: string; host: string; epoch: number | null } | null }[];
+  /** multiWriter: every node takes writes (Galera, bidirectional), so no writer is named. */
+  writers: { group: string; kind: string; multiWriter: boolean; writer: { name: string; host: string; epoch: number | null } | null }[];
   activeFaults: { id: string; fault: string; since: string }[];
   /** How link shapes are applied: netem, or the userspace emulator where the kernel has no netem. */
   wanMechanism: string;
@@ -59,7 +61,7 @@ export async function runStatus(state: RunState, runtime: ContainerRuntime, opti
     }),
   );
   const writers = await Promise.all(
-    groups.map(async ({ group, engine, ctx }) => ({ group: group.name, kind: group.kind, writer: await engine.writer(ctx).catch(() => null) })),
+    groups.map(async ({ group, engine, ctx }) => ({ group: group.name, kind: group.kind, multiWriter: authorityOf(group) === 'converged', writer: await engine.writer(ctx).catch(() => null) })),
   );
   return {
     run: state.run,

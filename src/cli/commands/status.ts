@@ -28,6 +28,10 @@ export function renderStatus(status: RunStatus, color: ChalkInstance): string {
   lines.push(...alignTable([header, ...rows], new Set([8])));
   lines.push('');
   for (const w of status.writers) {
+    if (w.multiWriter) {
+      lines.push(`${w.group} (${w.kind}) writers: every node (multi-active)`);
+      continue;
+    }
     lines.push(`${w.group} (${w.kind}) writer: ${w.writer === null ? color.red('none named') : `${color.green(w.writer.name)}${w.writer.epoch === null ? '' : `, epoch ${w.writer.epoch}`}`}`);
   }
   if (status.links.length > 0) {
