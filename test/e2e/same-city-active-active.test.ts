@@ -50,11 +50,16 @@ describe('same-city active-active: loss of the standby IDC, then of the primary 
       // Lost writes, if async replication lost any, are exactly what the new writer, read here, lacks.
       assert.deepEqual([...s.lostIds].sort(), difference(acknowledgedIds(history, group), present), why);
 
-      // What idc-b's clients pay for the primary in the other IDC: the 1 ms round trip on each write.
+      // What idc-b's clients pay for the primary in the other IDC: the 1 ms round trip on each write. A
+      // loaded machine adds to every latency and can blur the medians; it never makes a write faster, so
+      // the fastest write of each IDC shows the round trip.
       const steady = (idc: string) => s.byIdc.find((i) => i.idc === idc)!.steadyWriteLatency;
       const [a, b] = [steady('idc-a'), steady('idc-b')];
       assert.ok(a.count > 50 && b.count > 50, `writes before the first fault: ${a.count}, ${b.count}`);
-      assert.ok(b.p50Ms! - a.p50Ms! >= 0.4, `${group}: idc-b's median write takes ${b.p50Ms} ms, idc-a's ${a.p50Ms} ms`);
+      const fastest = (idc: string): number =>
+        Math.min(...history.filter((o) => o.service === group && o.kind === 'write' && o.idc === idc && o.outcome === 'ok' && o.invokeMs < standbyLoss!.requestedMs).map((o) => o.completeMs! - o.invokeMs));
+      const [fa, fb] = [fastest('idc-a'), fastest('idc-b')];
+      assert.ok(fb >= 0.9 && fb - fa >= 0.4, `${group}: idc-b's fastest write takes ${fb} ms, idc-a's ${fa} ms (medians ${b.p50Ms}, ${a.p50Ms} ms)`);
     }
   });
 });
