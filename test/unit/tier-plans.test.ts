@@ -304,12 +304,17 @@ describe('tier plans', () => {
     }
   });
 
-  test('multi-active Galera: one cluster across three cities, one gmcast segment per city, every client on its own IDC\'s member and cache', () => {
+  test('multi-active Galera: one cluster across three cities, one gmcast segment per city, every client on its own IDC\'s member and cache; the same cluster in one city beside it', () => {
     const t = planned('multi-active-galera.yaml');
     assert.deepEqual(t.layout(), [
       'app-idc-a agent idc-a -',
+      'app-idc-a2 agent idc-a2 -',
+      'app-idc-a3 agent idc-a3 -',
       'app-idc-b agent idc-b -',
       'app-idc-c agent idc-c -',
+      'city-a galera idc-a one-city',
+      'city-a2 galera idc-a2 one-city',
+      'city-a3 galera idc-a3 one-city',
       'db-a galera idc-a mysql',
       'db-b galera idc-b mysql',
       'db-c galera idc-c mysql',
@@ -325,9 +330,13 @@ describe('tier plans', () => {
       assert.deepEqual([arg(c, '--wsrep-cluster-name'), arg(c, '--wsrep-node-address'), arg(c, '--wsrep-node-name'), arg(c, '--server-id')], ['mysql', c.ip, node, String(i + 1)]);
       assert.match(arg(c, '--wsrep-provider-options') ?? '', new RegExp(`^gmcast\\.segment=${i};`), 'three cities, three segments');
     });
+    // One city: one segment for all three, and the city's clients on their own IDC's member.
+    for (const node of ['city-a', 'city-a2', 'city-a3']) assert.match(arg(t.container(node), '--wsrep-provider-options') ?? '', /^gmcast\.segment=0;/);
+    for (const suffix of ['a2', 'a3']) assert.deepEqual(t.route(`idc-${suffix}`, 'one-city').write, { via: 'node', host: t.ip(`city-${suffix}`) });
+    assert.deepEqual(t.route('idc-a', 'one-city').write, { via: 'node', host: t.ip('city-a') });
     for (const suffix of ['a', 'b', 'c']) {
       const idc = `idc-${suffix}`;
-      assert.deepEqual(t.agent(idc).groups.map((g) => g.group), ['mysql', `cache-${suffix}`]);
+      assert.deepEqual(t.agent(idc).groups.map((g) => g.group), suffix === 'a' ? ['mysql', 'one-city', `cache-${suffix}`] : ['mysql', `cache-${suffix}`]);
       assert.deepEqual(t.route(idc, 'mysql').write, { via: 'node', host: t.ip(`db-${suffix}`) });
       assert.equal(t.route(idc, 'mysql').readHost, t.ip(`db-${suffix}`));
       assert.deepEqual(t.route(idc, `cache-${suffix}`).write, { via: 'node', host: t.ip(`redis-${suffix}`) });
