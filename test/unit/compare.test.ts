@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { nodeCount } from '../../src/cli/commands/compare.js';
 import { HadrillError } from '../../src/core/errors.js';
-import { compareRows, renderCompareHtml, renderCompareMarkdown, renderCompareText } from '../../src/core/report/compare.js';
+import { compareRows, renderCompareHtml, renderCompareMarkdown, renderCompareText, worstOf, type CompareService } from '../../src/core/report/compare.js';
 import { parseReport } from '../../src/core/report/load-report.js';
 import type { Report } from '../../src/core/report/report-model.js';
 
@@ -57,10 +57,10 @@ describe('compareRows', () => {
     assert.equal(steady.p99Ms, fixture().services[1]!.phases.before.writeLatency.p99Ms);
   });
 
-  it('prints an aligned console table with a group of columns per service', () => {
+  it('prints an aligned console table with a group of columns per family of datastore', () => {
     const text = renderCompareText(rows);
     const lines = text.split('\n');
-    assert.match(lines[0]!, /^scenario +tier +mysql RTO +mysql lost \(window\) +mysql split brain +mysql p50\/p99 +mysql conflicts +mysql divergent +redis RTO .* nodes$/);
+    assert.match(lines[0]!, /^scenario +tier +MySQL RTO +MySQL lost \(window\) +MySQL split brain +MySQL p50\/p99 +MySQL conflicts +MySQL divergent +Redis RTO .* nodes$/);
     assert.match(lines[1]!, /^hot-standby +hot-standby +6\.41 s +122 \(3\.03 s\) +0 +3 \/ 13 ms +0 +0 +3\.50 s +0 +0 +1 \/ 8 ms +0 +0 +4$/);
     assert.match(lines[2]!, /^hot-standby-semisync\|x .* 0 +3 \/ 13 ms +1 +2 .* -$/);
     assert.match(lines[3]!, /^steady +global-zone +- +- +- +- +- +- +n\/a +0 +0 +\d+ \/ \d+ ms +0 +0 +2$/);
@@ -73,7 +73,7 @@ describe('compareRows', () => {
     const md = renderCompareMarkdown(rows);
     const lines = md.split('\n');
     assert.equal(lines[0], '## hadrill: tier trade-offs');
-    assert.match(lines[2]!, /^\| scenario \| tier \| mysql RTO \| mysql lost \(window\) \| mysql split brain \|/);
+    assert.match(lines[2]!, /^\| scenario \| tier \| MySQL RTO \| MySQL lost \(window\) \| MySQL split brain \|/);
     assert.equal(lines[3], '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     assert.equal(lines[4], '| hot-standby | hot-standby | 6.41 s | 122 (3.03 s) | 0 | 3 / 13 ms | 0 | 0 | 3.50 s | 0 | 0 | 1 / 8 ms | 0 | 0 | 4 |');
     assert.match(lines[5]!, /^\| hot-standby-semisync\\\|x \|/);
@@ -83,9 +83,26 @@ describe('compareRows', () => {
     const html = renderCompareHtml(rows);
     assert.match(html, /^<!DOCTYPE html>/);
     assert.doesNotMatch(html, /https?:\/\/|<script|<link/);
-    assert.match(html, /<th colspan="6" class="group">mysql<\/th><th colspan="6" class="group">redis<\/th>/);
+    assert.match(html, /<th colspan="6" class="group">MySQL<\/th><th colspan="6" class="group">Redis<\/th>/);
     assert.match(html, /<td>hot-standby-semisync\|x<\/td>/);
     assert.match(html, /<td class="n">122 \(3\.03 s\)<\/td>/);
+  });
+
+  it('puts every group of a family in its family\'s columns: the worst of them, and the sums of what was lost or differs', () => {
+    const base = compareRows([{ source: 'x', report: fixture(), nodeCount: 6 }])[0]!;
+    const [sql, cache] = base.services as [CompareService, CompareService];
+    const caches: CompareService[] = [
+      { ...cache, name: 'cache-a', rtoMs: 0, lost: 2, rpoWindowMs: 100, p50Ms: 1, p99Ms: 3, conflicts: 0, divergent: 1 },
+      { ...cache, name: 'cache-b', rtoMs: 4000, lost: 3, rpoWindowMs: 900, p50Ms: 2, p99Ms: 9, conflicts: 0, divergent: 2 },
+    ];
+    const galera: CompareService = { ...sql, name: 'mysql', kind: 'galera', splitBrainMs: null };
+    const worst = worstOf(caches)!;
+    assert.deepEqual([worst.name, worst.rtoMs, worst.recovered, worst.lost, worst.rpoWindowMs, worst.p50Ms, worst.p99Ms, worst.divergent], ['cache-a+cache-b', 4000, true, 5, 900, 2, 9, 3]);
+    assert.equal(worstOf([caches[0]!, { ...caches[1]!, recovered: false, rtoMs: null }])!.recovered, false);
+    const lines = renderCompareText([{ ...base, services: [galera, ...caches] }]).split('\n');
+    assert.match(lines[0]!, /MySQL RTO .* Redis RTO .* Redis divergent +nodes$/);
+    // A Galera group sits under MySQL; the two caches make one set of Redis cells.
+    assert.match(lines[1]!, / +4\.00 s +5 \(900 ms\) +0 +2 \/ 9 ms +0 +3 +6$/);
   });
 
   it('counts the distinct nodes of final-state.json', () => {

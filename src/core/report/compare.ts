@@ -2,6 +2,7 @@
 // with what each tier costs (write latency, nodes) and what it buys (RTO,
 // lost writes, no conflicts or divergence).
 import type { ServiceName } from '../history.js';
+import type { GroupKind } from '../scenario/scenario.js';
 import type { ServiceResult } from '../check/check-types.js';
 import type { Report } from './report-model.js';
 import { escapeHtml } from './render-html.js';
@@ -17,6 +18,7 @@ export interface CompareInput {
 
 export interface CompareService {
   name: ServiceName;
+  kind: GroupKind;
   rtoMs: number | null;
   recovered: boolean;
   lost: number;
@@ -65,6 +67,8 @@ function compareService(s: ServiceResult): CompareService {
   const latency = (useAfter ? s.phases.after : s.phases.before).writeLatency;
   return {
     name: s.name,
+    // Reports from before groups had kinds named their two services by kind.
+    kind: s.kind ?? (s.name === 'redis' ? 'redis' : 'mysql'),
     rtoMs: s.rtoMs,
     recovered: s.recovered,
     lost: s.lost,
@@ -78,16 +82,22 @@ function compareService(s: ServiceResult): CompareService {
   };
 }
 
-/** Services of any row, in a stable order: each gets its own group of columns. */
-function serviceNames(rows: readonly CompareRow[]): ServiceName[] {
-  return [...new Set(rows.flatMap((r) => r.services.map((s) => s.name)))].sort();
-}
+/**
+ * The table has one group of columns per family of datastore, not per group:
+ * tiers name their groups as they like (a cache per city, a sharded and a
+ * global group), and a tier table compares like with like.
+ */
+const FAMILIES = [
+  { name: 'MySQL', kinds: ['mysql', 'galera'] },
+  { name: 'Redis', kinds: ['redis'] },
+] as const satisfies readonly { name: string; kinds: readonly GroupKind[] }[];
+type Family = (typeof FAMILIES)[number];
 
 const SERVICE_COLUMNS = ['RTO', 'lost (window)', 'split brain', 'p50/p99', 'conflicts', 'divergent'] as const;
 
 interface Table {
-  /** Service names, in column order: each owns SERVICE_COLUMNS.length columns after scenario and tier. */
-  services: ServiceName[];
+  /** Families shown, in column order: each owns SERVICE_COLUMNS.length columns after scenario and tier. */
+  families: string[];
   head: string[];
   body: string[][];
   /** Column indexes holding numbers (right-aligned). */
@@ -95,17 +105,46 @@ interface Table {
 }
 
 function table(rows: readonly CompareRow[]): Table {
-  const names = serviceNames(rows);
-  const head = ['scenario', 'tier', ...names.flatMap((n) => SERVICE_COLUMNS.map((c) => `${n} ${c}`)), 'nodes'];
+  const shown = FAMILIES.filter((f) => rows.some((r) => r.services.some((s) => inFamily(f, s))));
+  const head = ['scenario', 'tier', ...shown.flatMap((f) => SERVICE_COLUMNS.map((c) => `${f.name} ${c}`)), 'nodes'];
   const body = rows.map((row): string[] => [
     row.scenario,
     row.tier,
-    ...names.flatMap((n) => serviceCells(row.services.find((s) => s.name === n))),
+    ...shown.flatMap((f) => serviceCells(worstOf(row.services.filter((s) => inFamily(f, s))))),
     row.nodes === null ? '-' : String(row.nodes),
   ]);
   const numeric = new Set<number>();
   for (let i = 2; i < head.length; i++) numeric.add(i);
-  return { services: names, head, body, numeric };
+  return { families: shown.map((f) => f.name), head, body, numeric };
+}
+
+function inFamily(f: Family, s: CompareService): boolean {
+  return (f.kinds as readonly GroupKind[]).includes(s.kind);
+}
+
+/**
+ * Several groups of one family in one drill, as one cell each: the worst RTO
+ * (unrecovered if any group is), the longest RPO window, split brain and
+ * latencies, and the sums of lost, conflicting and divergent writes.
+ */
+export function worstOf(services: readonly CompareService[]): CompareService | undefined {
+  if (services.length <= 1) return services[0];
+  const max = (values: (number | null)[]): number | null => (values.some((v) => v !== null) ? Math.max(...values.filter((v): v is number => v !== null)) : null);
+  const sum = (pick: (s: CompareService) => number): number => services.reduce((n, s) => n + pick(s), 0);
+  return {
+    name: services.map((s) => s.name).join('+'),
+    kind: services[0]!.kind,
+    recovered: services.every((s) => s.recovered),
+    rtoMs: max(services.map((s) => s.rtoMs)),
+    lost: sum((s) => s.lost),
+    rpoWindowMs: max(services.map((s) => s.rpoWindowMs)),
+    splitBrainMs: max(services.map((s) => s.splitBrainMs)),
+    latencyPhase: services.some((s) => s.latencyPhase === 'after') ? 'after' : 'before',
+    p50Ms: max(services.map((s) => s.p50Ms)),
+    p99Ms: max(services.map((s) => s.p99Ms)),
+    conflicts: sum((s) => s.conflicts),
+    divergent: sum((s) => s.divergent),
+  };
 }
 
 function serviceCells(s: CompareService | undefined): string[] {
@@ -122,7 +161,7 @@ function latencyPair(p50: number | null, p99: number | null): string {
 }
 
 const LATENCY_NOTE =
-  'RTO: the worst client\'s longest time without durable writes. lost (window): lost writes and the time over which they had been acknowledged. split brain: how long two nodes of a one-writer service took writes at once (- for multi-writer services). p50/p99: write latency of acknowledged writes after recovery (the "after" phase; before the fault when a drill had no outage). conflicts: acknowledged writes to shared keys overwritten by an older write from another IDC. divergent: rows or keys that differ between the nodes in service. nodes: distinct nodes in final-state.json.';
+  'RTO: the worst client\'s longest time without durable writes. lost (window): lost writes and the time over which they had been acknowledged. split brain: how long two nodes of a one-writer service took writes at once (- for multi-writer services). p50/p99: write latency of acknowledged writes after recovery (the "after" phase; before the fault when a drill had no outage). conflicts: acknowledged writes to shared keys overwritten by an older write from another IDC. divergent: rows or keys that differ between the nodes in service. nodes: distinct nodes in final-state.json. MySQL columns cover MySQL and Galera groups, Redis columns Redis groups; where a drill has several (a cache per city, a sharded and a global group), each cell is the worst of them, and lost, conflicts and divergent are their sums.';
 
 export function renderCompareText(rows: readonly CompareRow[]): string {
   if (rows.length === 0) return 'no reports to compare\n';
@@ -149,9 +188,9 @@ export function renderCompareMarkdown(rows: readonly CompareRow[]): string {
 export function renderCompareHtml(rows: readonly CompareRow[]): string {
   const t = table(rows);
   const esc = escapeHtml;
-  // Two header rows: each service's name over its group of columns.
-  const group = `<tr><th colspan="2"></th>${t.services.map((n) => `<th colspan="${SERVICE_COLUMNS.length}" class="group">${esc(n)}</th>`).join('')}<th></th></tr>`;
-  const sub = [t.head[0]!, t.head[1]!, ...t.services.flatMap(() => [...SERVICE_COLUMNS]), t.head[t.head.length - 1]!];
+  // Two header rows: each family's name over its group of columns.
+  const group = `<tr><th colspan="2"></th>${t.families.map((n) => `<th colspan="${SERVICE_COLUMNS.length}" class="group">${esc(n)}</th>`).join('')}<th></th></tr>`;
+  const sub = [t.head[0]!, t.head[1]!, ...t.families.flatMap(() => [...SERVICE_COLUMNS]), t.head[t.head.length - 1]!];
   const th = `<tr>${sub.map((h, i) => `<th${t.numeric.has(i) ? ' class="n"' : ''}>${esc(h)}</th>`).join('')}</tr>`;
   const body = t.body
     .map((r, k) => {
