@@ -21,5 +21,9 @@ linkPrecisionTests({
     await hadrill(['down', '--run', run], { HADRILL_HOME: home });
     await removeEverything(run);
   },
-  rttToleranceMs: (configuredMs) => Math.max(configuredMs * 0.1, 1),
+  // The emulator is a Python process: two passes through its TUN device add
+  // 0.35-0.8 ms to a round trip on an idle machine, and up to 1.6 ms while a
+  // whole suite loads two cores (medians of 2.5 and 2.6 ms on a 1 ms link in
+  // two CI runs). Its stated precision is 10% or 2 ms; netem's is 10% or 1 ms.
+  rttToleranceMs: (configuredMs) => Math.max(configuredMs * 0.1, 2),
 });
