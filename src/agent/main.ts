@@ -40,7 +40,7 @@ await Promise.all(
     const clients = groupClients(group, client, idc, config.opTimeoutMs);
     closers.push(() => clients.stop());
     await clients.start();
-    const common = { service: group.group, client, idc, incarnation, keys };
+    const common = { service: group.group, client, idc, incarnation, keys: group.keys ?? keys };
     const made: OpLoop[] = [];
     if (group.writesPerSecond > 0) made.push(new OpLoop({ ...common, kind: 'write', perSecond: group.writesPerSecond }, history, clients.write));
     if (clients.read !== null) made.push(new OpLoop({ ...common, kind: 'read', perSecond: group.readsPerSecond }, history, clients.read));

@@ -1,7 +1,7 @@
 // Issues one service's writes, or its reads, at a steady rate, one at a time
 // (a client waits for each answer, as an application thread does), and
 // records each in the history.
-import type { OpKind, Outcome, ServiceName } from '../core/history.js';
+import type { OpKind, OpRoute, Outcome, ServiceName } from '../core/history.js';
 import { HistoryWriter, nowMs } from './history-writer.js';
 import { sharedKeyName } from '../core/redis-keys.js';
 
@@ -11,6 +11,8 @@ export interface OpAttempt {
   node?: string;
   /** A read's answer: the id of the client's latest write the node holds, null for none. */
   observed?: string | null;
+  /** A write through the data access layer: the zone that wrote it, at which epoch of the routing table, and whether it was forwarded there. */
+  route?: OpRoute;
 }
 
 export interface OpRequest {
@@ -18,6 +20,8 @@ export interface OpRequest {
   id: string;
   /** The shared key a write sets, when the workload has shared keys. */
   key?: string;
+  /** The key's number: the user id, for writes routed by user. */
+  keyIndex?: number;
 }
 
 /** Performs one operation; never throws. */
@@ -95,9 +99,10 @@ export class OpLoop {
     this.busy = true;
     const { service, kind, client, idc, keys } = this.options;
     const id = `${this.idPrefix}${++this.seq}`;
-    const key = kind === 'write' && keys > 0 ? sharedKeyName(Math.floor(Math.random() * keys)) : undefined;
+    const keyIndex = kind === 'write' && keys > 0 ? Math.floor(Math.random() * keys) : undefined;
+    const key = keyIndex === undefined ? undefined : sharedKeyName(keyIndex);
     this.history.write({ t: 'invoke', id, service, kind, client, idc, at: nowMs(), ...(key === undefined ? {} : { key }) });
-    const result = await this.perform(key === undefined ? { id } : { id, key });
+    const result = await this.perform(key === undefined ? { id } : { id, key, keyIndex: keyIndex! });
     this.history.write({
       t: 'complete',
       id,
@@ -106,6 +111,7 @@ export class OpLoop {
       ...(result.error ? { error: result.error.slice(0, 200) } : {}),
       ...(result.node ? { node: result.node } : {}),
       ...(result.observed !== undefined ? { observed: result.observed } : {}),
+      ...(result.route ? { route: result.route } : {}),
     });
     this.busy = false;
     for (const wake of this.idleWaiters.splice(0)) wake();

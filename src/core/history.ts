@@ -30,9 +30,16 @@ export type OpKind = 'write' | 'read';
  */
 export type HistoryLine =
   | { t: 'invoke'; id: string; service: ServiceName; kind: OpKind; client: string; idc: string; at: number; key?: string }
-  | { t: 'complete'; id: string; at: number; outcome: Outcome; error?: string; node?: string; observed?: string | null }
+  | { t: 'complete'; id: string; at: number; outcome: Outcome; error?: string; node?: string; observed?: string | null; route?: OpRoute }
   | { t: 'paused'; client: string; at: number }
   | { t: 'resumed'; client: string; at: number };
+
+/** How the data access layer routed a write: the zone whose node wrote it, the routing table's epoch there, and whether another zone's router forwarded it. */
+export interface OpRoute {
+  zone: string;
+  epoch: number;
+  forwarded: boolean;
+}
 
 /** One operation, invoke and completion merged. Times are epoch milliseconds (fractional allowed). */
 export interface OpRecord {
@@ -52,6 +59,8 @@ export interface OpRecord {
   key?: string;
   /** A completed read's answer: the id of the client's latest write the node held, or null for none. */
   observed?: string | null;
+  /** A write through the data access layer: how it was routed. */
+  route?: OpRoute;
 }
 
 export interface NodeState {

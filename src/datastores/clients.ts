@@ -3,6 +3,7 @@
 // speak the MySQL protocol; Redis its own).
 import type { OpFn } from '../agent/op-loop.js';
 import type { AgentGroupConfig } from '../core/plan/runtime-configs.js';
+import { DalWriter } from './dal/writer.js';
 import { MysqlReader } from './mysql/reader.js';
 import { MysqlWriter } from './mysql/writer.js';
 import { RedisReader } from './redis/reader.js';
@@ -35,16 +36,16 @@ export function groupClients(config: AgentGroupConfig, client: string, idc: stri
       },
     };
   }
-  const writer = new MysqlWriter(config, client, idc, opTimeoutMs);
+  const writer = config.write.via === 'dal' ? new DalWriter(config, client, idc, opTimeoutMs) : new MysqlWriter(config, client, idc, opTimeoutMs);
   const reader = reads ? new MysqlReader(config, config.readHost!, client, opTimeoutMs) : null;
   return {
     write: writer.write,
     read: reader?.read ?? null,
     async start() {
-      writer.start();
+      if (writer instanceof MysqlWriter) writer.start();
     },
     async stop() {
-      await Promise.all([writer.stop(), reader?.stop()]);
+      await Promise.all([writer instanceof MysqlWriter ? writer.stop() : undefined, reader?.stop()]);
     },
   };
 }

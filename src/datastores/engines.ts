@@ -1,6 +1,6 @@
 // Every datastore kind's engine side, and the group context the engine hands
 // them: the group's own containers, split into nodes and machinery.
-import type { GroupKind, Group } from '../core/scenario/scenario.js';
+import type { Dal, GroupKind, Group } from '../core/scenario/scenario.js';
 import type { ContainerPlan, TopologyPlan, Secrets } from '../core/plan/topology-plan.js';
 import type { EventSink } from '../core/engine-events.js';
 import type { GroupContext, GroupEngine } from './group-engine.js';
@@ -27,8 +27,10 @@ export function groupContext(group: Group, plan: TopologyPlan, secrets: Secrets,
 }
 
 /** What keeps the scenario from being drilled yet, or null. */
-export function missingMachinery(groups: readonly Group[], hasDal: boolean): string | null {
+export function missingMachinery(groups: readonly Group[], dal: Dal | null): string | null {
   const missing = groups.map((g) => ENGINES[g.kind].missing(g)).filter((m): m is string => m !== null);
-  if (hasDal) missing.push('the data access layer (dal) is planned but its routers and controller are not built yet');
+  const sharded = groups.find((g) => g.name === dal?.shardedGroup);
+  // The controller waits on MariaDB's GTID domains and multi-source connections when it moves shards.
+  if (sharded && (sharded.kind !== 'mysql' || sharded.flavor !== 'mariadb')) missing.push(`the data access layer moves shards of MariaDB groups only; group "${sharded.name}" is not one`);
   return missing.length === 0 ? null : missing.join('; ');
 }

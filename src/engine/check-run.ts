@@ -23,6 +23,7 @@ import { liveGroups, type LiveGroup } from './groups.js';
 import { readRunHistory } from './history-files.js';
 import { readJournal } from './journal.js';
 import { catchUpReplicas } from './replication-wait.js';
+import { readDalSummary } from './dal.js';
 import { runLabels } from './ownership.js';
 import { runDir, type RunState } from './run-store.js';
 
@@ -95,6 +96,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       slos: evaluateScenarioSlos(services, options.slo),
       notes,
       replicationLag: groups.flatMap(({ engine, ctx }) => engine.lag(ctx, options.startedAtMs, finalState.readAtMs)),
+      dal: readDalSummary(state, ops),
     });
   });
   writeReportFiles(options.reportDir, report, history.ops.filter((op) => op.invokeMs < finalState.readAtMs), finalState);

@@ -17,6 +17,7 @@ import { removeRun } from './down.js';
 import { missingMachinery } from '../datastores/engines.js';
 import { PLANNERS } from '../datastores/planners.js';
 import { liveGroups } from './groups.js';
+import { waitForRouter } from './dal.js';
 import { routerSetupCommands } from '../core/router/filter-rules.js';
 import { installRoutes } from './routes.js';
 import { homeId } from './home-id.js';
@@ -116,6 +117,14 @@ async function bringUp(state: RunState, options: UpOptions): Promise<void> {
     });
   }
 
+  const dal = [...byKind('dal-controller'), ...byKind('dal')];
+  if (dal.length > 0) {
+    await phase(emit, 'dal', `Starting the data access layer: ${byKind('dal').length} zone routers and their controller`, async () => {
+      await Promise.all(dal.map((c) => ensureContainer(runtime, c, existing, plan)));
+      await Promise.all(byKind('dal').map((c) => waitForRouter(c, state.secrets.managerToken, signal)));
+    });
+  }
+
   const agents = byKind('agent');
   await phase(emit, 'agents', `Starting ${agents.length} workload agents`, async () => {
     await Promise.all(agents.map((c) => ensureContainer(runtime, c, existing, plan)));
@@ -124,7 +133,7 @@ async function bringUp(state: RunState, options: UpOptions): Promise<void> {
 
 /** Refuses, before anything is created, a scenario whose groups this hadrill cannot yet bring up, naming what is missing. */
 export function requireDrillable(scenario: Scenario): void {
-  const missing = missingMachinery(scenario.groups, scenario.dal !== null);
+  const missing = missingMachinery(scenario.groups, scenario.dal);
   if (missing === null) return;
   throw new HadrillError('usage', `Scenario ${scenario.name} (${scenario.tier}) cannot be drilled by this hadrill yet: ${missing}.`, {
     hint: '`hadrill validate` and `hadrill compose` work for it; `hadrill up` and `hadrill drill` need what is named above.',

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { DalConfig } from '../../src/datastores/dal/plan.js';
+import type { DalConfig } from '../../src/datastores/dal/protocol.js';
+import { DAL_TIMING } from '../../src/datastores/dal/plan.js';
 import { PLANNERS } from '../../src/datastores/planners.js';
 import type { AgentConfig, AgentGroupConfig, BackupSupervisorConfig, ManagerConfig, RestoreManagerConfig, StandbyConfig, WriteTarget } from '../../src/core/plan/runtime-configs.js';
 import { placedContainers } from '../../src/core/plan/placement.js';
@@ -368,15 +369,22 @@ describe('tier plans', () => {
     const manager = t.config<ManagerConfig>('global-manager', 'manager.json');
     assert.deepEqual([manager.group, manager.initialPrimary, manager.nodes.map((n) => n.name)], ['global', 'global-a', ['global-a', 'global-b', 'global-c']]);
     // 12 shards split evenly, shard s homed in zone s mod 3; each zone's sharded writes land on its own primary.
-    const expected = {
+    const expected: Omit<DalConfig, 'zone'> = {
       shards: 12,
       homes: { 'zone-a': [0, 3, 6, 9], 'zone-b': [1, 4, 7, 10], 'zone-c': [2, 5, 8, 11] },
-      zones: ['a', 'b', 'c'].map((s) => ({ name: `zone-${s}`, idc: `idc-${s}`, router: t.ip(`zone-${s}`), shardedHost: t.ip(`shard-${s}`) })),
-      globalGroup: 'global',
+      // Each zone's node carries its GTID domain: the controller waits on it when a zone's shards move.
+      zones: ['a', 'b', 'c'].map((s, i) => ({ name: `zone-${s}`, idc: `idc-${s}`, router: t.ip(`zone-${s}`), shardedNode: { name: `shard-${s}`, host: t.ip(`shard-${s}`), domain: i + 1 } })),
+      shardedGroup: 'sharded',
+      // Global writes follow the manager's announcement of the global writer, starting at the master zone's node.
+      global: { group: 'global', write: { via: 'announcement', url: `http://${t.ip('global-manager')}:8080/primary`, token: TOKEN, initialHost: t.ip('global-a') } },
       controllerUrl: `http://${t.ip('dal-controller')}:8083`,
       token: TOKEN,
       listenPort: 8083,
       eventsFile: '/var/lib/hadrill/machinery/events.jsonl',
+      stateFile: '/var/lib/hadrill/machinery/memory.json',
+      mysql: { port: 3306, user: 'hadrill_app', password: 'app-secret', database: 'hadrill', adminUser: 'root', adminPassword: 'root-secret' },
+      opTimeoutMs: 2000,
+      ...DAL_TIMING,
     };
     for (const zone of ['zone-a', 'zone-b', 'zone-c']) assert.deepEqual(t.config<DalConfig>(zone, 'dal.json'), { ...expected, zone });
     assert.deepEqual(t.config<DalConfig>('dal-controller', 'dal.json'), { ...expected, zone: '' });
@@ -410,11 +418,12 @@ describe('tier plans', () => {
     assert.deepEqual(router.homes, { 'unit-b': [0, 1, 2, 3, 4], 'unit-c': [5, 6, 7, 8, 9] });
     // The central unit homes no shard and holds no users node: it only forwards to the homes.
     assert.deepEqual(router.zones, [
-      { name: 'unit-a', idc: 'idc-a', router: t.ip('unit-a'), shardedHost: '' },
-      { name: 'unit-b', idc: 'idc-b', router: t.ip('unit-b'), shardedHost: t.ip('users-b') },
-      { name: 'unit-c', idc: 'idc-c', router: t.ip('unit-c'), shardedHost: t.ip('users-c') },
+      { name: 'unit-a', idc: 'idc-a', router: t.ip('unit-a'), shardedNode: null },
+      { name: 'unit-b', idc: 'idc-b', router: t.ip('unit-b'), shardedNode: { name: 'users-b', host: t.ip('users-b'), domain: 1 } },
+      { name: 'unit-c', idc: 'idc-c', router: t.ip('unit-c'), shardedNode: { name: 'users-c', host: t.ip('users-c'), domain: 2 } },
     ]);
-    assert.deepEqual([router.zone, router.globalGroup, router.controllerUrl], ['unit-b', 'global', `http://${t.ip('dal-controller')}:8083`]);
+    // Global data has no failover machinery: it is written in the central unit, the first zone.
+    assert.deepEqual([router.zone, router.global, router.controllerUrl], ['unit-b', { group: 'global', write: { via: 'node', host: t.ip('global-a') } }, `http://${t.ip('dal-controller')}:8083`]);
     for (const s of ['a', 'b', 'c']) {
       const idc = `idc-${s}`;
       assert.deepEqual(t.route(idc, 'global').write, dal(t.ip(`unit-${s}`)), `app-${idc} writes global data through unit-${s}`);

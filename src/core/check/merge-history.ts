@@ -75,6 +75,7 @@ function shapeProblem(v: unknown): string | null {
       if (o['error'] !== undefined && typeof o['error'] !== 'string') return '"error" must be a string';
       if (o['node'] !== undefined && typeof o['node'] !== 'string') return '"node" must be a string';
       if (o['observed'] !== undefined && o['observed'] !== null && typeof o['observed'] !== 'string') return '"observed" must be a string or null';
+      if (o['route'] !== undefined && !isRoute(o['route'])) return '"route" must be { zone: string, epoch: number, forwarded: boolean }';
       return null;
     case 'paused':
     case 'resumed':
@@ -196,6 +197,12 @@ function applyCompletion(op: OpRecord, line: CompleteLine): void {
   if (line.error !== undefined) op.error = line.error;
   if (line.node !== undefined) op.node = line.node;
   if (line.observed !== undefined) op.observed = line.observed;
+  if (line.route !== undefined) op.route = line.route;
+}
+
+function isRoute(v: unknown): boolean {
+  const r = v as Record<string, unknown> | null;
+  return typeof r === 'object' && r !== null && typeof r['zone'] === 'string' && typeof r['epoch'] === 'number' && typeof r['forwarded'] === 'boolean';
 }
 
 function toOp(line: Extract<HistoryLine, { t: 'invoke' }>): OpRecord {

@@ -11,8 +11,13 @@ export interface ReplicaSource {
   password: string;
 }
 
-/** Statements (with client-side placeholders) that make a node replicate from `source` by GTID. */
-export function replicateFromStatements(flavor: Flavor, source: ReplicaSource): { sql: string; values: unknown[] }[] {
+/**
+ * Statements (with client-side placeholders) that make a node replicate from
+ * `source` by GTID. `connection` names one of a MariaDB node's several
+ * sources (multi-source replication); empty for its only one.
+ */
+export function replicateFromStatements(flavor: Flavor, source: ReplicaSource, connection = ''): { sql: string; values: unknown[] }[] {
+  if (flavor === 'mysql' && connection !== '') throw new Error('named replication connections are built for MariaDB only');
   if (flavor === 'mysql') {
     return [
       { sql: 'STOP REPLICA', values: [] },
@@ -23,15 +28,22 @@ export function replicateFromStatements(flavor: Flavor, source: ReplicaSource): 
       { sql: 'START REPLICA', values: [] },
     ];
   }
+  const named = connection === '' ? '' : ` '${connection.replace(/[^A-Za-z0-9_.-]/g, '')}'`;
   return [
-    { sql: 'STOP SLAVE', values: [] },
+    // A named connection is made by its CHANGE MASTER; stopping it first would fail on one that does not exist yet.
+    ...(named === '' ? [{ sql: 'STOP SLAVE', values: [] }] : []),
     {
       // slave_pos: a replica continues from what it has applied, the right thing after a failover.
-      sql: 'CHANGE MASTER TO MASTER_HOST=?, MASTER_PORT=?, MASTER_USER=?, MASTER_PASSWORD=?, MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1',
+      sql: `CHANGE MASTER${named} TO MASTER_HOST=?, MASTER_PORT=?, MASTER_USER=?, MASTER_PASSWORD=?, MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1`,
       values: [source.host, source.port, source.user, source.password],
     },
-    { sql: 'START SLAVE', values: [] },
+    { sql: `START SLAVE${named}`, values: [] },
   ];
+}
+
+/** Every replication connection of a node (MariaDB's several sources, MySQL's channels), one row each. */
+export function allReplicaStatusSql(flavor: Flavor): string {
+  return flavor === 'mysql' ? 'SHOW REPLICA STATUS' : 'SHOW ALL SLAVES STATUS';
 }
 
 export function replicaStatusSql(flavor: Flavor): string {

@@ -23,6 +23,8 @@ export interface PlannedGroup {
   group: Group;
   /** The containers of the group's nodes (not its machinery). */
   nodes: readonly ContainerPlan[];
+  /** Where its failover machinery announces the writer (GET with the run's token), when it does. */
+  announcementUrl?: string | null;
   /** The agent's configuration for one client of the group. */
   clientConfig(client: WorkloadClient, workload: GroupWorkload): AgentGroupConfig;
 }

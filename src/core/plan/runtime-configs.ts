@@ -29,6 +29,8 @@ export interface AgentGroupConfig {
   user: string;
   password: string;
   database: string;
+  /** Overrides the workload's shared key space for this group: writes routed by user pick one of `users` user keys. */
+  keys?: number;
 }
 
 export interface AgentConfig {

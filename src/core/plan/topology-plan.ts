@@ -175,7 +175,9 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: P
       users: workload.users,
       groups: workload.groups
         .filter((w) => w.from.includes(client.idc) && (w.writesPerSecond > 0 || w.readsPerSecond > 0))
-        .map((w) => planned.find((p) => p.group.name === w.group)!.clientConfig(client, w)),
+        .map((w) => planned.find((p) => p.group.name === w.group)!.clientConfig(client, w))
+        // Sharded data is written for users: each write picks a user, whose key it sets.
+        .map((g) => (g.group === scenario.dal?.shardedGroup ? { ...g, keys: workload.users } : g)),
     };
     ctx.add('agent', client.name, client.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/agent/main.js'], {
       binds: ctx.mounts('history', '/var/lib/hadrill/history'),

@@ -1,6 +1,7 @@
 // A report for a CI step summary ($GITHUB_STEP_SUMMARY and the like): the
 // verdict first, then one table per service, then the SLOs.
 import type { LatencyStats, PhaseStats, ServiceResult } from '../check/check-types.js';
+import type { DalSummary } from '../check/dal-summary.js';
 import { describeFault } from '../faults.js';
 import { DEFINITIONS } from './definitions.js';
 import type { Report } from './report-model.js';
@@ -32,6 +33,7 @@ export function renderMarkdown(report: Report): string {
     out.push(`### ${esc(i.name)}: not checked`, '', `${esc(i.reason)}. Read: ${i.readable.map(code).join(', ') || 'none'}; could not read: ${i.unreadable.map((u) => `${code(u.node)} (${esc(u.reason)})`).join(', ') || 'none'}. ${i.acknowledged} of ${i.attempted} writes were acknowledged.`, '');
   }
   for (const s of report.services) out.push(...serviceSection(report, s));
+  if (report.dal) out.push(...dalSection(report.dal));
 
   if (report.slos.length > 0) {
     out.push('### SLOs', '', '| | SLO | measured | |', '|---|---|---:|---|');
@@ -46,6 +48,28 @@ export function renderMarkdown(report: Report): string {
   }
   out.push('<details><summary>What the numbers mean</summary>', '', ...DEFINITIONS.map((d) => `- **${d.term}**: ${esc(d.meaning)}`), '', '</details>', '');
   return out.join('\n');
+}
+
+function dalSection(dal: DalSummary): string[] {
+  const ms = (v: number | null): string => (v === null ? '-' : formatDuration(v));
+  const share = dal.acknowledged === 0 ? '-' : `${((100 * dal.forwarded) / dal.acknowledged).toFixed(1)}%`;
+  const out = [
+    '### Data access layer',
+    '',
+    `Writes of ${code(dal.shardedGroup)} acknowledged: ${dal.acknowledged}, forwarded to another zone's home: ${dal.forwarded} (${share}); p50 ${ms(dal.p50LocalMs)} written in the client's zone, ${ms(dal.p50ForwardedMs)} forwarded. Users written in two homes at once: ${dal.homeViolations.length}; users moved: ${dal.movedUsers}.`,
+    '',
+    '| router | local | forwarded | received | global | refused | failed |',
+    '|---|---:|---:|---:|---:|---|---:|',
+    ...dal.routers.map((r) => row([code(r.zone), String(r.local), String(r.forwarded), String(r.received), String(r.global), Object.entries(r.refused).map(([k, n]) => `${k} ${n}`).join(', ') || '0', String(r.failed)])),
+    '',
+  ];
+  for (const m of dal.moves) {
+    const to = Object.entries(m.to).map(([zone, shards]) => `${shards.join(', ')} to ${code(zone)}`).join('; ');
+    out.push(`- ${code(m.zone)} lost: shards ${m.shards.join(', ')} write protected for ${ms(m.protectedMs)} (routers stopped after ${ms(m.routersStoppedMs)}, new homes caught up after ${ms(m.caughtUpMs)})${m.movedAt === null ? ', never moved' : `, moved (${to}) at epoch ${m.epoch}`}`);
+  }
+  for (const v of dal.homeViolations.slice(0, MAX_IDS)) out.push(`- ${code(v.user)}: ${esc(v.reason)}`);
+  if (dal.moves.length > 0 || dal.homeViolations.length > 0) out.push('');
+  return out;
 }
 
 function serviceSection(report: Report, s: ServiceResult): string[] {

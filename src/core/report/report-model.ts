@@ -1,5 +1,6 @@
 // report.json is the source of truth every other format is rendered from, and
 // what `hadrill compare` reads back; schema/report.schema.json describes it.
+import type { DalSummary } from '../check/dal-summary.js';
 import type { IncompleteService, ServiceResult } from '../check/check-types.js';
 import { formatMs } from '../duration.js';
 import type { SloResult } from '../check/slo.js';
@@ -26,6 +27,8 @@ export interface Report {
   notes: string[];
   /** Replication lag of each MySQL replica, sampled every second by the failover manager over the whole run. */
   replicationLag?: LagSeries[];
+  /** The data access layer of a routed tier: its routers' decisions, its moves of shards, forwarding, and one home per user. */
+  dal?: DalSummary;
 }
 
 export interface BuildReportInput {
@@ -41,6 +44,7 @@ export interface BuildReportInput {
   slos: SloResult[];
   notes?: string[];
   replicationLag?: LagSeries[];
+  dal?: DalSummary | null;
 }
 
 export function buildReport(input: BuildReportInput): Report {
@@ -59,6 +63,7 @@ export function buildReport(input: BuildReportInput): Report {
     verdict: (input.incomplete ?? []).length > 0 ? 'incomplete' : input.slos.every((s) => s.ok) ? 'pass' : 'fail',
     notes: [...(input.notes ?? []), ...incompleteNotes(input.incomplete ?? []), ...anomalyNotes(input.services)],
     ...(input.replicationLag ? { replicationLag: input.replicationLag } : {}),
+    ...(input.dal ? { dal: input.dal } : {}),
   };
 }
 

@@ -1,52 +1,69 @@
 // The data access layer's containers: a router in every zone that clients
-// send their operations to, and the controller that owns the routing table
+// send their writes to, and the controller that owns the routing table
 // (shard -> home zone, with an epoch) and moves homes under write protection.
 import { programConfig } from '../../core/plan/container-files.js';
-import type { DalPlanner } from '../../core/plan/group-planner.js';
-import { MACHINERY_EVENTS, machineryMount } from '../../core/plan/machinery.js';
-import { PORTS } from '../../core/plan/topology-plan.js';
-import { OWN_IMAGE } from '../../core/scenario/scenario.js';
+import type { DalPlanner, PlannedGroup } from '../../core/plan/group-planner.js';
+import { MACHINERY_EVENTS, MACHINERY_MEMORY, machineryMount } from '../../core/plan/machinery.js';
+import type { WriteTarget } from '../../core/plan/runtime-configs.js';
+import { APP_USER, DATABASE, PORTS } from '../../core/plan/topology-plan.js';
+import { initialWriter, OWN_IMAGE, type Dal } from '../../core/scenario/scenario.js';
+import type { DalConfig, DalZone } from './protocol.js';
 
-/** What a zone's router and the controller are told at start. */
-export interface DalConfig {
-  zone: string;
-  shards: number;
-  homes: Record<string, number[]>;
-  /** Each zone's writable node of the sharded group, and its own router. */
-  zones: { name: string; idc: string; router: string; shardedHost: string }[];
-  globalGroup: string | null;
-  controllerUrl: string;
-  token: string;
-  listenPort: number;
-  eventsFile: string;
-}
+/** How often the routers ask for the table, and how long they trust what they got. */
+export const DAL_TIMING = { pollMs: 200, leaseMs: 1500, probe: { intervalMs: 500, failureThreshold: 3, connectTimeoutMs: 1000 } } as const;
 
 export const dalPlanner: DalPlanner = {
   plan(dal, ctx, groups) {
     const { secrets } = ctx.inputs;
     const sharded = groups.find((p) => p.group.name === dal.shardedGroup);
-    const shardedHost = (idc: string): string => {
+    const shardedNode = (idc: string): DalZone['shardedNode'] => {
       const node = sharded?.group.nodes.find((n) => n.idc === idc && (n.role === 'primary' || n.role === 'member'));
-      return sharded?.nodes.find((c) => c.node === node?.name)?.ip ?? '';
+      const container = sharded?.nodes.find((c) => c.node === node?.name);
+      // A MariaDB node's GTID domain is its server id, its place in the group (the planner's rule).
+      return node && container ? { name: node.name, host: container.ip, domain: sharded!.group.nodes.indexOf(node) + 1 } : null;
     };
     const controller = ctx.add('dal-controller', dal.controller.name, dal.controller.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/datastores/dal/controller.js'], {
       binds: machineryMount(ctx, dal.controller.name),
     });
     const routers = dal.zones.map((z) => ctx.add('dal', z.name, z.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/datastores/dal/router.js'], { binds: machineryMount(ctx, z.name) }));
-    const base = {
+    const base: Omit<DalConfig, 'zone'> = {
       shards: dal.shards,
       homes: dal.homes,
-      zones: dal.zones.map((z, i) => ({ name: z.name, idc: z.idc, router: routers[i]!.ip, shardedHost: shardedHost(z.idc) })),
-      globalGroup: dal.globalGroup,
+      zones: dal.zones.map((z, i) => ({ name: z.name, idc: z.idc, router: routers[i]!.ip, shardedNode: shardedNode(z.idc) })),
+      shardedGroup: dal.shardedGroup,
+      global: globalWrites(dal, groups, ctx.scenario.groups.find((g) => g.name === dal.globalGroup), secrets.managerToken),
       controllerUrl: `http://${controller.ip}:${PORTS.dal}`,
       token: secrets.managerToken,
       listenPort: PORTS.dal,
       eventsFile: MACHINERY_EVENTS,
+      stateFile: MACHINERY_MEMORY,
+      mysql: { port: PORTS.mysql, user: APP_USER, password: secrets.appPassword, database: DATABASE, adminUser: 'root', adminPassword: secrets.rootPassword },
+      opTimeoutMs: ctx.scenario.workload.opTimeoutMs,
+      ...DAL_TIMING,
     };
     for (const [i, router] of routers.entries()) Object.assign(router, withProgram(router, { ...base, zone: dal.zones[i]!.name }));
     Object.assign(controller, withProgram(controller, { ...base, zone: '' }));
   },
 };
+
+/**
+ * Global data is written in the master zone only: where its failover
+ * machinery announces the writer (a manager moves it when the master zone is
+ * lost), or, with no machinery, the group's node in the first zone (the
+ * central unit).
+ */
+function globalWrites(dal: Dal, groups: readonly PlannedGroup[], group: PlannedGroup['group'] | undefined, token: string): DalConfig['global'] {
+  if (!group) return null;
+  const planned = groups.find((p) => p.group.name === group.name);
+  if (!planned) return null;
+  const writer = initialWriter(group);
+  const masterZone = dal.zones[0]!;
+  const fixed = writer ? planned.nodes.find((c) => c.node === writer.name) : planned.nodes.find((c) => c.idc === masterZone.idc);
+  const write: WriteTarget = planned.announcementUrl
+    ? { via: 'announcement', url: planned.announcementUrl, token, initialHost: fixed?.ip ?? '' }
+    : { via: 'node', host: fixed?.ip ?? '' };
+  return { group: group.name, write };
+}
 
 function withProgram<C extends { env: Record<string, string>; files: { path: string; content: string; mode: number }[] }>(c: C, config: DalConfig): Pick<C, 'env' | 'files'> {
   const program = programConfig('dal.json', config);

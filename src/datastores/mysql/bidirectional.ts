@@ -1,13 +1,13 @@
 // Bidirectional (multi-active) MySQL: every node is a primary that takes its
-// own clients' writes and replicates, asynchronously, from the node before it
-// in a ring (with two nodes, each from the other). Nothing waits across the
+// own clients' writes and replicates, asynchronously, from every other (a
+// full mesh on MariaDB; a ring on MySQL; with two nodes, each from the other). Nothing waits across the
 // WAN on commit; nothing decides between two writes to one key either: each
 // node applies the other's rows as they arrive, so the last to arrive wins on
 // each node, and the nodes can end with different values.
 import type { NodeState, ServiceFinalState } from '../../core/history.js';
 import { domainPosition } from '../../core/mysql/gtid.js';
 import { sharedKeyName } from '../../core/redis-keys.js';
-import { replicaStatusSql, waitForGtidSql, type Flavor } from '../../core/mysql/replication-sql.js';
+import { allReplicaStatusSql, waitForGtidSql, type Flavor } from '../../core/mysql/replication-sql.js';
 import type { ContainerPlan } from '../../core/plan/topology-plan.js';
 import type { MysqlGroup } from '../../core/scenario/scenario.js';
 import { phase } from '../../core/engine-events.js';
@@ -20,9 +20,21 @@ const READY_TIMEOUT_MS = 90_000;
 
 const group = (ctx: GroupContext): MysqlGroup => ctx.group as MysqlGroup;
 
-/** The node each one replicates from: the one before it in the ring. */
-function ringSource(nodes: readonly ContainerPlan[], i: number): ContainerPlan {
-  return nodes[(i - 1 + nodes.length) % nodes.length]!;
+/**
+ * Two primaries replicate from each other. More than two form a full mesh on
+ * MariaDB (every node a named source of every other, duplicates that arrive
+ * by two paths ignored), so losing one node cuts no other pair apart; on MySQL
+ * they form a ring, each replicating from the node before it.
+ */
+function meshed(ctx: GroupContext): boolean {
+  return group(ctx).flavor === 'mariadb' && ctx.nodes.length > 2;
+}
+
+/** The nodes a node replicates from, and the name of each connection. */
+function sourcesOf(ctx: GroupContext, i: number): { source: ContainerPlan; connection: string }[] {
+  const nodes = ctx.nodes;
+  if (!meshed(ctx)) return [{ source: nodes[(i - 1 + nodes.length) % nodes.length]!, connection: '' }];
+  return nodes.filter((_, j) => j !== i).map((source) => ({ source, connection: `from_${source.node}` }));
 }
 
 /** A node's GTID domain (MariaDB): its server id, as the planner sets it. */
@@ -30,50 +42,65 @@ function domainOf(ctx: GroupContext, node: string): number {
   return ctx.group.nodes.findIndex((n) => n.name === node) + 1;
 }
 
-/** Both replication threads and their errors, read from the raw status row (the SQL thread's error matters here). */
-async function ringLink(ip: string, ctx: GroupContext): Promise<{ source: string; io: boolean; sql: boolean; error: string } | null> {
+interface Link {
+  source: string;
+  io: boolean;
+  sql: boolean;
+  error: string;
+}
+
+/** Every replication connection of a node, both threads and their errors (the SQL thread's error matters here), and whether it takes writes. */
+async function nodeLinks(ip: string, ctx: GroupContext): Promise<{ writable: boolean; links: Link[] }> {
   const flavor = group(ctx).flavor;
   return withMysql(
     ip,
     ctx.secrets,
     async (c) => {
-      const [rows] = await c.query(replicaStatusSql(flavor));
-      const row = (rows as Record<string, unknown>[])[0];
-      if (!row) return null;
-      const pick = (...names: string[]): unknown => names.map((n) => row[n]).find((v) => v !== undefined);
-      return {
-        source: String(pick('Master_Host', 'Source_Host') ?? ''),
-        io: pick('Slave_IO_Running', 'Replica_IO_Running') === 'Yes',
-        sql: pick('Slave_SQL_Running', 'Replica_SQL_Running') === 'Yes',
-        error: [pick('Last_SQL_Error'), pick('Last_IO_Error')].filter((e) => typeof e === 'string' && e !== '').join('; '),
-      };
+      const [[ro]] = (await c.query('SELECT @@GLOBAL.read_only AS ro')) as unknown as [[{ ro: number }]];
+      const [rows] = await c.query(allReplicaStatusSql(flavor));
+      const links = (rows as Record<string, unknown>[]).map((row) => {
+        const pick = (...names: string[]): unknown => names.map((n) => row[n]).find((v) => v !== undefined);
+        return {
+          source: String(pick('Master_Host', 'Source_Host') ?? ''),
+          io: pick('Slave_IO_Running', 'Replica_IO_Running') === 'Yes',
+          sql: pick('Slave_SQL_Running', 'Replica_SQL_Running') === 'Yes',
+          error: [pick('Last_SQL_Error'), pick('Last_IO_Error')].filter((e) => typeof e === 'string' && e !== '').join('; '),
+        };
+      });
+      return { writable: Number(ro.ro) === 0, links };
     },
     1500,
   );
 }
 
 export const bidirectional = {
-  /** The schema on the first node, a chain of replication that carries it round, then the ring closed and every node opened. */
+  /** The schema on the first node, carried to every other from it, then every other source added and every node opened. */
   async bootstrap(ctx: GroupContext): Promise<void> {
     const g = group(ctx);
     const { secrets, signal, emit, nodes } = ctx;
-    const ring = nodes.map((c, i) => `${ringSource(nodes, i).node} -> ${c.node}`).join(', ');
-    await phase(emit, `${g.name}-replication`, `${g.name}: setting up bidirectional GTID replication ${ring}`, async () => {
+    const shape = nodes.map((c, i) => `${sourcesOf(ctx, i).map((s) => s.source.node).join('+')} -> ${c.node}`).join(', ');
+    await phase(emit, `${g.name}-replication`, `${g.name}: setting up bidirectional GTID replication ${shape}${meshed(ctx) ? ' (full mesh)' : ''}`, async () => {
       await Promise.all(nodes.map((c) => waitFor(`MySQL on ${c.node}`, () => withMysql(c.ip, secrets, async () => true), { timeoutMs: READY_TIMEOUT_MS, signal })));
       await withMysql(nodes[0]!.ip, secrets, async (c) => {
         await bootstrapPrimary(c, secrets);
         await seedRegisters(c, Array.from({ length: ctx.sharedKeys }, (_, n) => sharedKeyName(n)));
       });
-      // Each node but the first gets the schema from the one before it; only then does the first follow the last.
+      // Each node but the first gets the schema by its first source (the node before it, or the first node); only then does the first follow anyone.
       for (let i = 1; i < nodes.length; i++) {
-        await withMysql(nodes[i]!.ip, secrets, (c) => configureReplica(c, g.flavor, ringSource(nodes, i).ip, secrets));
+        const first = sourcesOf(ctx, i)[0]!;
+        await withMysql(nodes[i]!.ip, secrets, (c) => configureReplica(c, g.flavor, first.source.ip, secrets, first.connection));
         await waitFor(`the schema to reach ${nodes[i]!.node}`, () => withMysql(nodes[i]!.ip, secrets, async (c) => ((await hasWritesTable(c)) ? true : undefined)), {
           timeoutMs: READY_TIMEOUT_MS,
           signal,
         });
       }
-      await withMysql(nodes[0]!.ip, secrets, (c) => configureReplica(c, g.flavor, ringSource(nodes, 0).ip, secrets));
-      await waitFor(`every link of the ring to run`, async () => ((await bidirectional.convergencePending(ctx)).length === 0 ? true : undefined), { timeoutMs: READY_TIMEOUT_MS, signal });
+      for (let i = 0; i < nodes.length; i++) {
+        const rest = sourcesOf(ctx, i).slice(i === 0 ? 0 : 1);
+        await withMysql(nodes[i]!.ip, secrets, async (c) => {
+          for (const { source, connection } of rest) await configureReplica(c, g.flavor, source.ip, secrets, connection);
+        });
+      }
+      await waitFor(`every replication link to run`, async () => ((await bidirectional.convergencePending(ctx)).length === 0 ? true : undefined), { timeoutMs: READY_TIMEOUT_MS, signal });
     });
   },
 
@@ -126,19 +153,25 @@ export const bidirectional = {
     );
   },
 
-  /** Converged: every node answers, is writable, and runs both threads of its link in the ring. */
+  /**
+   * Converged: every node answers, and runs both threads of its link from
+   * every writable source. A node fenced read-only (a zone the data access
+   * layer moved away from, back with writes nobody else has) is no source:
+   * the others were cut off from it on purpose.
+   */
   async convergencePending(ctx: GroupContext): Promise<string[]> {
     const pending: string[] = [];
-    await Promise.all(
-      ctx.nodes.map(async (c, i) => {
-        const source = ringSource(ctx.nodes, i);
-        const link = await ringLink(c.ip, ctx).catch(() => undefined);
-        if (link === undefined) pending.push(`${c.node} does not answer`);
-        else if (link === null || link.source !== source.ip) pending.push(`${c.node} does not replicate from ${source.node}`);
+    const states = await Promise.all(ctx.nodes.map((c) => nodeLinks(c.ip, ctx).catch(() => undefined)));
+    ctx.nodes.forEach((c, i) => {
+      const state = states[i];
+      if (state === undefined) return void pending.push(`${c.node} does not answer`);
+      for (const { source } of sourcesOf(ctx, i)) {
+        if (states[ctx.nodes.indexOf(source)]?.writable === false) continue;
+        const link = state.links.find((l) => l.source === source.ip);
+        if (!link) pending.push(`${c.node} does not replicate from ${source.node}`);
         else if (!link.io || !link.sql) pending.push(`${c.node}'s replication from ${source.node} is stopped${link.error ? `: ${link.error}` : ''}`);
-      }),
-    );
+      }
+    });
     return pending.sort();
   },
-
 };

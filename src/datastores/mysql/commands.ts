@@ -61,7 +61,14 @@ export function mysqlCommand(group: MysqlGroup, serverId: number, ownImage: bool
     ...(group.backup !== null ? ['--innodb-log-file-size=8M'] : []),
     ...(bidirectional
       ? // Strict mode stops a replica on another primary's lower sequence number; domains keep each primary's apart.
-        ['--gtid-strict-mode=0', `--gtid-domain-id=${serverId}`, ...autoIncrement]
+        [
+          '--gtid-strict-mode=0',
+          `--gtid-domain-id=${serverId}`,
+          ...autoIncrement,
+          // More than two primaries form a full mesh: a write reaches a node by several paths, and is applied once.
+          // A startup flag, so a node that restarts (its IDC's power back) still ignores the second copy.
+          ...(group.nodes.length > 2 ? ['--gtid-ignore-duplicates=1'] : []),
+        ]
       : ['--gtid-strict-mode=1']),
     ...(semi
       ? [

@@ -94,8 +94,8 @@ export async function seedRegisters(c: mysql.Connection, keys: readonly string[]
   await c.query(`INSERT IGNORE INTO ${DATABASE}.registers (k, id) VALUES ${keys.map(() => "(?, '')").join(', ')}`, [...keys]);
 }
 
-export async function configureReplica(c: mysql.Connection, flavor: Flavor, primaryHost: string, secrets: Secrets): Promise<void> {
-  const statements = replicateFromStatements(flavor, { host: primaryHost, port: PORTS.mysql, user: REPL_USER, password: secrets.replPassword });
+export async function configureReplica(c: mysql.Connection, flavor: Flavor, primaryHost: string, secrets: Secrets, connection = ''): Promise<void> {
+  const statements = replicateFromStatements(flavor, { host: primaryHost, port: PORTS.mysql, user: REPL_USER, password: secrets.replPassword }, connection);
   for (const s of statements) await c.query(s.sql, s.values);
 }
 

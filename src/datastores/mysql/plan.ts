@@ -24,7 +24,7 @@ export const mysqlPlanner: GroupPlanner = {
     const access = (c: ContainerPlan): ServerAccess => ({ kind: 'mysql', host: c.ip, port: PORTS.mysql, user: 'root', password: ctx.inputs.secrets.rootPassword });
     const restoreUrl = planColdBackup(g, ctx, nodes, { access, serverCommand: (c) => mysqlCommand(g, serverId(c.node), own), dataDir: MYSQL_DATA_DIR });
     const managerUrl = g.failover.kind === 'manager' ? planManager(g, ctx, nodes) : restoreUrl;
-    return { group: g, nodes, clientConfig: (client, workload) => clientConfig(g, ctx, nodes, managerUrl, client, workload) };
+    return { group: g, nodes, announcementUrl: managerUrl, clientConfig: (client, workload) => clientConfig(g, ctx, nodes, managerUrl, client, workload) };
   },
 };
 

@@ -1,0 +1,98 @@
+// What the data access layer's programs are told, say to each other and log:
+// the router's and the controller's configuration, a write as an agent (or
+// another router) sends it, the answer, and the events the report reads.
+import type { OpAttempt } from '../../agent/op-loop.js';
+import type { WriteTarget } from '../../core/plan/runtime-configs.js';
+import type { RoutingTable } from './table.js';
+
+export interface DalZone {
+  name: string;
+  idc: string;
+  /** The zone's router. */
+  router: string;
+  /** The sharded group's writable node in the zone, null when the zone homes no shard (it only routes). */
+  shardedNode: { name: string; host: string; domain: number } | null;
+}
+
+export interface DalConfig {
+  /** The router's own zone; empty for the controller. */
+  zone: string;
+  shards: number;
+  homes: Record<string, number[]>;
+  zones: DalZone[];
+  shardedGroup: string;
+  /** The group of global data and where its writes go (the master zone's writer). */
+  global: { group: string; write: WriteTarget } | null;
+  controllerUrl: string;
+  token: string;
+  listenPort: number;
+  eventsFile: string;
+  stateFile: string;
+  mysql: { port: number; user: string; password: string; database: string; adminUser: string; adminPassword: string };
+  opTimeoutMs: number;
+  /** How long a router trusts a routing table it fetched; after that it refuses writes. */
+  leaseMs: number;
+  /** How often the routers fetch the table. */
+  pollMs: number;
+  probe: { intervalMs: number; failureThreshold: number; connectTimeoutMs: number };
+}
+
+/** One write, as an agent sends it to its zone's router (and a router forwards it to the home's). */
+export interface DalWrite {
+  group: string;
+  id: string;
+  client: string;
+  idc: string;
+  /** The user the write is for: the sharded group is routed by it. */
+  user: number;
+  key?: string;
+}
+
+/** The router's answer: the outcome, and how it was routed. */
+export interface DalAnswer extends OpAttempt {
+  route?: { zone: string; epoch: number; forwarded: boolean };
+}
+
+/** A router's counters since it started: its routing decisions and what became of them. */
+export interface RouterMetrics {
+  /** Writes of its zone's clients executed on its zone's node. */
+  local: number;
+  /** Writes it forwarded to another zone's router. */
+  forwarded: number;
+  /** Writes another router forwarded to it, executed here. */
+  received: number;
+  /** Writes of global data sent to the master zone's writer. */
+  global: number;
+  /** Writes it refused, by reason (write protection, a stale table, a misrouted forward). */
+  refused: Record<string, number>;
+  /** Writes that failed or ended unknown at the node or the next router. */
+  failed: number;
+}
+
+export type DalEvent =
+  | { t: 'started'; at: number; zone: string }
+  | { t: 'restored'; at: number; epoch: number; lost: string[] }
+  | { t: 'table'; at: number; zone: string; epoch: number; protectedShards: number[]; homes: string[] }
+  | { t: 'metrics'; at: number; zone: string; incarnation: string; metrics: RouterMetrics }
+  | { t: 'zone-down'; at: number; zone: string; failures: number; error: string }
+  | { t: 'protected'; at: number; zone: string; shards: number[]; epoch: number }
+  | { t: 'routers-stopped'; at: number; epoch: number; acknowledged: string[]; expired: string[]; waitedMs: number }
+  | { t: 'caught-up'; at: number; node: string; from: string; position: string | null; ok: boolean; waitedMs: number }
+  | { t: 'excluded'; at: number; node: string; from: string; ok: boolean; error?: string }
+  | { t: 'moved'; at: number; zone: string; moves: { shard: number; to: string }[]; epoch: number; protectedMs: number }
+  | { t: 'move-failed'; at: number; zone: string; error: string }
+  | { t: 'fenced-returning'; at: number; zone: string; node: string; ok: boolean; error?: string };
+
+/** What the controller remembers across a crash. */
+export interface ControllerMemory {
+  table: RoutingTable;
+  /** Zones whose shards were moved away: their node is fenced when it returns and gets no shard back. */
+  lost: string[];
+}
+
+/** The controller's answer to GET /table. */
+export interface TableAnswer {
+  table: RoutingTable;
+}
+
+export const ROUTER_PATHS = { write: '/write', table: '/table', health: '/health' } as const;
