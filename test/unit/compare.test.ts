@@ -49,24 +49,34 @@ describe('compareRows', () => {
     );
   });
 
-  it('reads write latency from the phase after recovery, or before when there was no outage', () => {
+  it('reads steady write latency from before the fault, and the recovered one from after it (none without an outage)', () => {
     const mysql = rows[0]!.services[0]!;
-    assert.deepEqual([mysql.latencyPhase, mysql.p50Ms, mysql.p99Ms], ['after', fixture().services[0]!.phases.after.writeLatency.p50Ms, fixture().services[0]!.phases.after.writeLatency.p99Ms]);
+    const phases = fixture().services[0]!.phases;
+    assert.deepEqual([mysql.p50Ms, mysql.p99Ms, mysql.afterP50Ms, mysql.afterP99Ms], [phases.before.writeLatency.p50Ms, phases.before.writeLatency.p99Ms, phases.after.writeLatency.p50Ms, phases.after.writeLatency.p99Ms]);
     const steady = rows[2]!.services[0]!;
-    assert.equal(steady.latencyPhase, 'before');
-    assert.equal(steady.p99Ms, fixture().services[1]!.phases.before.writeLatency.p99Ms);
+    assert.deepEqual([steady.p99Ms, steady.afterP50Ms, steady.afterP99Ms], [fixture().services[1]!.phases.before.writeLatency.p99Ms, null, null]);
+  });
+
+  it('takes the stale-read age of a service that reads, and none of one that does not', () => {
+    for (const [i, report] of [fixture(), semisync(), noOutage()].entries()) {
+      rows[i]!.services.forEach((s, j) => {
+        const reads = report.services[j]!.reads;
+        assert.equal(s.staleP99Ms, reads.attempted > 0 ? reads.staleAgeMs.p99Ms : null, `${report.scenario.name} ${s.name}`);
+      });
+    }
   });
 
   it('prints an aligned console table with a group of columns per family of datastore', () => {
     const text = renderCompareText(rows);
     const lines = text.split('\n');
-    assert.match(lines[0]!, /^scenario +tier +MySQL RTO +MySQL lost \(window\) +MySQL split brain +MySQL p50\/p99 +MySQL conflicts +MySQL divergent +Redis RTO .* nodes$/);
-    assert.match(lines[1]!, /^hot-standby +hot-standby +6\.41 s +122 \(3\.03 s\) +0 +3 \/ 13 ms +0 +0 +3\.50 s +0 +0 +1 \/ 8 ms +0 +0 +4$/);
-    assert.match(lines[2]!, /^hot-standby-semisync\|x .* 0 +3 \/ 13 ms +1 +2 .* -$/);
-    assert.match(lines[3]!, /^steady +global-zone +- +- +- +- +- +- +n\/a +0 +0 +\d+ \/ \d+ ms +0 +0 +2$/);
+    assert.match(lines[0]!, /^scenario +tier +MySQL RTO +MySQL lost \(window\) +MySQL split brain +MySQL steady p50\/p99 +MySQL after p50\/p99 +MySQL conflicts +MySQL divergent +MySQL stale read p99 +Redis RTO .* nodes$/);
+    // Steady latency from before the fault (4 / 16 ms), recovered from after it (3 / 13 ms); stale reads over the run.
+    assert.match(lines[1]!, /^hot-standby +hot-standby +6\.41 s +122 \(3\.03 s\) +0 +4 \/ 16 ms +3 \/ 13 ms +0 +0 +4\.25 s +3\.50 s +0 +0 +2 \/ 10 ms +1 \/ 8 ms +0 +0 +32\.43 s +4$/);
+    assert.match(lines[2]!, /^hot-standby-semisync\|x .* 0 +4 \/ 16 ms +3 \/ 13 ms +1 +2 .* -$/);
+    assert.match(lines[3]!, /^steady +global-zone +- +- +- +- +- +- +- +- +n\/a +0 +0 +\d+ \/ \d+ ms +n\/a +0 +0 +[\d.]+ m?s +2$/);
     // Right-aligned numbers: every row ends at the header's width.
     assert.equal(new Set(lines.slice(0, 4).map((l) => l.length)).size, 1);
-    assert.match(text, /after recovery \(the "after" phase; before the fault when a drill had no outage\)/);
+    assert.match(text, /steady p50\/p99: write latency of acknowledged writes in steady state, before the first fault/);
   });
 
   it('writes a Markdown table with its separators and escaped cells', () => {
@@ -74,8 +84,8 @@ describe('compareRows', () => {
     const lines = md.split('\n');
     assert.equal(lines[0], '## hadrill: tier trade-offs');
     assert.match(lines[2]!, /^\| scenario \| tier \| MySQL RTO \| MySQL lost \(window\) \| MySQL split brain \|/);
-    assert.equal(lines[3], '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    assert.equal(lines[4], '| hot-standby | hot-standby | 6.41 s | 122 (3.03 s) | 0 | 3 / 13 ms | 0 | 0 | 3.50 s | 0 | 0 | 1 / 8 ms | 0 | 0 | 4 |');
+    assert.equal(lines[3], `|---|---|${'---:|'.repeat(17)}`);
+    assert.equal(lines[4], '| hot-standby | hot-standby | 6.41 s | 122 (3.03 s) | 0 | 4 / 16 ms | 3 / 13 ms | 0 | 0 | 4.25 s | 3.50 s | 0 | 0 | 2 / 10 ms | 1 / 8 ms | 0 | 0 | 32.43 s | 4 |');
     assert.match(lines[5]!, /^\| hot-standby-semisync\\\|x \|/);
   });
 
@@ -83,9 +93,12 @@ describe('compareRows', () => {
     const html = renderCompareHtml(rows);
     assert.match(html, /^<!DOCTYPE html>/);
     assert.doesNotMatch(html, /https?:\/\/|<script|<link/);
-    assert.match(html, /<th colspan="6" class="group">MySQL<\/th><th colspan="6" class="group">Redis<\/th>/);
+    assert.match(html, /<th colspan="8" class="group">MySQL<\/th><th colspan="8" class="group">Redis<\/th>/);
     assert.match(html, /<td>hot-standby-semisync\|x<\/td>/);
     assert.match(html, /<td class="n">122 \(3\.03 s\)<\/td>/);
+    // A chart per measure, a bar per scenario.
+    assert.equal((html.match(/<figure>/g) ?? []).length, 8);
+    assert.equal((html.match(/<rect /g) ?? []).length, 8 * rows.length);
   });
 
   it('puts every group of a family in its family\'s columns: the worst of them, and the sums of what was lost or differs', () => {
@@ -100,9 +113,9 @@ describe('compareRows', () => {
     assert.deepEqual([worst.name, worst.rtoMs, worst.recovered, worst.lost, worst.rpoWindowMs, worst.p50Ms, worst.p99Ms, worst.divergent], ['cache-a+cache-b', 4000, true, 5, 900, 2, 9, 3]);
     assert.equal(worstOf([caches[0]!, { ...caches[1]!, recovered: false, rtoMs: null }])!.recovered, false);
     const lines = renderCompareText([{ ...base, services: [galera, ...caches] }]).split('\n');
-    assert.match(lines[0]!, /MySQL RTO .* Redis RTO .* Redis divergent +nodes$/);
+    assert.match(lines[0]!, /MySQL RTO .* Redis RTO .* Redis divergent +Redis stale read p99 +nodes$/);
     // A Galera group sits under MySQL; the two caches make one set of Redis cells.
-    assert.match(lines[1]!, / +4\.00 s +5 \(900 ms\) +0 +2 \/ 9 ms +0 +3 +6$/);
+    assert.match(lines[1]!, / +4\.00 s +5 \(900 ms\) +0 +2 \/ 9 ms +[\d/ ]+ms +0 +3 +[\d.]+ s +6$/);
   });
 
   it('counts the distinct nodes of final-state.json', () => {

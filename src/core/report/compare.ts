@@ -26,15 +26,18 @@ export interface CompareService {
   rpoWindowMs: number | null;
   /** Time two nodes of a one-writer service took writes at once; null for multi-writer services. */
   splitBrainMs: number | null;
-  /**
-   * Write latency of the recovered steady state: the "after" phase, what
-   * clients live with once the failover is done (for a tier that fails over
-   * to a distant city, that is where its latency cost shows). A drill with no
-   * outage has only a "before" phase, which is then used.
-   */
-  latencyPhase: 'after' | 'before';
+  /** Write latency in steady state, before the first fault: what the tier costs every day. */
   p50Ms: number | null;
   p99Ms: number | null;
+  /**
+   * Write latency once recovered (the "after" phase): what clients live with
+   * after the failover (for a tier that fails over to a distant city, that is
+   * where its cost shows); null when the drill had no outage.
+   */
+  afterP50Ms: number | null;
+  afterP99Ms: number | null;
+  /** Stale-read age, p99 over every read of the service's local nodes; null when it reads nothing. */
+  staleP99Ms: number | null;
   conflicts: number;
   divergent: number;
 }
@@ -63,8 +66,8 @@ export function compareRows(inputs: readonly CompareInput[]): CompareRow[] {
 
 function compareService(s: ServiceResult): CompareService {
   // A null RTO with recovered set means there was no outage: every op is "before".
-  const useAfter = !(s.rtoMs === null && s.recovered);
-  const latency = (useAfter ? s.phases.after : s.phases.before).writeLatency;
+  const outage = !(s.rtoMs === null && s.recovered);
+  const steady = s.phases.before.writeLatency;
   return {
     name: s.name,
     // Reports from before groups had kinds named their two services by kind.
@@ -74,9 +77,11 @@ function compareService(s: ServiceResult): CompareService {
     lost: s.lost,
     rpoWindowMs: s.rpo.windowMs,
     splitBrainMs: s.splitBrain?.ms ?? null,
-    latencyPhase: useAfter ? 'after' : 'before',
-    p50Ms: latency.p50Ms,
-    p99Ms: latency.p99Ms,
+    p50Ms: steady.p50Ms,
+    p99Ms: steady.p99Ms,
+    afterP50Ms: outage ? s.phases.after.writeLatency.p50Ms : null,
+    afterP99Ms: outage ? s.phases.after.writeLatency.p99Ms : null,
+    staleP99Ms: s.reads.attempted > 0 ? s.reads.staleAgeMs.p99Ms : null,
     conflicts: s.conflicts,
     divergent: s.divergent,
   };
@@ -93,7 +98,7 @@ const FAMILIES = [
 ] as const satisfies readonly { name: string; kinds: readonly GroupKind[] }[];
 type Family = (typeof FAMILIES)[number];
 
-const SERVICE_COLUMNS = ['RTO', 'lost (window)', 'split brain', 'p50/p99', 'conflicts', 'divergent'] as const;
+const SERVICE_COLUMNS = ['RTO', 'lost (window)', 'split brain', 'steady p50/p99', 'after p50/p99', 'conflicts', 'divergent', 'stale read p99'] as const;
 
 interface Table {
   /** Families shown, in column order: each owns SERVICE_COLUMNS.length columns after scenario and tier. */
@@ -139,9 +144,11 @@ export function worstOf(services: readonly CompareService[]): CompareService | u
     lost: sum((s) => s.lost),
     rpoWindowMs: max(services.map((s) => s.rpoWindowMs)),
     splitBrainMs: max(services.map((s) => s.splitBrainMs)),
-    latencyPhase: services.some((s) => s.latencyPhase === 'after') ? 'after' : 'before',
     p50Ms: max(services.map((s) => s.p50Ms)),
     p99Ms: max(services.map((s) => s.p99Ms)),
+    afterP50Ms: max(services.map((s) => s.afterP50Ms)),
+    afterP99Ms: max(services.map((s) => s.afterP99Ms)),
+    staleP99Ms: max(services.map((s) => s.staleP99Ms)),
     conflicts: sum((s) => s.conflicts),
     divergent: sum((s) => s.divergent),
   };
@@ -151,7 +158,7 @@ function serviceCells(s: CompareService | undefined): string[] {
   if (s === undefined) return SERVICE_COLUMNS.map(() => '-');
   const lost = s.lost === 0 ? '0' : `${s.lost} (${formatDuration(s.rpoWindowMs)})`;
   const split = s.splitBrainMs === null ? '-' : s.splitBrainMs === 0 ? '0' : formatDuration(s.splitBrainMs);
-  return [formatRto(s), lost, split, latencyPair(s.p50Ms, s.p99Ms), String(s.conflicts), String(s.divergent)];
+  return [formatRto(s), lost, split, latencyPair(s.p50Ms, s.p99Ms), latencyPair(s.afterP50Ms, s.afterP99Ms), String(s.conflicts), String(s.divergent), s.staleP99Ms === null ? '-' : formatDuration(s.staleP99Ms)];
 }
 
 function latencyPair(p50: number | null, p99: number | null): string {
@@ -161,7 +168,7 @@ function latencyPair(p50: number | null, p99: number | null): string {
 }
 
 const LATENCY_NOTE =
-  'RTO: the worst client\'s longest time without durable writes. lost (window): lost writes and the time over which they had been acknowledged. split brain: how long two nodes of a one-writer service took writes at once (- for multi-writer services). p50/p99: write latency of acknowledged writes after recovery (the "after" phase; before the fault when a drill had no outage). conflicts: acknowledged writes to shared keys overwritten by an older write from another IDC. divergent: rows or keys that differ between the nodes in service. nodes: distinct nodes in final-state.json. MySQL columns cover MySQL and Galera groups, Redis columns Redis groups; where a drill has several (a cache per city, a sharded and a global group), each cell is the worst of them, and lost, conflicts and divergent are their sums.';
+  'RTO: the worst client\'s longest time without durable writes. lost (window): lost writes and the time over which they had been acknowledged. split brain: how long two nodes of a one-writer service took writes at once (- for multi-writer services). steady p50/p99: write latency of acknowledged writes in steady state, before the first fault. after p50/p99: the same once recovered (the "after" phase; n/a without an outage). conflicts: acknowledged writes to shared keys overwritten by an older write from another IDC. divergent: rows or keys that differ between the nodes in service. stale read p99: how long the newest write a client had acknowledged was missing from its local node when it read (p99 over all reads; - when nothing reads). nodes: distinct nodes in final-state.json. MySQL columns cover MySQL and Galera groups, Redis columns Redis groups; where a drill has several (a cache per city, a sharded and a global group), each cell is the worst of them, and lost, conflicts and divergent are their sums.';
 
 export function renderCompareText(rows: readonly CompareRow[]): string {
   if (rows.length === 0) return 'no reports to compare\n';
@@ -213,6 +220,11 @@ th, td { border-bottom: 1px solid #e4e4e4; padding: 6px 10px; text-align: left; 
 th { background: #f6f6f8; font-size: 12.5px; }
 .n { text-align: right; }
 th.group { text-align: center; border-bottom: 2px solid #ccc; }
+h2 { font-size: 17px; margin: 26px 0 6px; }
+.charts { display: flex; flex-wrap: wrap; gap: 18px; }
+figure { margin: 0; }
+figcaption { font-weight: 600; margin-bottom: 4px; }
+svg text { font: 12px system-ui, sans-serif; fill: #1d1d1f; }
 p { color: #555; }
 </style>
 </head>
@@ -227,8 +239,53 @@ ${body}
 </tbody>
 </table></div>
 <p>${esc(LATENCY_NOTE)}</p>
+<h2>Each measure, scenario by scenario</h2>
+<p>Every group of every family together: the worst RTO, latency and stale read; the sums of lost, conflicting and divergent writes. An unrecovered RTO is drawn as the longest bar, marked "not recovered".</p>
+${charts(rows)}
 </main>
 </body>
 </html>
 `;
+}
+
+interface Measure {
+  title: string;
+  value(s: CompareService | undefined, row: CompareRow): number | null;
+  format(v: number): string;
+}
+
+const MEASURES: Measure[] = [
+  { title: 'RTO', value: (s) => (s === undefined ? null : s.recovered ? (s.rtoMs ?? 0) : Infinity), format: formatDuration },
+  { title: 'lost writes', value: (s) => s?.lost ?? null, format: String },
+  { title: 'steady write p50', value: (s) => s?.p50Ms ?? null, format: formatDuration },
+  { title: 'steady write p99', value: (s) => s?.p99Ms ?? null, format: formatDuration },
+  { title: 'conflicts', value: (s) => s?.conflicts ?? null, format: String },
+  { title: 'divergent', value: (s) => s?.divergent ?? null, format: String },
+  { title: 'stale read p99', value: (s) => s?.staleP99Ms ?? null, format: formatDuration },
+  { title: 'nodes', value: (_s, row) => row.nodes, format: String },
+];
+
+/** One horizontal bar chart per measure, a bar per scenario, as inline SVG (the page stays self-contained). */
+function charts(rows: readonly CompareRow[]): string {
+  const esc = escapeHtml;
+  const label = 150;
+  const width = 220;
+  const bar = 18;
+  const figures = MEASURES.map((m) => {
+    const values = rows.map((r) => m.value(worstOf(r.services), r));
+    const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
+    const top = Math.max(1, ...finite);
+    const bars = rows
+      .map((r, i) => {
+        const v = values[i] ?? null;
+        const y = i * (bar + 6);
+        const w = v === null ? 0 : Number.isFinite(v) ? (width * v) / top : width;
+        const text = v === null ? 'n/a' : Number.isFinite(v) ? m.format(v) : 'not recovered';
+        return `<text x="${label - 6}" y="${y + 13}" text-anchor="end">${esc(r.scenario)}</text><rect x="${label}" y="${y}" width="${w.toFixed(1)}" height="${bar}" fill="${Number.isFinite(v ?? 0) ? '#4a7bd0' : '#c0392b'}"/><text x="${label + w + 4}" y="${y + 13}">${esc(text)}</text>`;
+      })
+      .join('');
+    const height = rows.length * (bar + 6);
+    return `<figure><figcaption>${esc(m.title)}</figcaption><svg width="${label + width + 110}" height="${height}" role="img" aria-label="${esc(m.title)} by scenario">${bars}</svg></figure>`;
+  });
+  return `<div class="charts">${figures.join('\n')}</div>`;
 }
