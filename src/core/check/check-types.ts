@@ -60,6 +60,8 @@ export interface PhaseStats {
   readErrors: number;
   /** latency of ok reads */
   readLatency: LatencyStats;
+  /** Stale-read age of the ok reads invoked in the phase (0 for a fresh one): steady state's is what a tier costs every day. */
+  staleAge: LatencyStats;
 }
 
 /**

@@ -470,6 +470,7 @@ class PhaseBuilder {
         reads: reads[p]!.reads,
         readErrors: reads[p]!.readErrors,
         readLatency: selectLatencyStats(Float64Array.from(reads[p]!.latencies)),
+        staleAge: selectLatencyStats(Float64Array.from(reads[p]!.ages)),
       };
     };
     return { before: stats(0), during: stats(1), after: stats(2) };

@@ -11,6 +11,8 @@ export interface PhaseReads {
   reads: number;
   readErrors: number;
   latencies: number[];
+  /** Stale-read ages of its explained ok reads. */
+  ages: number[];
 }
 
 export interface StaleReadInput {
@@ -119,6 +121,7 @@ export function checkStaleReads(input: StaleReadInput): StaleReadOutcome {
     }
     ages.push(age);
     idc.ages.push(age);
+    phase.ages.push(age);
   }
 
   const ageStats = input.stats(ages);
@@ -181,7 +184,7 @@ class ObservedFinder {
 }
 
 function emptyPhase(): PhaseReads {
-  return { reads: 0, readErrors: 0, latencies: [] };
+  return { reads: 0, readErrors: 0, latencies: [], ages: [] };
 }
 
 const NO_STATS: LatencyStats = { count: 0, p50Ms: null, p99Ms: null, maxMs: null };

@@ -36,7 +36,7 @@ export interface CompareService {
    */
   afterP50Ms: number | null;
   afterP99Ms: number | null;
-  /** Stale-read age, p99 over every read of the service's local nodes; null when it reads nothing. */
+  /** Stale-read age in steady state (before the first fault), p99 over the reads of the clients' local nodes; null when nothing was read. */
   staleP99Ms: number | null;
   conflicts: number;
   divergent: number;
@@ -81,7 +81,7 @@ function compareService(s: ServiceResult): CompareService {
     p99Ms: steady.p99Ms,
     afterP50Ms: outage ? s.phases.after.writeLatency.p50Ms : null,
     afterP99Ms: outage ? s.phases.after.writeLatency.p99Ms : null,
-    staleP99Ms: s.reads.attempted > 0 ? s.reads.staleAgeMs.p99Ms : null,
+    staleP99Ms: s.phases.before.staleAge.count > 0 ? s.phases.before.staleAge.p99Ms : null,
     conflicts: s.conflicts,
     divergent: s.divergent,
   };
@@ -168,7 +168,7 @@ function latencyPair(p50: number | null, p99: number | null): string {
 }
 
 const LATENCY_NOTE =
-  'RTO: the worst client\'s longest time without durable writes. lost (window): lost writes and the time over which they had been acknowledged. split brain: how long two nodes of a one-writer service took writes at once (- for multi-writer services). steady p50/p99: write latency of acknowledged writes in steady state, before the first fault. after p50/p99: the same once recovered (the "after" phase; n/a without an outage). conflicts: acknowledged writes to shared keys overwritten by an older write from another IDC. divergent: rows or keys that differ between the nodes in service. stale read p99: how long the newest write a client had acknowledged was missing from its local node when it read (p99 over all reads; - when nothing reads). nodes: distinct nodes in final-state.json. MySQL columns cover MySQL and Galera groups, Redis columns Redis groups; where a drill has several (a cache per city, a sharded and a global group), each cell is the worst of them, and lost, conflicts and divergent are their sums.';
+  'RTO: the worst client\'s longest time without durable writes. lost (window): lost writes and the time over which they had been acknowledged. split brain: how long two nodes of a one-writer service took writes at once (- for multi-writer services). steady p50/p99: write latency of acknowledged writes in steady state, before the first fault. after p50/p99: the same once recovered (the "after" phase; n/a without an outage). conflicts: acknowledged writes to shared keys overwritten by an older write from another IDC. divergent: rows or keys that differ between the nodes in service. stale read p99: in steady state, how long the oldest write a client had acknowledged and its local node lacked had been acknowledged when it read (p99 of the reads before the first fault; - when nothing reads). nodes: distinct nodes in final-state.json. MySQL columns cover MySQL and Galera groups, Redis columns Redis groups; where a drill has several (a cache per city, a sharded and a global group), each cell is the worst of them, and lost, conflicts and divergent are their sums.';
 
 export function renderCompareText(rows: readonly CompareRow[]): string {
   if (rows.length === 0) return 'no reports to compare\n';

@@ -47,6 +47,7 @@ export function parseReport(text: string, source: string, historyText: string | 
     });
   }
   addMissingTimelines(data as { services?: unknown }, historyText);
+  addMissingPhaseStaleAges(data as { services?: unknown });
   const validate = getValidator();
   if (!validate(data)) {
     const problems = (validate.errors ?? []).slice(0, 5).map((e) => `  ${e.instancePath === '' ? '(top level)' : e.instancePath}: ${e.message ?? 'invalid'}`);
@@ -55,6 +56,15 @@ export function parseReport(text: string, source: string, historyText: string | 
     });
   }
   return data as Report;
+}
+
+/** Reports written before each phase had its stale-read age: none was measured, and none is made up. */
+function addMissingPhaseStaleAges(data: { services?: unknown }): void {
+  if (!Array.isArray(data.services)) return;
+  for (const s of data.services as Record<string, unknown>[]) {
+    const phases = typeof s === 'object' && s !== null ? (s['phases'] as Record<string, Record<string, unknown>> | undefined) : undefined;
+    for (const phase of Object.values(phases ?? {})) if (typeof phase === 'object' && phase !== null) phase['staleAge'] ??= { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
+  }
 }
 
 function addMissingTimelines(data: { services?: unknown }, historyText: string | null): void {
