@@ -3,6 +3,7 @@
 // speak the MySQL protocol; Redis its own).
 import type { OpFn } from '../agent/op-loop.js';
 import type { AgentGroupConfig } from '../core/plan/runtime-configs.js';
+import { DalReader } from './dal/reader.js';
 import { DalWriter } from './dal/writer.js';
 import { MysqlReader } from './mysql/reader.js';
 import { MysqlWriter } from './mysql/writer.js';
@@ -37,7 +38,7 @@ export function groupClients(config: AgentGroupConfig, client: string, idc: stri
     };
   }
   const writer = config.write.via === 'dal' ? new DalWriter(config, client, idc, opTimeoutMs) : new MysqlWriter(config, client, idc, opTimeoutMs);
-  const reader = reads ? new MysqlReader(config, config.readHost!, client, opTimeoutMs) : null;
+  const reader = !reads ? null : config.write.via === 'dal' ? new DalReader(config, client, opTimeoutMs) : new MysqlReader(config, config.readHost!, client, opTimeoutMs);
   return {
     write: writer.write,
     read: reader?.read ?? null,
@@ -45,7 +46,7 @@ export function groupClients(config: AgentGroupConfig, client: string, idc: stri
       if (writer instanceof MysqlWriter) writer.start();
     },
     async stop() {
-      await Promise.all([writer instanceof MysqlWriter ? writer.stop() : undefined, reader?.stop()]);
+      await Promise.all([writer instanceof MysqlWriter ? writer.stop() : undefined, reader instanceof MysqlReader ? reader.stop() : undefined]);
     },
   };
 }

@@ -71,6 +71,10 @@ describe('global zone: three zones behind a data access layer, the master zone l
     for (const idc of ['idc-b', 'idc-c']) {
       const r = reads.byIdc.find((x) => x.idc === idc)!;
       assert.ok(r.ok > 50, `${idc} read global data locally: ${JSON.stringify(r)}`);
+      assert.deepEqual(r.nodes, [ipOf(`global-${idc.slice(-1)}`)], `${idc} read its own zone replica`);
     }
+    // Every read went through the zone's router, and the steady state's stale-read age was measured.
+    assert.ok(report.dal!.routers.every((x) => x.reads > 0), JSON.stringify(report.dal!.routers));
+    assert.ok(global.phases.before.staleAge.count > 50, `steady-state stale-read ages of global data: ${JSON.stringify(global.phases.before.staleAge)}`);
   });
 });

@@ -32,7 +32,7 @@ describe('one home per user at a time', () => {
 
 describe('summarizeDal', () => {
   it("sums each router's counters over its incarnations and pairs each protection with its move", () => {
-    const metrics = (incarnation: string, local: number, refused: Record<string, number>) => ({ t: 'metrics', at: 0, zone: 'unit-b', incarnation, metrics: { local, forwarded: 1, received: 0, global: 0, refused, failed: 0 } });
+    const metrics = (incarnation: string, local: number, refused: Record<string, number>) => ({ t: 'metrics', at: 0, zone: 'unit-b', incarnation, metrics: { local, forwarded: 1, received: 0, global: 0, reads: 2, refused, failed: 0 } });
     const summary = summarizeDal({
       shardedGroup: 'users',
       routerEvents: { 'unit-b': [metrics('a', 5, {}), metrics('a', 7, { DAL_WRITE_PROTECTED: 2 }), metrics('b', 3, { DAL_WRITE_PROTECTED: 1 })] },
@@ -44,7 +44,7 @@ describe('summarizeDal', () => {
       ],
       ops: [write('1', 'k5', 'unit-b', 1, 0, 4), write('2', 'k6', 'unit-c', 1, 0, 40, true), write('3', 'k7', 'unit-c', 1, 0, 44, true), write('4', 'k8', 'unit-b', 1, 0, 9, false, 'failed')],
     });
-    assert.deepEqual(summary.routers, [{ zone: 'unit-b', local: 10, forwarded: 2, received: 0, global: 0, refused: { DAL_WRITE_PROTECTED: 3 }, failed: 0 }]);
+    assert.deepEqual(summary.routers, [{ zone: 'unit-b', local: 10, forwarded: 2, received: 0, global: 0, reads: 4, refused: { DAL_WRITE_PROTECTED: 3 }, failed: 0 }]);
     assert.deepEqual(summary.moves, [{ zone: 'unit-c', shards: [5, 6], to: { 'unit-b': [5, 6] }, protectedAt: 1000, movedAt: 1600, protectedMs: 600, epoch: 3, routersStoppedMs: 400, caughtUpMs: 500 }]);
     // Only acknowledged writes count: 3, two of them forwarded, their median 40 ms against 4 ms.
     assert.deepEqual([summary.acknowledged, summary.forwarded, summary.p50LocalMs, summary.p50ForwardedMs], [3, 2, 4, 40]);

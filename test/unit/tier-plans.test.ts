@@ -373,7 +373,8 @@ describe('tier plans', () => {
       shards: 12,
       homes: { 'zone-a': [0, 3, 6, 9], 'zone-b': [1, 4, 7, 10], 'zone-c': [2, 5, 8, 11] },
       // Each zone's node carries its GTID domain: the controller waits on it when a zone's shards move.
-      zones: ['a', 'b', 'c'].map((s, i) => ({ name: `zone-${s}`, idc: `idc-${s}`, router: t.ip(`zone-${s}`), shardedNode: { name: `shard-${s}`, host: t.ip(`shard-${s}`), domain: i + 1 } })),
+      // Reads are served in the zone from its own copies of both groups.
+      zones: ['a', 'b', 'c'].map((s, i) => ({ name: `zone-${s}`, idc: `idc-${s}`, router: t.ip(`zone-${s}`), shardedNode: { name: `shard-${s}`, host: t.ip(`shard-${s}`), domain: i + 1 }, reads: { sharded: t.ip(`shard-${s}`), global: t.ip(`global-${s}`) } })),
       shardedGroup: 'sharded',
       // Global writes follow the manager's announcement of the global writer, starting at the master zone's node.
       global: { group: 'global', write: { via: 'announcement', url: `http://${t.ip('global-manager')}:8080/primary`, token: TOKEN, initialHost: t.ip('global-a') } },
@@ -418,9 +419,10 @@ describe('tier plans', () => {
     assert.deepEqual(router.homes, { 'unit-b': [0, 1, 2, 3, 4], 'unit-c': [5, 6, 7, 8, 9] });
     // The central unit homes no shard and holds no users node: it only forwards to the homes.
     assert.deepEqual(router.zones, [
-      { name: 'unit-a', idc: 'idc-a', router: t.ip('unit-a'), shardedNode: null },
-      { name: 'unit-b', idc: 'idc-b', router: t.ip('unit-b'), shardedNode: { name: 'users-b', host: t.ip('users-b'), domain: 1 } },
-      { name: 'unit-c', idc: 'idc-c', router: t.ip('unit-c'), shardedNode: { name: 'users-c', host: t.ip('users-c'), domain: 2 } },
+      // The central unit keeps no copy of the users: it reads global data only.
+      { name: 'unit-a', idc: 'idc-a', router: t.ip('unit-a'), shardedNode: null, reads: { users: null, global: t.ip('global-a') } },
+      { name: 'unit-b', idc: 'idc-b', router: t.ip('unit-b'), shardedNode: { name: 'users-b', host: t.ip('users-b'), domain: 1 }, reads: { users: t.ip('users-b'), global: t.ip('global-b') } },
+      { name: 'unit-c', idc: 'idc-c', router: t.ip('unit-c'), shardedNode: { name: 'users-c', host: t.ip('users-c'), domain: 2 }, reads: { users: t.ip('users-c'), global: t.ip('global-c') } },
     ]);
     // Global data has no failover machinery: it is written in the central unit, the first zone.
     assert.deepEqual([router.zone, router.global, router.controllerUrl], ['unit-b', { group: 'global', write: { via: 'node', host: t.ip('global-a') } }, `http://${t.ip('dal-controller')}:8083`]);

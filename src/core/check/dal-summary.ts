@@ -13,6 +13,7 @@ export interface RouterSummary {
   forwarded: number;
   received: number;
   global: number;
+  reads: number;
   refused: Record<string, number>;
   failed: number;
 }
@@ -93,9 +94,9 @@ export function summarizeDal(input: { shardedGroup: string; routerEvents: Record
 function routerSummary(zone: string, events: RawEvent[]): RouterSummary {
   const last = new Map<string, Record<string, unknown>>();
   for (const e of events) if (e.t === 'metrics') last.set(String(e['incarnation']), e['metrics'] as Record<string, unknown>);
-  const sum: RouterSummary = { zone, local: 0, forwarded: 0, received: 0, global: 0, refused: {}, failed: 0 };
+  const sum: RouterSummary = { zone, local: 0, forwarded: 0, received: 0, global: 0, reads: 0, refused: {}, failed: 0 };
   for (const m of last.values()) {
-    for (const k of ['local', 'forwarded', 'received', 'global', 'failed'] as const) sum[k] += Number(m[k] ?? 0);
+    for (const k of ['local', 'forwarded', 'received', 'global', 'reads', 'failed'] as const) sum[k] += Number(m[k] ?? 0);
     for (const [code, n] of Object.entries((m['refused'] as Record<string, number>) ?? {})) sum.refused[code] = (sum.refused[code] ?? 0) + n;
   }
   return sum;

@@ -58,9 +58,9 @@ function dalSection(dal: DalSummary): string[] {
     '',
     `Writes of ${code(dal.shardedGroup)} acknowledged: ${dal.acknowledged}, forwarded to another zone's home: ${dal.forwarded} (${share}); p50 ${ms(dal.p50LocalMs)} written in the client's zone, ${ms(dal.p50ForwardedMs)} forwarded. Users written in two homes at once: ${dal.homeViolations.length}; users moved: ${dal.movedUsers}.`,
     '',
-    '| router | local | forwarded | received | global | refused | failed |',
-    '|---|---:|---:|---:|---:|---|---:|',
-    ...dal.routers.map((r) => row([code(r.zone), String(r.local), String(r.forwarded), String(r.received), String(r.global), Object.entries(r.refused).map(([k, n]) => `${k} ${n}`).join(', ') || '0', String(r.failed)])),
+    '| router | local | forwarded | received | global | reads | refused | failed |',
+    '|---|---:|---:|---:|---:|---:|---|---:|',
+    ...dal.routers.map((r) => row([code(r.zone), String(r.local), String(r.forwarded), String(r.received), String(r.global), String(r.reads), Object.entries(r.refused).map(([k, n]) => `${k} ${n}`).join(', ') || '0', String(r.failed)])),
     '',
   ];
   for (const m of dal.moves) {

@@ -5,7 +5,7 @@ import { programConfig } from '../../core/plan/container-files.js';
 import type { DalPlanner, PlannedGroup } from '../../core/plan/group-planner.js';
 import { MACHINERY_EVENTS, MACHINERY_MEMORY, machineryMount } from '../../core/plan/machinery.js';
 import type { WriteTarget } from '../../core/plan/runtime-configs.js';
-import { APP_USER, DATABASE, PORTS } from '../../core/plan/topology-plan.js';
+import { APP_USER, DATABASE, PORTS, readHostFor } from '../../core/plan/topology-plan.js';
 import { initialWriter, OWN_IMAGE, type Dal } from '../../core/scenario/scenario.js';
 import type { DalConfig, DalZone } from './protocol.js';
 
@@ -29,7 +29,7 @@ export const dalPlanner: DalPlanner = {
     const base: Omit<DalConfig, 'zone'> = {
       shards: dal.shards,
       homes: dal.homes,
-      zones: dal.zones.map((z, i) => ({ name: z.name, idc: z.idc, router: routers[i]!.ip, shardedNode: shardedNode(z.idc) })),
+      zones: dal.zones.map((z, i) => ({ name: z.name, idc: z.idc, router: routers[i]!.ip, shardedNode: shardedNode(z.idc), reads: localReads(z.idc, groups, dal) })),
       shardedGroup: dal.shardedGroup,
       global: globalWrites(dal, groups, ctx.scenario.groups.find((g) => g.name === dal.globalGroup), secrets.managerToken),
       controllerUrl: `http://${controller.ip}:${PORTS.dal}`,
@@ -63,6 +63,12 @@ function globalWrites(dal: Dal, groups: readonly PlannedGroup[], group: PlannedG
     ? { via: 'announcement', url: planned.announcementUrl, token, initialHost: fixed?.ip ?? '' }
     : { via: 'node', host: fixed?.ip ?? '' };
   return { group: group.name, write };
+}
+
+/** Each routed group's copy in the zone that reads are served from, as a client's local reads are. */
+function localReads(idc: string, groups: readonly PlannedGroup[], dal: Dal): Record<string, string | null> {
+  const routed = groups.filter((p) => p.group.name === dal.shardedGroup || p.group.name === dal.globalGroup);
+  return Object.fromEntries(routed.map((p) => [p.group.name, readHostFor(p.nodes, new Map(p.group.nodes.map((n) => [n.name, n.role])), idc, 'local', null)]));
 }
 
 function withProgram<C extends { env: Record<string, string>; files: { path: string; content: string; mode: number }[] }>(c: C, config: DalConfig): Pick<C, 'env' | 'files'> {

@@ -12,6 +12,8 @@ export interface DalZone {
   router: string;
   /** The sharded group's writable node in the zone, null when the zone homes no shard (it only routes). */
   shardedNode: { name: string; host: string; domain: number } | null;
+  /** Where a read of each routed group is served in the zone: its local copy, null when the zone keeps none. */
+  reads: Record<string, string | null>;
 }
 
 export interface DalConfig {
@@ -48,6 +50,12 @@ export interface DalWrite {
   key?: string;
 }
 
+/** One read, as an agent sends it: the id of the client's latest write that the zone's copy holds. */
+export interface DalRead {
+  group: string;
+  client: string;
+}
+
 /** The router's answer: the outcome, and how it was routed. */
 export interface DalAnswer extends OpAttempt {
   route?: { zone: string; epoch: number; forwarded: boolean };
@@ -63,6 +71,8 @@ export interface RouterMetrics {
   received: number;
   /** Writes of global data sent to the master zone's writer. */
   global: number;
+  /** Reads served from the zone's own copy. */
+  reads: number;
   /** Writes it refused, by reason (write protection, a stale table, a misrouted forward). */
   refused: Record<string, number>;
   /** Writes that failed or ended unknown at the node or the next router. */
@@ -95,4 +105,4 @@ export interface TableAnswer {
   table: RoutingTable;
 }
 
-export const ROUTER_PATHS = { write: '/write', table: '/table', health: '/health' } as const;
+export const ROUTER_PATHS = { write: '/write', read: '/read', table: '/table', health: '/health' } as const;

@@ -8,10 +8,11 @@
 import type { IncomingMessage } from 'node:http';
 import { readConfigFile } from '../../config-file.js';
 import type { AgentGroupConfig, WriteTarget } from '../../core/plan/runtime-configs.js';
+import { MysqlReader } from '../mysql/reader.js';
 import { MysqlWriter } from '../mysql/writer.js';
-import { postWrite } from './post-write.js';
+import { postWrite } from './router-client.js';
 import { eventLog, json, tokenServer } from '../program-support.js';
-import { ROUTER_PATHS, type DalAnswer, type DalConfig, type DalEvent, type DalWrite, type RouterMetrics, type TableAnswer } from './protocol.js';
+import { ROUTER_PATHS, type DalAnswer, type DalConfig, type DalEvent, type DalRead, type DalWrite, type RouterMetrics, type TableAnswer } from './protocol.js';
 import { initialTable, routeWrite, shardOf, type RouteDecision, type RoutingTable } from './table.js';
 
 const config = readConfigFile<DalConfig>('HADRILL_CONFIG_FILE', 'hadrill dal router');
@@ -27,7 +28,7 @@ let leaseFrom = -Infinity;
 let acknowledgedEpoch = 0;
 const inFlight = new Map<number, number>();
 const drained = (): boolean => table.protectedShards.every((s) => (inFlight.get(s) ?? 0) === 0);
-const metrics: RouterMetrics = { local: 0, forwarded: 0, received: 0, global: 0, refused: {}, failed: 0 };
+const metrics: RouterMetrics = { local: 0, forwarded: 0, received: 0, global: 0, reads: 0, refused: {}, failed: 0 };
 const own = config.zones.find((z) => z.name === config.zone);
 if (!own) throw new Error(`zone ${config.zone} is not in the configuration`);
 
@@ -53,26 +54,44 @@ async function refreshTable(): Promise<void> {
   }
 }
 
+/** Reads are served where the zone keeps a copy: never forwarded, so they stay local and may be stale. */
+const readers = new Map<string, MysqlReader>();
+async function handleRead(read: DalRead): Promise<DalAnswer> {
+  const host = own!.reads[read.group] ?? null;
+  if (host === null) return { outcome: 'failed', error: `DAL_NO_LOCAL_COPY zone ${config.zone} keeps no copy of ${read.group}` };
+  const key = `${read.client}|${read.group}`;
+  let reader = readers.get(key);
+  if (!reader) {
+    reader = new MysqlReader(groupConfig(read.group, { via: 'node', host }), host, read.client, Math.max(500, config.opTimeoutMs - 600));
+    readers.set(key, reader);
+  }
+  metrics.reads++;
+  return reader.read();
+}
+
+function groupConfig(group: string, target: WriteTarget): AgentGroupConfig {
+  return {
+    group,
+    kind: 'mysql',
+    writesPerSecond: 0,
+    readsPerSecond: 0,
+    write: target,
+    readHost: null,
+    port: config.mysql.port,
+    user: config.mysql.user,
+    password: config.mysql.password,
+    database: config.mysql.database,
+  };
+}
+
 /** A writer per client and target: each client keeps its own connection, as it would without the router. */
 const writers = new Map<string, MysqlWriter>();
 function writerFor(client: string, idc: string, target: WriteTarget, group: string): MysqlWriter {
   const key = `${client}|${group}|${JSON.stringify(target)}`;
   let writer = writers.get(key);
   if (!writer) {
-    const groupConfig: AgentGroupConfig = {
-      group,
-      kind: 'mysql',
-      writesPerSecond: 0,
-      readsPerSecond: 0,
-      write: target,
-      readHost: null,
-      port: config.mysql.port,
-      user: config.mysql.user,
-      password: config.mysql.password,
-      database: config.mysql.database,
-    };
     // The node must answer before the client gives up on the router, so the router's answer is the node's.
-    writer = new MysqlWriter(groupConfig, client, idc, Math.max(500, config.opTimeoutMs - 600));
+    writer = new MysqlWriter(groupConfig(group, target), client, idc, Math.max(500, config.opTimeoutMs - 600));
     writer.start();
     writers.set(key, writer);
   }
@@ -142,6 +161,10 @@ tokenServer(config.listenPort, config.token, async (request, response) => {
     const write = JSON.parse(await body(request)) as DalWrite;
     const by = request.headers[FORWARD_HEADER];
     json(response, 200, await handleWrite(write, typeof by === 'string' ? by : null));
+    return;
+  }
+  if (request.method === 'POST' && request.url === ROUTER_PATHS.read) {
+    json(response, 200, await handleRead(JSON.parse(await body(request)) as DalRead));
     return;
   }
   if (request.url === ROUTER_PATHS.health) {

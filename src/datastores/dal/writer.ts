@@ -4,7 +4,7 @@
 // which the history keeps (one home per user at a time is checked from it).
 import type { OpAttempt, OpRequest } from '../../agent/op-loop.js';
 import type { AgentGroupConfig } from '../../core/plan/runtime-configs.js';
-import { postWrite } from './post-write.js';
+import { postWrite } from './router-client.js';
 
 export class DalWriter {
   constructor(
