@@ -6,16 +6,27 @@
 // home at a time, and a home changes only with a newer epoch of the table.
 import type { OpRecord } from '../history.js';
 
-/** A router's counters, summed over its incarnations (a crash starts them again). */
-export interface RouterSummary {
-  zone: string;
+/** A router's counters: its routing decisions and what became of them. */
+export interface RouterCounters {
+  /** Writes of its zone's clients executed on its zone's node. */
   local: number;
+  /** Writes it forwarded to another zone's router. */
   forwarded: number;
+  /** Writes another router forwarded to it, executed here. */
   received: number;
+  /** Writes of global data sent to the master zone's writer. */
   global: number;
+  /** Reads served from the zone's own copy. */
   reads: number;
+  /** Writes it refused, by reason (write protection, a stale table, a misrouted forward). */
   refused: Record<string, number>;
+  /** Writes that failed or ended unknown at the node or the next router. */
   failed: number;
+}
+
+/** A router's counters, summed over its incarnations (a crash starts them again). */
+export interface RouterSummary extends RouterCounters {
+  zone: string;
 }
 
 export interface ShardMove {

@@ -2,6 +2,7 @@
 // the router's and the controller's configuration, a write as an agent (or
 // another router) sends it, the answer, and the events the report reads.
 import type { OpAttempt } from '../../agent/op-loop.js';
+import type { RouterCounters } from '../../core/check/dal-summary.js';
 import type { WriteTarget } from '../../core/plan/runtime-configs.js';
 import type { RoutingTable } from './table.js';
 
@@ -62,22 +63,7 @@ export interface DalAnswer extends OpAttempt {
 }
 
 /** A router's counters since it started: its routing decisions and what became of them. */
-export interface RouterMetrics {
-  /** Writes of its zone's clients executed on its zone's node. */
-  local: number;
-  /** Writes it forwarded to another zone's router. */
-  forwarded: number;
-  /** Writes another router forwarded to it, executed here. */
-  received: number;
-  /** Writes of global data sent to the master zone's writer. */
-  global: number;
-  /** Reads served from the zone's own copy. */
-  reads: number;
-  /** Writes it refused, by reason (write protection, a stale table, a misrouted forward). */
-  refused: Record<string, number>;
-  /** Writes that failed or ended unknown at the node or the next router. */
-  failed: number;
-}
+export type RouterMetrics = RouterCounters;
 
 export type DalEvent =
   | { t: 'started'; at: number; zone: string }
