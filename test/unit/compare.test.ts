@@ -57,25 +57,27 @@ describe('compareRows', () => {
     assert.deepEqual([steady.p99Ms, steady.afterP50Ms, steady.afterP99Ms], [fixture().services[1]!.phases.before.writeLatency.p99Ms, null, null]);
   });
 
-  it('takes the stale-read age in steady state (before the outage), and none where nothing was read', () => {
+  it('takes the stale reads in steady state (before the outage): their share and the oldest, and none where nothing was read', () => {
     for (const [i, report] of [fixture(), semisync(), noOutage()].entries()) {
       rows[i]!.services.forEach((s, j) => {
-        const before = report.services[j]!.phases.before.staleAge;
-        assert.equal(s.staleP99Ms, before.count > 0 ? before.p99Ms : null, `${report.scenario.name} ${s.name}`);
+        const before = report.services[j]!.phases.before;
+        assert.deepEqual([s.staleShare, s.staleMaxMs], before.staleAge.count > 0 ? [before.staleReads / before.staleAge.count, before.staleAge.maxMs] : [null, null], `${report.scenario.name} ${s.name}`);
       });
     }
     // The fixture's MySQL replica lagged before the power loss (its replication was stopped for 3 s); its Redis did not.
-    assert.deepEqual(rows[0]!.services.map((s) => Math.round(s.staleP99Ms!)), [2841, 0]);
+    const [mysql, redis] = rows[0]!.services as [CompareService, CompareService];
+    assert.ok(mysql.staleShare! > 0 && Math.round(mysql.staleMaxMs!) === 2940, `${mysql.staleShare} ${mysql.staleMaxMs}`);
+    assert.equal(redis.staleShare, 0);
   });
 
   it('prints an aligned console table with a group of columns per family of datastore', () => {
     const text = renderCompareText(rows);
     const lines = text.split('\n');
-    assert.match(lines[0]!, /^scenario +tier +MySQL RTO +MySQL lost \(window\) +MySQL split brain +MySQL steady p50\/p99 +MySQL after p50\/p99 +MySQL conflicts +MySQL divergent +MySQL stale read p99 +Redis RTO .* nodes$/);
+    assert.match(lines[0]!, /^scenario +tier +MySQL RTO +MySQL lost \(window\) +MySQL split brain +MySQL steady p50\/p99 +MySQL after p50\/p99 +MySQL conflicts +MySQL divergent +MySQL stale reads +Redis RTO .* nodes$/);
     // Steady latency from before the fault (4 / 16 ms), recovered from after it (3 / 13 ms); stale reads over the run.
-    assert.match(lines[1]!, /^hot-standby +hot-standby +6\.41 s +122 \(3\.03 s\) +0 +4 \/ 16 ms +3 \/ 13 ms +0 +0 +2\.84 s +3\.50 s +0 +0 +2 \/ 10 ms +1 \/ 8 ms +0 +0 +0 ms +4$/);
+    assert.match(lines[1]!, /^hot-standby +hot-standby +6\.41 s +122 \(3\.03 s\) +0 +4 \/ 16 ms +3 \/ 13 ms +0 +0 +23\.4% \(max 2\.94 s\) +3\.50 s +0 +0 +2 \/ 10 ms +1 \/ 8 ms +0 +0 +0 +4$/);
     assert.match(lines[2]!, /^hot-standby-semisync\|x .* 0 +4 \/ 16 ms +3 \/ 13 ms +1 +2 .* -$/);
-    assert.match(lines[3]!, /^steady +global-zone +- +- +- +- +- +- +- +- +n\/a +0 +0 +\d+ \/ \d+ ms +n\/a +0 +0 +[\d.]+ m?s +2$/);
+    assert.match(lines[3]!, /^steady +global-zone +- +- +- +- +- +- +- +- +n\/a +0 +0 +\d+ \/ \d+ ms +n\/a +0 +0 +0 +2$/);
     // Right-aligned numbers: every row ends at the header's width.
     assert.equal(new Set(lines.slice(0, 4).map((l) => l.length)).size, 1);
     assert.match(text, /steady p50\/p99: write latency of acknowledged writes in steady state, before the first fault/);
@@ -87,7 +89,7 @@ describe('compareRows', () => {
     assert.equal(lines[0], '## hadrill: tier trade-offs');
     assert.match(lines[2]!, /^\| scenario \| tier \| MySQL RTO \| MySQL lost \(window\) \| MySQL split brain \|/);
     assert.equal(lines[3], `|---|---|${'---:|'.repeat(17)}`);
-    assert.equal(lines[4], '| hot-standby | hot-standby | 6.41 s | 122 (3.03 s) | 0 | 4 / 16 ms | 3 / 13 ms | 0 | 0 | 2.84 s | 3.50 s | 0 | 0 | 2 / 10 ms | 1 / 8 ms | 0 | 0 | 0 ms | 4 |');
+    assert.equal(lines[4], '| hot-standby | hot-standby | 6.41 s | 122 (3.03 s) | 0 | 4 / 16 ms | 3 / 13 ms | 0 | 0 | 23.4% (max 2.94 s) | 3.50 s | 0 | 0 | 2 / 10 ms | 1 / 8 ms | 0 | 0 | 0 | 4 |');
     assert.match(lines[5]!, /^\| hot-standby-semisync\\\|x \|/);
   });
 
@@ -115,9 +117,9 @@ describe('compareRows', () => {
     assert.deepEqual([worst.name, worst.rtoMs, worst.recovered, worst.lost, worst.rpoWindowMs, worst.p50Ms, worst.p99Ms, worst.divergent], ['cache-a+cache-b', 4000, true, 5, 900, 2, 9, 3]);
     assert.equal(worstOf([caches[0]!, { ...caches[1]!, recovered: false, rtoMs: null }])!.recovered, false);
     const lines = renderCompareText([{ ...base, services: [galera, ...caches] }]).split('\n');
-    assert.match(lines[0]!, /MySQL RTO .* Redis RTO .* Redis divergent +Redis stale read p99 +nodes$/);
+    assert.match(lines[0]!, /MySQL RTO .* Redis RTO .* Redis divergent +Redis stale reads +nodes$/);
     // A Galera group sits under MySQL; the two caches make one set of Redis cells.
-    assert.match(lines[1]!, / +4\.00 s +5 \(900 ms\) +0 +2 \/ 9 ms +[\d/ ]+ms +0 +3 +0 ms +6$/);
+    assert.match(lines[1]!, / +4\.00 s +5 \(900 ms\) +0 +2 \/ 9 ms +[\d/ ]+ms +0 +3 +0 +6$/);
   });
 
   it('counts the distinct nodes of final-state.json', () => {

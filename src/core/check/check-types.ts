@@ -62,6 +62,8 @@ export interface PhaseStats {
   readLatency: LatencyStats;
   /** Stale-read age of the ok reads invoked in the phase (0 for a fresh one): steady state's is what a tier costs every day. */
   staleAge: LatencyStats;
+  /** Of those reads, the stale ones (age above 0). */
+  staleReads: number;
 }
 
 /**

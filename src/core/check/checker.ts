@@ -471,6 +471,7 @@ class PhaseBuilder {
         readErrors: reads[p]!.readErrors,
         readLatency: selectLatencyStats(Float64Array.from(reads[p]!.latencies)),
         staleAge: selectLatencyStats(Float64Array.from(reads[p]!.ages)),
+        staleReads: reads[p]!.stale,
       };
     };
     return { before: stats(0), during: stats(1), after: stats(2) };

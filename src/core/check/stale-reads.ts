@@ -13,6 +13,7 @@ export interface PhaseReads {
   latencies: number[];
   /** Stale-read ages of its explained ok reads. */
   ages: number[];
+  stale: number;
 }
 
 export interface StaleReadInput {
@@ -118,6 +119,7 @@ export function checkStaleReads(input: StaleReadInput): StaleReadOutcome {
     if (oldestMissedAck !== Infinity) {
       stale++;
       idc.stale++;
+      phase.stale++;
     }
     ages.push(age);
     idc.ages.push(age);
@@ -184,7 +186,7 @@ class ObservedFinder {
 }
 
 function emptyPhase(): PhaseReads {
-  return { reads: 0, readErrors: 0, latencies: [], ages: [] };
+  return { reads: 0, readErrors: 0, latencies: [], ages: [], stale: 0 };
 }
 
 const NO_STATS: LatencyStats = { count: 0, p50Ms: null, p99Ms: null, maxMs: null };

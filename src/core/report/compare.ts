@@ -36,8 +36,9 @@ export interface CompareService {
    */
   afterP50Ms: number | null;
   afterP99Ms: number | null;
-  /** Stale-read age in steady state (before the first fault), p99 over the reads of the clients' local nodes; null when nothing was read. */
-  staleP99Ms: number | null;
+  /** Stale reads in steady state (before the first fault): their share of the ok reads of the clients' local nodes, and the oldest; null when nothing was read. */
+  staleShare: number | null;
+  staleMaxMs: number | null;
   conflicts: number;
   divergent: number;
 }
@@ -81,7 +82,8 @@ function compareService(s: ServiceResult): CompareService {
     p99Ms: steady.p99Ms,
     afterP50Ms: outage ? s.phases.after.writeLatency.p50Ms : null,
     afterP99Ms: outage ? s.phases.after.writeLatency.p99Ms : null,
-    staleP99Ms: s.phases.before.staleAge.count > 0 ? s.phases.before.staleAge.p99Ms : null,
+    staleShare: s.phases.before.staleAge.count > 0 ? s.phases.before.staleReads / s.phases.before.staleAge.count : null,
+    staleMaxMs: s.phases.before.staleAge.count > 0 ? s.phases.before.staleAge.maxMs : null,
     conflicts: s.conflicts,
     divergent: s.divergent,
   };
@@ -98,7 +100,7 @@ const FAMILIES = [
 ] as const satisfies readonly { name: string; kinds: readonly GroupKind[] }[];
 type Family = (typeof FAMILIES)[number];
 
-const SERVICE_COLUMNS = ['RTO', 'lost (window)', 'split brain', 'steady p50/p99', 'after p50/p99', 'conflicts', 'divergent', 'stale read p99'] as const;
+const SERVICE_COLUMNS = ['RTO', 'lost (window)', 'split brain', 'steady p50/p99', 'after p50/p99', 'conflicts', 'divergent', 'stale reads'] as const;
 
 interface Table {
   /** Families shown, in column order: each owns SERVICE_COLUMNS.length columns after scenario and tier. */
@@ -148,7 +150,8 @@ export function worstOf(services: readonly CompareService[]): CompareService | u
     p99Ms: max(services.map((s) => s.p99Ms)),
     afterP50Ms: max(services.map((s) => s.afterP50Ms)),
     afterP99Ms: max(services.map((s) => s.afterP99Ms)),
-    staleP99Ms: max(services.map((s) => s.staleP99Ms)),
+    staleShare: max(services.map((s) => s.staleShare)),
+    staleMaxMs: max(services.map((s) => s.staleMaxMs)),
     conflicts: sum((s) => s.conflicts),
     divergent: sum((s) => s.divergent),
   };
@@ -158,7 +161,13 @@ function serviceCells(s: CompareService | undefined): string[] {
   if (s === undefined) return SERVICE_COLUMNS.map(() => '-');
   const lost = s.lost === 0 ? '0' : `${s.lost} (${formatDuration(s.rpoWindowMs)})`;
   const split = s.splitBrainMs === null ? '-' : s.splitBrainMs === 0 ? '0' : formatDuration(s.splitBrainMs);
-  return [formatRto(s), lost, split, latencyPair(s.p50Ms, s.p99Ms), latencyPair(s.afterP50Ms, s.afterP99Ms), String(s.conflicts), String(s.divergent), s.staleP99Ms === null ? '-' : formatDuration(s.staleP99Ms)];
+  return [formatRto(s), lost, split, latencyPair(s.p50Ms, s.p99Ms), latencyPair(s.afterP50Ms, s.afterP99Ms), String(s.conflicts), String(s.divergent), staleCell(s)];
+}
+
+function staleCell(s: CompareService): string {
+  if (s.staleShare === null) return '-';
+  if (s.staleShare === 0) return '0';
+  return `${(100 * s.staleShare).toFixed(1)}% (max ${formatDuration(s.staleMaxMs)})`;
 }
 
 function latencyPair(p50: number | null, p99: number | null): string {
@@ -168,7 +177,7 @@ function latencyPair(p50: number | null, p99: number | null): string {
 }
 
 const LATENCY_NOTE =
-  'RTO: the worst client\'s longest time without durable writes. lost (window): lost writes and the time over which they had been acknowledged. split brain: how long two nodes of a one-writer service took writes at once (- for multi-writer services). steady p50/p99: write latency of acknowledged writes in steady state, before the first fault. after p50/p99: the same once recovered (the "after" phase; n/a without an outage). conflicts: acknowledged writes to shared keys overwritten by an older write from another IDC. divergent: rows or keys that differ between the nodes in service. stale read p99: in steady state, how long the oldest write a client had acknowledged and its local node lacked had been acknowledged when it read (p99 of the reads before the first fault; - when nothing reads). nodes: distinct nodes in final-state.json. MySQL columns cover MySQL and Galera groups, Redis columns Redis groups; where a drill has several (a cache per city, a sharded and a global group), each cell is the worst of them, and lost, conflicts and divergent are their sums.';
+  'RTO: the worst client\'s longest time without durable writes. lost (window): lost writes and the time over which they had been acknowledged. split brain: how long two nodes of a one-writer service took writes at once (- for multi-writer services). steady p50/p99: write latency of acknowledged writes in steady state, before the first fault. after p50/p99: the same once recovered (the "after" phase; n/a without an outage). conflicts: acknowledged writes to shared keys overwritten by an older write from another IDC. divergent: rows or keys that differ between the nodes in service. stale reads: in steady state (before the first fault), the share of reads of a client\'s local node that missed a write the client had already acknowledged, and the oldest such miss (how long that write had been acknowledged; - when nothing reads). nodes: distinct nodes in final-state.json. MySQL columns cover MySQL and Galera groups, Redis columns Redis groups; where a drill has several (a cache per city, a sharded and a global group), each cell is the worst of them, and lost, conflicts and divergent are their sums.';
 
 export function renderCompareText(rows: readonly CompareRow[]): string {
   if (rows.length === 0) return 'no reports to compare\n';
@@ -261,7 +270,7 @@ const MEASURES: Measure[] = [
   { title: 'steady write p99', value: (s) => s?.p99Ms ?? null, format: formatDuration },
   { title: 'conflicts', value: (s) => s?.conflicts ?? null, format: String },
   { title: 'divergent', value: (s) => s?.divergent ?? null, format: String },
-  { title: 'stale read p99', value: (s) => s?.staleP99Ms ?? null, format: formatDuration },
+  { title: 'stale reads in steady state', value: (s) => (s?.staleShare ?? null) === null ? null : 100 * s!.staleShare!, format: (v) => `${v.toFixed(1)}%` },
   { title: 'nodes', value: (_s, row) => row.nodes, format: String },
 ];
 

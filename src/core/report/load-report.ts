@@ -63,7 +63,11 @@ function addMissingPhaseStaleAges(data: { services?: unknown }): void {
   if (!Array.isArray(data.services)) return;
   for (const s of data.services as Record<string, unknown>[]) {
     const phases = typeof s === 'object' && s !== null ? (s['phases'] as Record<string, Record<string, unknown>> | undefined) : undefined;
-    for (const phase of Object.values(phases ?? {})) if (typeof phase === 'object' && phase !== null) phase['staleAge'] ??= { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
+    for (const phase of Object.values(phases ?? {})) {
+      if (typeof phase !== 'object' || phase === null) continue;
+      phase['staleAge'] ??= { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
+      phase['staleReads'] ??= 0;
+    }
   }
 }
 
