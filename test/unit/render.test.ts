@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { Ajv } from 'ajv';
 import { checkAll } from '../../src/core/check/checker.js';
+import type { DalSummary } from '../../src/core/check/dal-summary.js';
 import { evaluateSlos } from '../../src/core/check/slo.js';
 import type { OpRecord, Outcome } from '../../src/core/history.js';
 import { buildReport, type Report } from '../../src/core/report/report-model.js';
@@ -79,6 +80,31 @@ describe('buildReport', () => {
     const { lostIds: _dropped, ...withoutIds } = report.services[0]!;
     assert.equal(validate({ ...report, services: [withoutIds] }), false);
     assert.equal(validate({ ...report, faults: [{ ...report.faults[0]!, spec: { kind: 'power', node: 'x' } }] }), false);
+  });
+
+  it("carries the data access layer's summary, which the schema and the Markdown report know", () => {
+    const dal: DalSummary = {
+      shardedGroup: 'users',
+      routers: [{ zone: 'unit-b', local: 10, forwarded: 4, received: 3, global: 2, reads: 9, refused: { DAL_WRITE_PROTECTED: 5 }, failed: 1 }],
+      moves: [{ zone: 'unit-c', shards: [5, 6], to: { 'unit-b': [5, 6] }, protectedAt: T0, movedAt: T0 + 2260, protectedMs: 2260, epoch: 3, routersStoppedMs: 1930, caughtUpMs: 2100 }],
+      acknowledged: 14,
+      forwarded: 4,
+      p50LocalMs: 5,
+      p50ForwardedMs: 40,
+      homeViolations: [],
+      movedUsers: 2,
+    };
+    const routed = buildReport({ ...report, dal });
+    const schema = JSON.parse(readFileSync(new URL('../../../schema/report.schema.json', import.meta.url), 'utf8')) as object;
+    const validate = new Ajv({ allErrors: true, allowUnionTypes: true, strict: true }).compile(schema);
+    assert.ok(validate(JSON.parse(JSON.stringify(routed))), JSON.stringify(validate.errors));
+    assert.equal(validate({ ...routed, dal: { ...dal, routers: [{ ...dal.routers[0]!, refused: { X: -1 } }] } }), false);
+    const md = renderMarkdown(routed);
+    assert.match(md, /### Data access layer/);
+    assert.match(md, /forwarded to another zone's home: 4 \(28\.6%\); p50 5 ms written in the client's zone, 40 ms forwarded/);
+    assert.match(md, /\| `unit-b` \| 10 \| 4 \| 3 \| 2 \| 9 \| DAL_WRITE_PROTECTED 5 \| 1 \|/);
+    assert.match(md, /`unit-c` lost: shards 5, 6 write protected for 2\.26 s \(routers stopped after 1\.93 s, new homes caught up after 2\.10 s\), moved \(5, 6 to `unit-b`\) at epoch 3/);
+    assert.doesNotMatch(renderMarkdown(report), /Data access layer/);
   });
 });
 

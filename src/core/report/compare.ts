@@ -167,7 +167,9 @@ function serviceCells(s: CompareService | undefined): string[] {
 function staleCell(s: CompareService): string {
   if (s.staleShare === null) return '-';
   if (s.staleShare === 0) return '0';
-  return `${(100 * s.staleShare).toFixed(1)}% (max ${formatDuration(s.staleMaxMs)})`;
+  // A read sent the instant its client's write was acknowledged can miss it by less than a millisecond.
+  const oldest = s.staleMaxMs !== null && s.staleMaxMs < 1 ? '< 1 ms' : formatDuration(s.staleMaxMs);
+  return `${(100 * s.staleShare).toFixed(1)}% (max ${oldest})`;
 }
 
 function latencyPair(p50: number | null, p99: number | null): string {
