@@ -1,6 +1,8 @@
 // Pausing and resuming the workload agents by signal, so a final read sees a
-// system with no write in flight. An agent confirms by a "paused" line in its
-// history; agents that are not running have nothing in flight.
+// system with no write in flight. An agent confirms by a new "paused" line in
+// its history (counted, not timed: the agent's clock and this process's may
+// disagree by more than the few milliseconds a time comparison could allow);
+// agents that are not running have nothing in flight.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
@@ -11,10 +13,10 @@ import { runDir, type RunState } from './run-store.js';
 
 export async function pauseAgents(state: RunState, runtime: ContainerRuntime, timeoutMs: number): Promise<void> {
   const running = await runningAgents(state, runtime);
-  const since = Date.now();
+  const before = new Map(running.map((a) => [a.node, pauseCount(state.run, a.node)]));
   await Promise.all(running.map((a) => runtime.kill(a.name, 'SIGUSR1')));
   for (const agent of running) {
-    await waitFor(`agent ${agent.node} to pause`, async () => (lastPauseAt(state.run, agent.node) >= since - 5 ? true : undefined), {
+    await waitFor(`agent ${agent.node} to pause`, async () => (pauseCount(state.run, agent.node) > before.get(agent.node)! ? true : undefined), {
       timeoutMs,
       intervalMs: 100,
     });
@@ -35,12 +37,9 @@ export function historyDir(run: string): string {
   return join(runDir(run), 'history');
 }
 
-function lastPauseAt(run: string, client: string): number {
+/** How many times the agent has confirmed a pause in its history. */
+function pauseCount(run: string, client: string): number {
   const file = join(historyDir(run), `${client}.jsonl`);
-  if (!existsSync(file)) return -1;
-  const text = readFileSync(file, 'utf8');
-  const index = text.lastIndexOf('"t":"paused"');
-  if (index < 0) return -1;
-  const line = text.slice(text.lastIndexOf('\n', index) + 1, text.indexOf('\n', index));
-  return (JSON.parse(line) as { at: number }).at;
+  if (!existsSync(file)) return 0;
+  return readFileSync(file, 'utf8').split('"t":"paused"').length - 1;
 }
