@@ -44,6 +44,7 @@ export function groupClients(config: AgentGroupConfig, client: string, idc: stri
     read: reader?.read ?? null,
     async start() {
       if (writer instanceof MysqlWriter) writer.start();
+      else await writer.ready(READY_MS);
     },
     async stop() {
       await Promise.all([writer instanceof MysqlWriter ? writer.stop() : undefined, reader instanceof MysqlReader ? reader.stop() : undefined]);

@@ -3,6 +3,22 @@
 // about an operation whose answer never came.
 import { ROUTER_PATHS, type DalAnswer, type DalRead, type DalWrite } from './protocol.js';
 
+const POLL_MS = 50;
+
+/** Resolves once the router answers its health check, or after `withinMs`: the first operations then tell. */
+export async function routerAnswered(router: string, token: string, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${router}${ROUTER_PATHS.health}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(500) });
+      if (response.ok) return;
+    } catch {
+      // Not listening yet, or not routable yet: its IDC's routes are installed after its containers start.
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+}
+
 export function postWrite(router: string, token: string, write: DalWrite, timeoutMs: number, headers: Record<string, string> = {}): Promise<DalAnswer> {
   return postToRouter(`${router}${ROUTER_PATHS.write}`, token, write, timeoutMs, headers);
 }

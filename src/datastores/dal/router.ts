@@ -24,6 +24,17 @@ const METRICS_EVERY_MS = 1000;
 // Until the first fetch the router knows the table of the scenario but holds no lease: it writes nothing.
 let table: RoutingTable = { ...initialTable(config.shards, config.homes), epoch: 0 };
 let leaseFrom = -Infinity;
+// A router that has just booted (after a power cut, its routes may not even be installed yet) holds the
+// first requests until it has heard the controller, as a proxy that is not ready would, rather than
+// refusing writes the moment it listens.
+let markReady: () => void = () => {};
+const ready = new Promise<void>((resolve) => (markReady = resolve));
+async function untilReady(): Promise<void> {
+  if (leaseFrom !== -Infinity) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([ready, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, config.opTimeoutMs - 600))))]);
+  clearTimeout(timer);
+}
 // The epoch the router tells the controller it holds: only once no write it let through to a now protected shard is still under way.
 let acknowledgedEpoch = 0;
 const inFlight = new Map<number, number>();
@@ -44,6 +55,7 @@ async function refreshTable(): Promise<void> {
     if (answer.table.epoch < table.epoch) return;
     // The lease runs from when the question was asked: the controller counts from when it heard it, which is later.
     leaseFrom = askedAt;
+    markReady();
     if (answer.table.epoch !== table.epoch) {
       table = answer.table;
       emit({ t: 'table', at: Date.now(), zone: config.zone, epoch: table.epoch, protectedShards: table.protectedShards, homes: table.homes });
@@ -84,10 +96,16 @@ function groupConfig(group: string, target: WriteTarget): AgentGroupConfig {
   };
 }
 
+function targetName(target: WriteTarget): string {
+  if (target.via === 'node') return target.host;
+  if (target.via === 'sentinel') return target.masterName;
+  return target.url;
+}
+
 /** A writer per client and target: each client keeps its own connection, as it would without the router. */
 const writers = new Map<string, MysqlWriter>();
 function writerFor(client: string, idc: string, target: WriteTarget, group: string): MysqlWriter {
-  const key = `${client}|${group}|${JSON.stringify(target)}`;
+  const key = `${client}|${group}|${targetName(target)}`;
   let writer = writers.get(key);
   if (!writer) {
     // The node must answer before the client gives up on the router, so the router's answer is the node's.
@@ -106,6 +124,7 @@ async function forward(write: DalWrite, zone: string): Promise<DalAnswer> {
 }
 
 async function handleWrite(write: DalWrite, forwardedBy: string | null): Promise<DalAnswer> {
+  await untilReady();
   const fresh = Date.now() - leaseFrom < config.leaseMs;
   if (config.global && write.group === config.global.group) {
     if (!fresh) return refuse('DAL_TABLE_STALE', 'the routing table is older than its lease');
@@ -128,8 +147,7 @@ async function handleWrite(write: DalWrite, forwardedBy: string | null): Promise
 async function perform(write: DalWrite, decision: Exclude<RouteDecision, { kind: 'refuse' }>, epoch: number, forwardedBy: string | null): Promise<DalAnswer> {
   if (decision.kind === 'forward') {
     metrics.forwarded++;
-    const answer = await forward(write, decision.zone);
-    if (answer.outcome !== 'ok') metrics.failed++;
+    const answer = counted(await forward(write, decision.zone));
     return { ...answer, route: { zone: answer.route?.zone ?? decision.zone, epoch: answer.route?.epoch ?? epoch, forwarded: true } };
   }
   if (forwardedBy !== null) metrics.received++;

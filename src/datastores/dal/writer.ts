@@ -4,7 +4,7 @@
 // which the history keeps (one home per user at a time is checked from it).
 import type { OpAttempt, OpRequest } from '../../agent/op-loop.js';
 import type { AgentGroupConfig } from '../../core/plan/runtime-configs.js';
-import { postWrite } from './router-client.js';
+import { postWrite, routerAnswered } from './router-client.js';
 
 export class DalWriter {
   constructor(
@@ -14,6 +14,16 @@ export class DalWriter {
     private readonly opTimeoutMs: number,
   ) {
     if (config.write.via !== 'dal') throw new Error(`group ${config.group}: not routed through the data access layer`);
+  }
+
+  /**
+   * An application that has just booted (its whole IDC powered on again) takes no traffic until its
+   * router answers: otherwise its first writes would fail only because the router's process starts a
+   * moment after the application's.
+   */
+  async ready(withinMs: number): Promise<void> {
+    const w = this.config.write;
+    if (w.via === 'dal') await routerAnswered(w.url, w.token, withinMs);
   }
 
   write = async ({ id, key, keyIndex }: OpRequest): Promise<OpAttempt> => {
