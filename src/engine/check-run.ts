@@ -73,6 +73,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       writeIntervalMs: writeIntervals(state),
       // Clients record the address that answered a write; reports speak of nodes.
       nodeNames: Object.fromEntries(state.plan.containers.map((c) => [c.ip, c.node])),
+      nodeIdcs: Object.fromEntries(state.plan.containers.map((c) => [c.node, c.idc])),
       singleWriter: Object.fromEntries(state.scenario.groups.map((g) => [g.name, isSingleWriter(g)])),
       kinds: Object.fromEntries(state.scenario.groups.map((g) => [g.name, g.kind])),
       // Only groups that take backups have a backup summary (an empty one would read as "backups failed to happen").

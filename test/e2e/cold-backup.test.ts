@@ -49,6 +49,12 @@ describe('cold backup: power loss of the writer IDC, then a restore in the other
         .sort();
       assert.ok(expected.length > 20, `writes went on for seconds between the backup and the power loss: ${expected.length}`);
       assert.deepEqual([...s.lostIds].sort(), expected, why);
+      // And why: they came after the restored backup's copy began, on the old writer, which the standby replaced.
+      assert.deepEqual(
+        (s.lostCauses ?? []).map((g) => [g.cause, g.node, g.replacedBy, g.backup]),
+        [['after-restored-backup', writer, standby, restored.name]],
+        why,
+      );
       // And the restored node, read here, holds every other acknowledged write.
       assert.deepEqual(difference(acknowledgedIds(history, group), await held()), expected, why);
       assert.equal(s.authoritativeNode, standby);

@@ -41,6 +41,15 @@ describe('hot standby, async replication, power loss after a replication backlog
     assert.equal(mysqlResult.lost, expectedLost.length);
     assert.deepEqual([...mysqlResult.lostIds].sort(), expectedLost);
 
+    // Why: db-a acknowledged them and was replaced by db-b before replication shipped them. Those still on
+    // db-a (it came back fenced) are recounted here from db-a itself.
+    const causes = mysqlResult.lostCauses ?? [];
+    assert.deepEqual([...new Set(causes.map((g) => `${g.cause} by ${g.node}, replaced by ${g.replacedBy}`))], ['unreplicated by db-a, replaced by db-b'], JSON.stringify(causes));
+    for (const g of causes) assert.deepEqual(g.faults, ['replication-stop db-b', 'power idc-a']);
+    const onOldPrimary = await mysqlIds(ipOf('db-a'), state.secrets.rootPassword);
+    const causeOf = new Map(causes.flatMap((g) => g.ids.map((id) => [id, g.stillOn] as const)));
+    assert.deepEqual(expectedLost.filter((id) => JSON.stringify(causeOf.get(id)) !== JSON.stringify(onOldPrimary.has(id) ? ['db-a'] : [])), [], 'each lost write is said to be on db-a exactly when db-a holds it');
+
     // And independently of any node: the lost writes are the ones acknowledged while the standby was cut off.
     const stop = report.faults.find((f) => f.spec.kind === 'replication-stop');
     const power = report.faults.find((f) => f.spec.kind === 'power');

@@ -64,5 +64,16 @@ describe('split brain: a Redis master on the minority side of a partition', () =
     // The lost writes were acknowledged over the partition, not before it.
     assert.ok(redis.rpo.windowMs !== null && redis.rpo.windowMs > partitionMs / 2, `RPO window ${redis.rpo.windowMs} ms`);
     assert.ok(redis.rtoSplit.rerouteMs === null || redis.rtoSplit.rerouteMs >= 0);
+
+    // Why: the minority's master acknowledged them. Those acknowledged while redis-c took writes too are
+    // split brain, exactly the split-brain figure's lost ones; the rest, before redis-c's promotion, never
+    // reached it. None is on any node now: redis-a resynced from redis-c on the heal.
+    const causes = redis.lostCauses ?? [];
+    const whyCauses = `${why}; causes ${JSON.stringify(causes.map(({ ids: _ids, ...g }) => g))}`;
+    assert.deepEqual([...new Set(causes.map((g) => `${g.node} ${g.stillOn.join(',')}`))], ['redis-a '], whyCauses);
+    assert.deepEqual(causes.filter((g) => g.cause !== 'split-brain' && g.cause !== 'unreplicated'), [], whyCauses);
+    const splitLost = causes.filter((g) => g.cause === 'split-brain').reduce((n, g) => n + g.count, 0);
+    assert.equal(splitLost, redis.splitBrain.lost, whyCauses);
+    for (const g of causes.filter((c) => c.cause === 'unreplicated')) assert.equal(g.replacedBy, 'redis-c', whyCauses);
   });
 });

@@ -71,6 +71,13 @@ describe('unit-sharded: users homed in units b and c, unit c loses power', () =>
     const missing = users.filter((w) => w.outcome === 'ok' && !onB.has(w.id)).map((w) => w.id).sort();
     assert.deepEqual([...s.lostIds].sort(), missing, why);
     for (const id of missing) assert.ok(users.find((w) => w.id === id)!.route?.zone === 'unit-c', `${id}, lost, was written in unit c`);
+    // Why: users-c acknowledged them and is out of service (fenced) now; those it still holds are recounted from it.
+    const onC = await mysqlIds(ipOf('users-c'), state.secrets.rootPassword);
+    for (const g of s.lostCauses ?? []) {
+      assert.deepEqual([g.cause, g.node, g.faults], ['unreplicated', 'users-c', ['power idc-c']], JSON.stringify(g));
+      for (const id of g.ids) assert.deepEqual(g.stillOn, onC.has(id) ? ['users-c'] : [], `${id} is said to be on users-c exactly when it is`);
+    }
+    assert.equal((s.lostCauses ?? []).reduce((n, g) => n + g.count, 0), missing.length);
     assert.equal(await mysqlReadOnly(ipOf('users-c'), state.secrets.rootPassword), 1, 'users-c was fenced when it returned');
     assert.equal(s.conflicts, 0, why);
     // Global data never failed, but for unit c's own client while its unit was being switched off: its router may die first.

@@ -232,6 +232,8 @@ function assertMatches(c: Case, results: ServiceResult[], via: string): void {
         unknown: res.unknown,
         lost: res.lost,
         lostIds: [...res.lostIds].sort(),
+        // Every lost write has exactly one cause: the groups partition the lost ids.
+        lostByCause: (res.lostCauses ?? []).flatMap((g) => g.ids).sort(),
         unknownPresent: res.unknownPresent,
         unknownAbsent: res.unknownAbsent,
         unexpectedIds: [...res.unexpectedIds].sort(),
@@ -250,6 +252,7 @@ function assertMatches(c: Case, results: ServiceResult[], via: string): void {
         unknown: exp.unknown,
         lost: exp.lostIds.length,
         lostIds: [...exp.lostIds].sort(),
+        lostByCause: [...exp.lostIds].sort(),
         unknownPresent: exp.unknownPresent,
         unknownAbsent: exp.unknownAbsent,
         unexpectedIds: [...exp.unexpectedIds].sort(),

@@ -47,6 +47,7 @@ describe('the hot-standby report fixture', () => {
       failoverEvents,
       writeIntervalMs: { mysql: 50, redis: 50 },
       nodeNames: { '10.212.1.10': 'db-a', '10.212.2.10': 'db-b', '10.212.1.11': 'redis-a', '10.212.2.11': 'redis-b' },
+      nodeIdcs: { 'db-a': 'idc-a', 'db-b': 'idc-b', 'redis-a': 'idc-a', 'redis-b': 'idc-b' },
     });
     assert.deepEqual(JSON.parse(JSON.stringify(services)), report.services);
     // The count is the drill's own (122 lost); the RTO is the standby IDC's client, the only one that stayed up.

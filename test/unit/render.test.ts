@@ -152,6 +152,18 @@ describe('renderMarkdown', () => {
     assert.match(text, /\| during \| \d+ \| \d+ \| [\d.]+% \| [^|]+ \| [^|]+ \| [^|]+ \| 65 \| 0 \| 2 ms \| 29 ms \| 29 ms \|/);
   });
 
+  it('says why the writes of a real drill were lost, in every renderer', async () => {
+    const { renderHtml } = await import('../../src/core/report/render-html.js');
+    const real = JSON.parse(readFileSync(new URL('../../../test/fixtures/hot-standby-report/report.json', import.meta.url), 'utf8')) as Report;
+    const sentence = /unreplicated: 122 writes acknowledged by db-a from \+[\d.]+ s to \+[\d.]+ s; db-a \(power idc-a\) was replaced before replication shipped them; still on db-a, which can give them back/;
+    assert.match(renderMarkdown(real), new RegExp(`Why writes were lost:\n\n- ${sentence.source}`));
+    assert.match(renderHtml(real), new RegExp(`<li>${sentence.source}</li>`));
+    assert.match(renderSummary(real), new RegExp(`mysql lost writes, why:\n  ${sentence.source}`));
+    // A report written before causes were recorded says nothing of them, rather than something made up.
+    delete real.services[0]!.lostCauses;
+    assert.doesNotMatch(renderMarkdown(real), /Why writes were lost/);
+  });
+
   it('escapes table-breaking characters from user input', () => {
     const odd = renderMarkdown(sampleReport('a|b <i>'));
     assert.match(odd, /hadrill: a\\\|b \\<i\\>: FAIL/);

@@ -30,6 +30,8 @@ export interface CheckInput {
   writeIntervalMs?: Partial<Record<ServiceName, number>>;
   /** Node names by the address clients record, for split brain. */
   nodeNames?: Record<string, string>;
+  /** Each node's IDC, by node name: which faults reached the node that acknowledged a lost write. */
+  nodeIdcs?: Record<string, string>;
   /** Services built to take writes on one node at a time (split brain is measured for these); default: every service. */
   singleWriter?: Partial<Record<ServiceName, boolean>>;
   /** Each group's datastore kind (mysql, galera, redis); by default the group's own name when it is one. */
@@ -105,6 +107,8 @@ export interface ServiceResult {
   /** acknowledged ok and absent from the authoritative node's final state */
   lost: number;
   lostIds: string[];
+  /** Why each lost write was lost, grouped; the counts add up to `lost`. Absent from reports written before hadrill recorded causes. */
+  lostCauses?: LostCauseGroup[];
   /** outcome unknown, present in the final state */
   unknownPresent: number;
   /** outcome unknown, absent from the final state */
@@ -150,6 +154,39 @@ export interface ServiceResult {
   authoritativeNode: string | null;
   /** Write outcomes over time per client IDC, bucketed by invoke time; every service of a check shares bucketMs and startMs. */
   timeline: ServiceTimeline;
+}
+
+/**
+ * What lost a write:
+ * - unreplicated: the node that acknowledged it was replaced (another node promoted after it, or it is out
+ *   of service now) before replication shipped it;
+ * - split-brain: acknowledged by a node while another node of a one-writer service took writes too;
+ * - after-restored-backup: acknowledged after the copy of the backup the machinery restored began;
+ * - dropped-by-its-node: the node still serves as the writer, was never replaced, and no longer holds it;
+ * - unexplained: none of these; the node is unknown, or the facts fit no design's loss.
+ */
+export type LostCause = 'unreplicated' | 'split-brain' | 'after-restored-backup' | 'dropped-by-its-node' | 'unexplained';
+
+export interface LostCauseGroup {
+  cause: LostCause;
+  /** The node that acknowledged them; null when the client recorded none. */
+  node: string | null;
+  /** The node promoted after them that took over the writes, if any. */
+  replacedBy: string | null;
+  /**
+   * The faults that had a part, e.g. ["replication-stop db-b", "power idc-a"]: those touching the node that
+   * acknowledged them or the one that replaced it, in force at the acknowledgement or begun after it and
+   * before the promotion that replaced the node.
+   */
+  faults: string[];
+  /** For after-restored-backup: the backup restored. */
+  backup: string | null;
+  /** Nodes that still hold every one of them (recoverable from there), e.g. a fenced former primary; empty when none does. */
+  stillOn: string[];
+  count: number;
+  ids: string[];
+  firstAckMs: number;
+  lastAckMs: number;
 }
 
 export interface ServiceTimeline {

@@ -9,6 +9,7 @@ import { RegisterWinners, divergentRegisters, findConflicts } from './conflicts.
 import { IdIndex } from './id-index.js';
 import { measureRtoByClient, type DownInterval } from './rto.js';
 import { NO_SPLIT, splitGap, type ClockFault } from './rto-split.js';
+import { explainLostWrites } from './lost-causes.js';
 import { measureSplitBrain } from './split-brain.js';
 import { checkStaleReads, type PhaseReads } from './stale-reads.js';
 import { scratchFloat64, scratchInt32, scratchUint8 } from './scratch.js';
@@ -108,6 +109,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   let unknownPresent = 0;
   let unknownAbsent = 0;
   const lostIds: string[] = [];
+  const lostWrites: OpRecord[] = [];
   // A failed op was reported as definitely not applied; finding it in the
   // final state breaks that promise, and ServiceResult has no field of its
   // own for it, so it is reported with the writes nobody attempted.
@@ -169,6 +171,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
         idc.acknowledged++;
         if (!isPresent) {
           lostIds.push(op.id);
+          lostWrites.push(op);
           idc.lost++;
           const ackMs = op.completeMs ?? op.invokeMs;
           lostAcks.note(ackMs);
@@ -222,6 +225,9 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
 
   const kind = input.kinds?.[service] ?? (service === 'redis' ? 'redis' : 'mysql');
   const backups = input.backups?.[service];
+  const promotions = (input.failoverEvents?.[service]?.promotions ?? []).map((p) => ({ ...p, node: names[p.node] ?? p.node }));
+  const splitBrain = singleWriter ? measureSplitBrain({ ops, present, nodeName: (n) => names[n] ?? n, down }) : null;
+  const lostCauses = explainLostWrites({ lost: lostWrites, nodeName: (n) => names[n] ?? n, state, promotions, splitBrain, backups, faults: input.faults, nodeIdcs: input.nodeIdcs ?? {} });
   return {
     name: service,
     kind,
@@ -231,6 +237,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     unknown,
     lost: lostIds.length,
     lostIds,
+    lostCauses,
     unknownPresent,
     unknownAbsent,
     unexpected: unexpectedIds.length,
@@ -253,8 +260,8 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
       byIdc: rto?.byIdc ?? [],
     },
     rtoSplit: worstGap === null ? NO_SPLIT : splitGap(worstGap, clockFaults(input), input.failoverEvents?.[service]),
-    promotions: (input.failoverEvents?.[service]?.promotions ?? []).map((p) => ({ ...p, node: names[p.node] ?? p.node })),
-    splitBrain: singleWriter ? measureSplitBrain({ ops, present, nodeName: (n) => names[n] ?? n, down }) : null,
+    promotions,
+    splitBrain,
     backups: backups === undefined ? null : summarizeBackups(backups, ops, start, (values) => selectLatencyStats(Float64Array.from(values))),
     byIdc: idcs.sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0)),
     phases: phases.finish(phaseOf, reads.phases),

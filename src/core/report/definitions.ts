@@ -10,6 +10,11 @@ export const DEFINITIONS: readonly { term: string; meaning: string }[] = [
     meaning:
       "the worst client's longest gap without durable writes, per client outside the IDCs taken down: from its first write that failed, ended unknown or was later lost, to the first write of a window in which all its writes were durable. Split into detect (fault to the failure being detected), promote (detection to promotion) and reroute (promotion to the first durable write), never negative.",
   },
+  {
+    term: 'Why lost',
+    meaning:
+      'unreplicated: the node that acknowledged it was replaced (another promoted, or it is out of service) before replication shipped it; split-brain: acknowledged while another node took writes too; after-restored-backup: after the restored backup began; dropped-by-its-node: the writer, never replaced, no longer holds it; unexplained: none of these fits, worth a bug report. "Still on" names the nodes that hold it now.',
+  },
   { term: 'RPO window', meaning: "from the oldest to the newest lost write's acknowledgement." },
   { term: 'Split brain', meaning: 'how long two or more nodes of a one-writer service acknowledged writes at once.' },
   { term: 'Conflicts', meaning: 'acknowledged writes to a shared key that survived but whose value an older write from another IDC overwrote.' },

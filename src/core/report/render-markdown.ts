@@ -5,7 +5,7 @@ import type { DalSummary } from '../check/dal-summary.js';
 import { describeFault } from '../faults.js';
 import { DEFINITIONS } from './definitions.js';
 import type { Report } from './report-model.js';
-import { formatBackups, formatDuration, formatPromotions, formatRto, formatSloActual, formatSplitBrain } from './render-summary.js';
+import { formatBackups, formatDuration, formatLostCause, formatPromotions, formatRto, formatSloActual, formatSplitBrain } from './render-summary.js';
 
 /** Lost and conflicting ids listed inline; the full lists are in report.json. */
 const MAX_IDS = 50;
@@ -140,6 +140,8 @@ function serviceSection(report: Report, s: ServiceResult): string[] {
     out.push('');
   }
 
+  const causes = s.lostCauses ?? [];
+  if (causes.length > 0) out.push('Why writes were lost:', '', ...causes.map((g) => `- ${esc(formatLostCause(report, g))}`), '');
   out.push(...idList('Lost ids', s.lostIds), ...idList('Conflicting writes (overwritten by an older write)', s.conflictIds));
   return out;
 }

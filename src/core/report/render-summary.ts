@@ -1,6 +1,6 @@
 // The console table printed after a drill. Plain text only: the CLI decides on
 // colour (NO_COLOR, non-TTY), so nothing here may emit escape codes.
-import type { ServiceResult } from '../check/check-types.js';
+import type { LostCauseGroup, ServiceResult } from '../check/check-types.js';
 import type { SloResult } from '../check/slo.js';
 import type { Report } from './report-model.js';
 
@@ -34,6 +34,23 @@ export function formatSinceStart(report: Pick<Report, 'startedAt'>, atMs: number
 /** One line per promotion: when, which node, and the machinery's reason. */
 export function formatPromotions(report: Pick<Report, 'startedAt'>, s: Pick<ServiceResult, 'promotions'>): string[] {
   return s.promotions.map((p) => `${formatSinceStart(report, p.atMs)}: ${p.node} promoted${p.reason === null ? '' : ` (${p.reason})`}`);
+}
+
+/** Why a group of writes was lost, in a sentence: what lost them, when they were acknowledged, and where they are now. */
+export function formatLostCause(report: Pick<Report, 'startedAt'>, g: LostCauseGroup): string {
+  const n = `${g.count} ${g.count === 1 ? 'write' : 'writes'}`;
+  const when = g.firstAckMs === g.lastAckMs ? `at ${formatSinceStart(report, g.firstAckMs)}` : `from ${formatSinceStart(report, g.firstAckMs)} to ${formatSinceStart(report, g.lastAckMs)}`;
+  const by = g.node === null ? 'by a node no client recorded' : `by ${g.node}`;
+  const fault = g.faults.length === 0 ? '' : ` (${g.faults.join(', ')})`;
+  const where = g.stillOn.length === 0 ? 'no node holds them now' : `still on ${g.stillOn.join(', ')}, which can give them back`;
+  const what: Record<LostCauseGroup['cause'], string> = {
+    unreplicated: `${g.node ?? 'their node'}${fault} was replaced${g.replacedBy === null ? '' : ` by ${g.replacedBy}`} before replication shipped them`,
+    'split-brain': `${g.node ?? 'their node'}${fault} took them while another node took writes too (split brain)${g.replacedBy === null ? '' : `; ${g.replacedBy} won`}`,
+    'after-restored-backup': `they came after backup ${g.backup ?? '?'} began, the one restored${g.replacedBy === null ? '' : ` onto ${g.replacedBy}`}`,
+    'dropped-by-its-node': `${g.node ?? 'their node'}${fault} still serves as the writer and no longer holds them`,
+    unexplained: 'no known cause fits: a bug in the HA stack, or in hadrill',
+  };
+  return `${g.cause}: ${n} acknowledged ${by} ${when}; ${what[g.cause]}; ${where}`;
 }
 
 /** Cold backups in one line: how many, what each cost the server and the clients, which one a restore brings back. */
@@ -105,6 +122,8 @@ export function renderSummary(report: Report): string {
     if (promotions.length > 0) lines.push('', `${s.name} promotions:`, ...promotions.map((p) => `  ${p}`));
     const backups = formatBackups(report, s);
     if (backups !== null) lines.push('', `${s.name} cold backups: ${backups}`);
+    const causes = s.lostCauses ?? [];
+    if (causes.length > 0) lines.push('', `${s.name} lost writes, why:`, ...causes.map((g) => `  ${formatLostCause(report, g)}`));
   }
   for (const i of report.incomplete ?? []) lines.push('', `${i.name}: NOT CHECKED: ${i.reason}`);
   if (report.notes.length > 0) lines.push('', 'Notes:', ...report.notes.map((n) => `  - ${n}`));

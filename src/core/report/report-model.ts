@@ -86,6 +86,10 @@ function anomalyNotes(services: readonly ServiceResult[]): string[] {
     if (s.conflicts > 0) {
       notes.push(`${s.name}: ${s.conflicts} acknowledged writes to shared keys were silently overwritten by older writes from another IDC (conflictIds)`);
     }
+    const unexplainedLosses = (s.lostCauses ?? []).filter((g) => g.cause === 'unexplained').reduce((n, g) => n + g.count, 0);
+    if (unexplainedLosses > 0) {
+      notes.push(`${s.name}: ${unexplainedLosses} lost writes have no known cause (lostCauses: unexplained): neither replication, split brain nor a restore lost them`);
+    }
     if (s.reads.unexplained > 0) {
       notes.push(`${s.name}: ${s.reads.unexplained} reads returned a write their client never attempted`);
     }

@@ -2,7 +2,7 @@
 // tables by phase, IDC and client, and the ids a reader goes looking for.
 import type { PhaseStats, ServiceResult } from '../../check/check-types.js';
 import type { Report } from '../report-model.js';
-import { formatBackups, formatDuration, formatPromotions, formatRto } from '../render-summary.js';
+import { formatBackups, formatDuration, formatLostCause, formatPromotions, formatRto } from '../render-summary.js';
 import { lagChart } from './lag-chart.js';
 import { escapeHtml as esc, num, seconds, tr } from './markup.js';
 import type { TimeAxis } from './time-axis.js';
@@ -71,13 +71,15 @@ ${idList('Unexpected ids', 'unexpected', s.name, s.unexpectedIds, 'present in th
 </section>`;
 }
 
-/** What the failover machinery did (promotions, with its reasons) and what cold backups cost. */
+/** What the failover machinery did (promotions, with its reasons), what cold backups cost, and why writes were lost. */
 function machinerySummary(report: Report, s: ServiceResult): string {
   const promotions = formatPromotions(report, s);
   const backups = formatBackups(report, s);
   const parts: string[] = [];
   if (promotions.length > 0) parts.push(`<p class="promotions" id="${esc(`promotions-${s.name}`)}">Promotions after the fault:</p><ul class="notes">${promotions.map((p) => `<li>${esc(p)}</li>`).join('')}</ul>`);
   if (backups !== null) parts.push(`<p class="backups" id="${esc(`backups-${s.name}`)}">Cold backups: ${esc(backups)}</p>`);
+  const causes = s.lostCauses ?? [];
+  if (causes.length > 0) parts.push(`<p class="lost-causes" id="${esc(`lost-causes-${s.name}`)}">Why writes were lost:</p><ul class="notes">${causes.map((g) => `<li${g.cause === 'unexplained' ? ' class="bad"' : ''}>${esc(formatLostCause(report, g))}</li>`).join('')}</ul>`);
   return parts.length === 0 ? '' : `\n${parts.join('\n')}`;
 }
 
