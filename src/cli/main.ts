@@ -53,6 +53,8 @@ try {
   process.exitCode = handleError(error);
 }
 // The command is done: a keep-alive socket left in some client library must not keep the CLI running.
+// Writes to a pipe are asynchronous: exiting before they drain would cut a long --json document short.
+await Promise.all([process.stdout, process.stderr].map((stream) => new Promise<void>((resolve) => stream.write('', () => resolve()))));
 process.exit(process.exitCode ?? 0);
 
 function handleError(error: unknown): number {

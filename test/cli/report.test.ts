@@ -158,3 +158,45 @@ describe('hadrill compare', () => {
     assert.equal(existsSync(join(home, 'gone')), false);
   });
 });
+
+describe('hadrill explain', () => {
+  const report = JSON.parse(readFileSync(join(FIXTURE, 'report.json'), 'utf8')) as { services: { name: string; lostIds: string[] }[] };
+  const lostId = report.services[0]!.lostIds[0]!;
+
+  test('without ids: why every lost write was lost, per service', async () => {
+    const r = await hadrill(['explain', FIXTURE], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^mysql: 122 writes lost\n  unreplicated: 122 writes acknowledged by db-a from \+[\d.]+ s to \+[\d.]+ s; db-a \(power idc-a\) was replaced before replication shipped them; still on db-a, which can give them back\nredis: no write lost\n$/);
+  });
+
+  test("one write's story: sent, answered, the verdict and its cause, the nodes that hold it and those that do not", async () => {
+    const r = await hadrill(['explain', FIXTURE, lostId], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`^${lostId.replace(/\./g, '\\.')}: mysql write by app-idc-b in idc-b`));
+    assert.match(r.stdout, /LOST: acknowledged, then absent from the final state\n  why, with the writes lost alike: unreplicated: 122 writes/);
+    assert.match(r.stdout, /held by: db-a \(read-only, out of service\)\n  not held by: db-b \(primary\)/);
+    const json = await hadrill(['explain', FIXTURE, lostId, '--json'], env);
+    const parsed = JSON.parse(json.stdout) as { writes: { verdict: string; cause: { cause: string; node: string } }[] };
+    assert.deepEqual([parsed.writes[0]!.verdict, parsed.writes[0]!.cause.cause, parsed.writes[0]!.cause.node], ['lost', 'unreplicated', 'db-a']);
+  });
+
+  test('every acknowledged write of the fixture is explained as the report counted it: lost exactly when in lostIds', async () => {
+    const history = readFileSync(join(FIXTURE, 'history.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; kind: string; outcome: string; service: string });
+    const acknowledged = history.filter((o) => o.kind === 'write' && o.outcome === 'ok' && o.service === 'mysql').map((o) => o.id);
+    const r = await hadrill(['explain', FIXTURE, ...acknowledged, '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const writes = (JSON.parse(r.stdout) as { writes: { id: string; verdict: string }[] }).writes;
+    const lost = new Set(report.services[0]!.lostIds);
+    assert.equal(writes.length, acknowledged.length);
+    assert.deepEqual(writes.filter((w) => (w.verdict === 'lost') !== lost.has(w.id)).map((w) => w.id), []);
+    assert.equal(writes.filter((w) => w.verdict === 'durable').length, acknowledged.length - lost.size);
+  });
+
+  test('an id in no history: exit 2, naming the file and what ids look like', async () => {
+    const r = await hadrill(['explain', FIXTURE, 'no-such-write'], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /No write "no-such-write" in .*history\.jsonl/);
+    assert.match(r.stderr, /lostIds in report\.json/);
+    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/);
+  });
+});

@@ -6,6 +6,7 @@ import { registerCompose } from './compose.js';
 import { registerDoctor } from './doctor.js';
 import { registerDown } from './down.js';
 import { registerDrill } from './drill.js';
+import { registerExplain } from './explain.js';
 import { registerFaults } from './faults.js';
 import { registerImages } from './images.js';
 import { registerReport } from './report.js';
@@ -17,7 +18,7 @@ import { registerWatch } from './watch.js';
 export type ContextFactory = () => Context;
 
 export function registerCommands(program: Command, ctx: ContextFactory): void {
-  for (const register of [registerDrill, registerUp, registerStatus, registerWatch, registerFaults, registerCheck, registerDown, registerDoctor, registerImages, registerValidate, registerCompose, registerReport, registerCompare]) {
+  for (const register of [registerDrill, registerUp, registerStatus, registerWatch, registerFaults, registerCheck, registerDown, registerDoctor, registerImages, registerValidate, registerCompose, registerReport, registerExplain, registerCompare]) {
     register(program, ctx);
   }
 }

@@ -152,7 +152,7 @@ function nonNegative(v: unknown): number | null {
 }
 
 /** history.jsonl as a report directory holds it: one merged operation per line. Lines that are not operations are skipped. */
-function parseSavedHistory(text: string): OpRecord[] {
+export function parseSavedHistory(text: string): OpRecord[] {
   const ops: OpRecord[] = [];
   for (const line of text.split('\n')) {
     if (line.trim() === '') continue;
