@@ -23,7 +23,8 @@ import { liveGroups, type LiveGroup } from './groups.js';
 import { readRunHistory } from './history-files.js';
 import { readJournal } from './journal.js';
 import { catchUpReplicas } from './replication-wait.js';
-import { readDalSummary } from './dal.js';
+import { readControllerEvents, readDalSummary } from './dal.js';
+import { dalMilestones } from '../core/dal-log.js';
 import { runLabels } from './ownership.js';
 import { runDir, type RunState } from './run-store.js';
 
@@ -124,5 +125,12 @@ async function failoverEvents(state: RunState, runtime: ContainerRuntime, groups
   const logs = (name: string): Promise<string> => (live.has(name) ? runtime.logs(name) : Promise.resolve(''));
   const events: NonNullable<CheckInput['failoverEvents']> = {};
   for (const { group, engine, ctx } of groups) events[group.name] = await engine.milestones(ctx, sinceMs, logs);
+  // A routed tier's sharded group has no failover manager: its controller's moves are its promotions.
+  const dal = state.scenario.dal;
+  if (dal) {
+    const sharded = state.scenario.groups.find((g) => g.name === dal.shardedGroup);
+    const zoneNode = Object.fromEntries(dal.zones.flatMap((z) => sharded?.nodes.filter((n) => n.idc === z.idc).map((n) => [z.name, n.name] as const) ?? []));
+    events[dal.shardedGroup] = dalMilestones(readControllerEvents(state), zoneNode, sinceMs);
+  }
   return events;
 }

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarizeDal, type DalSummary } from '../core/check/dal-summary.js';
+import type { ControllerEvent } from '../core/dal-log.js';
 import type { OpRecord } from '../core/history.js';
 import type { ContainerPlan } from '../core/plan/topology-plan.js';
 import { PORTS } from '../core/plan/topology-plan.js';
@@ -39,6 +40,12 @@ function readEvents(file: string): { t: string; at: number }[] {
     });
 }
 
+/** What the controller logged, in order; empty for a scenario without a data access layer. */
+export function readControllerEvents(state: RunState): ControllerEvent[] {
+  const dal = state.scenario.dal;
+  return dal ? (readEvents(join(runDir(state.run), dal.controller.name, 'events.jsonl')) as ControllerEvent[]) : [];
+}
+
 /** The data access layer's summary for the report; null for a scenario without one. */
 export function readDalSummary(state: RunState, ops: readonly OpRecord[]): DalSummary | null {
   const dal = state.scenario.dal;
@@ -47,7 +54,7 @@ export function readDalSummary(state: RunState, ops: readonly OpRecord[]): DalSu
   return summarizeDal({
     shardedGroup: dal.shardedGroup,
     routerEvents: Object.fromEntries(dal.zones.map((z) => [z.name, readEvents(join(dir, z.name, 'events.jsonl'))])),
-    controllerEvents: readEvents(join(dir, dal.controller.name, 'events.jsonl')),
+    controllerEvents: readControllerEvents(state),
     ops,
   });
 }

@@ -40,6 +40,9 @@ describe('unit-sharded: users homed in units b and c, unit c loses power', () =>
     assert.deepEqual(moved.moves, UNIT_C_SHARDS.map((shard) => ({ shard, to: 'unit-b' })));
     assert.ok(protectedAt.at > power.requestedMs && moved.at > protectedAt.at);
     assert.deepEqual(report.dal?.moves.map((m) => [m.zone, m.shards, m.to]), [['unit-c', UNIT_C_SHARDS, { 'unit-b': UNIT_C_SHARDS }]]);
+    // The move is the sharded group's promotion: its RTO is split by it, as any tier's is by its failover.
+    const usersResult = report.services.find((x) => x.name === 'users')!;
+    assert.deepEqual(usersResult.promotions, [{ atMs: moved.at, node: 'users-b', reason: `took shards 5, 6, 7, 8, 9 of unit-c (epoch ${moved.epoch})` }]);
 
     // While protected, no write of those shards was acknowledged anywhere; some were refused for it.
     const duringProtection = users.filter((w) => inUnitC(w) && w.outcome === 'ok' && w.completeMs! > protectedAt.at + 50 && w.invokeMs < moved.at - 50);
@@ -74,7 +77,7 @@ describe('unit-sharded: users homed in units b and c, unit c loses power', () =>
     // Why: users-c acknowledged them and is out of service (fenced) now; those it still holds are recounted from it.
     const onC = await mysqlIds(ipOf('users-c'), state.secrets.rootPassword);
     for (const g of s.lostCauses ?? []) {
-      assert.deepEqual([g.cause, g.node, g.faults], ['unreplicated', 'users-c', ['power idc-c']], JSON.stringify(g));
+      assert.deepEqual([g.cause, g.node, g.replacedBy, g.faults], ['unreplicated', 'users-c', 'users-b', ['power idc-c']], JSON.stringify(g));
       for (const id of g.ids) assert.deepEqual(g.stillOn, onC.has(id) ? ['users-c'] : [], `${id} is said to be on users-c exactly when it is`);
     }
     assert.equal((s.lostCauses ?? []).reduce((n, g) => n + g.count, 0), missing.length);

@@ -50,3 +50,24 @@ describe('summarizeDal', () => {
     assert.deepEqual([summary.acknowledged, summary.forwarded, summary.p50LocalMs, summary.p50ForwardedMs], [3, 2, 4, 40]);
   });
 });
+
+describe("the controller's moves as the sharded group's failover milestones", () => {
+  it('reads each zone-down as a detection and each destination of a move as a promotion of that zone\'s node', async () => {
+    const { dalMilestones } = await import('../../src/core/dal-log.js');
+    const events = [
+      { t: 'zone-down', at: 900, zone: 'zone-a', failures: 3, error: 'x' },
+      { t: 'zone-down', at: 2000, zone: 'zone-a', failures: 3, error: 'x' },
+      { t: 'protected', at: 2001, zone: 'zone-a', shards: [0, 3], epoch: 1 },
+      { t: 'moved', at: 3500, zone: 'zone-a', moves: [{ shard: 0, to: 'zone-c' }, { shard: 3, to: 'zone-b' }], epoch: 2, protectedMs: 1499 },
+      { t: 'moved', at: 5000, zone: 'zone-b', moves: [{ shard: 1, to: 'zone-c' }], epoch: 4, protectedMs: 900 },
+    ];
+    const m = dalMilestones(events, { 'zone-a': 'db-a', 'zone-b': 'db-b', 'zone-c': 'db-c' }, 1000);
+    assert.deepEqual(m.detectedMs, [2000], 'a detection before the first fault is not one of this drill');
+    assert.deepEqual(m.promotedMs, [3500, 5000]);
+    assert.deepEqual(m.promotions, [
+      { atMs: 3500, node: 'db-b', reason: 'took shard 3 of zone-a (epoch 2)' },
+      { atMs: 3500, node: 'db-c', reason: 'took shard 0 of zone-a (epoch 2)' },
+      { atMs: 5000, node: 'db-c', reason: 'took shard 1 of zone-b (epoch 4)' },
+    ]);
+  });
+});
