@@ -90,7 +90,8 @@ describe('the cause of every lost write', () => {
   it('split brain: the isolated primary kept acknowledging after the other was promoted; the losing side is discarded', () => {
     const early = writes('c1', 'idc-a', 'db-a', 0, 5000);
     const isolated = writes('c1', 'idc-a', 'db-a', 5000, 12_000);
-    const other = writes('c2', 'idc-b', 'db-b', 8000, 12_000);
+    // db-b, promoted at 8000, serves its first client only from 9000.
+    const other = writes('c2', 'idc-b', 'db-b', 9000, 12_000);
     const causes = check([...early, ...isolated, ...other], {
       authority: 'writer',
       authoritativeNode: 'db-b',
@@ -105,7 +106,7 @@ describe('the cause of every lost write', () => {
     // Acknowledged 7000-8000 while db-b was not yet taking writes: never shipped, replaced by db-b.
     assert.equal(byCause['unreplicated']?.count, 10);
     assert.equal(byCause['unreplicated']?.replacedBy, 'db-b');
-    // From db-b's first write on, both took writes: split brain.
+    // From db-b's promotion on, two writers: split brain, also before db-b served anyone (deposed, still accepting).
     assert.equal(byCause['split-brain']?.count, 40);
     assert.equal(byCause['split-brain']?.node, 'db-a');
     assert.deepEqual(byCause['split-brain']?.faults, ['isolate idc-a']);

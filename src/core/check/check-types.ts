@@ -160,7 +160,8 @@ export interface ServiceResult {
  * What lost a write:
  * - unreplicated: the node that acknowledged it was replaced (another node promoted after it, or it is out
  *   of service now) before replication shipped it;
- * - split-brain: acknowledged by a node while another node of a one-writer service took writes too;
+ * - split-brain: a one-writer service had two writers: acknowledged by a node while another node took writes
+ *   too, or after another node was promoted in its place (a deposed writer that went on accepting);
  * - after-restored-backup: acknowledged after the copy of the backup the machinery restored began;
  * - dropped-by-its-node: the node still serves as the writer, was never replaced, and no longer holds it;
  * - unexplained: none of these; the node is unknown, or the facts fit no design's loss.

@@ -69,17 +69,27 @@ function decide(write: OpRecord, input: LostCauseInput, restored: RestoredBackup
   if (restored !== null && ackMs >= restored.stoppedAt && node !== restored.onto) {
     return { cause: 'after-restored-backup', node, replacedBy: restored.onto, faults: faultsOf([node, restored.onto], ackMs, restored.promotedMs, input), stillOn };
   }
-  const promotion = input.promotions.find((p) => p.atMs >= ackMs && p.node !== node) ?? null;
+  const promotion = [...input.promotions].sort((a, b) => a.atMs - b.atMs).find((p) => p.atMs >= ackMs && p.node !== node) ?? null;
   const replacedBy = promotion?.node ?? null;
   const faults = faultsOf(replacedBy === null ? [node] : [node, replacedBy], ackMs, promotion?.atMs ?? Infinity, input);
-  // Acknowledged while another node of a one-writer service was taking writes too: the side that lost was discarded.
-  if (input.splitBrain !== null && insideSplit(input.splitBrain, ackMs, node)) return { cause: 'split-brain', node, replacedBy, faults, stillOn };
+  // A one-writer service with two writers: acknowledged while another node took writes too, or after another
+  // was promoted in this one's place (a deposed writer that went on accepting). The side that lost was discarded.
+  if (input.splitBrain !== null && (insideSplit(input.splitBrain, ackMs, node) || deposedBefore(input.promotions, ackMs, node))) {
+    return { cause: 'split-brain', node, replacedBy, faults, stillOn };
+  }
   // The node that acknowledged it was replaced (another promoted after it, or it is out of service now)
   // before its replication shipped the write: asynchronous replication's loss.
   if (replacedBy !== null || !inService.has(node)) return { cause: 'unreplicated', node, replacedBy, faults, stillOn };
   // The node still serves, was never replaced, and no longer holds what it acknowledged.
   if (input.state?.authority === 'writer' && input.state.authoritativeNode === node) return { cause: 'dropped-by-its-node', node, replacedBy: null, faults, stillOn };
   return { cause: 'unexplained', node, replacedBy: null, faults, stillOn };
+}
+
+/** The newest promotion up to the acknowledgement made another node the writer. */
+function deposedBefore(promotions: LostCauseInput['promotions'], ackMs: number, node: string): boolean {
+  let latest: LostCauseInput['promotions'][number] | undefined;
+  for (const p of promotions) if (p.atMs <= ackMs && (latest === undefined || p.atMs >= latest.atMs)) latest = p;
+  return latest !== undefined && latest.node !== node;
 }
 
 function insideSplit(split: SplitBrainResult, ackMs: number, node: string): boolean {

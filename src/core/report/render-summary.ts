@@ -45,7 +45,7 @@ export function formatLostCause(report: Pick<Report, 'startedAt'>, g: LostCauseG
   const where = g.stillOn.length === 0 ? 'no node holds them now' : `still on ${g.stillOn.join(', ')}, which can give them back`;
   const what: Record<LostCauseGroup['cause'], string> = {
     unreplicated: `${g.node ?? 'their node'}${fault} was replaced${g.replacedBy === null ? '' : ` by ${g.replacedBy}`} before replication shipped them`,
-    'split-brain': `${g.node ?? 'their node'}${fault} took them while another node took writes too (split brain)${g.replacedBy === null ? '' : `; ${g.replacedBy} won`}`,
+    'split-brain': `${g.node ?? 'their node'}${fault} took them while another node was the writer too (split brain)${g.replacedBy === null ? '' : `; ${g.replacedBy} won`}`,
     'after-restored-backup': `they came after backup ${g.backup ?? '?'} began, the one restored${g.replacedBy === null ? '' : ` onto ${g.replacedBy}`}`,
     'dropped-by-its-node': `${g.node ?? 'their node'}${fault} still serves as the writer and no longer holds them`,
     unexplained: 'no known cause fits: a bug in the HA stack, or in hadrill',

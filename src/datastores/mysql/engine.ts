@@ -194,17 +194,22 @@ export function machineryEvents(ctx: GroupContext): ManagerEvent[] {
   return node ? parseManagerEvents(readEvents(ctx.runDir, node.node)) : [];
 }
 
-/** The cold backups the writer's supervisor took (its log is in the run's directory). */
+/** The cold backups the writer's supervisor took, and the restore manager's promotions naming the backup each restored (their logs are in the run's directory). */
 export function backupEvents(ctx: GroupContext): BackupEvent[] {
   if (ctx.group.backup === null) return [];
   const writer = initialWriter(ctx.group);
-  if (!writer) return [];
-  return readEvents(ctx.runDir, writer.name)
+  const restore = ctx.machinery.find((c) => c.kind === 'restore');
+  const taken = writer ? eventsOf(ctx, writer.name).filter((e) => e.t === 'backup') : [];
+  const restored = restore ? eventsOf(ctx, restore.node).filter((e) => e.t === 'promoted') : [];
+  return [...taken, ...restored];
+}
+
+function eventsOf(ctx: GroupContext, node: string): BackupEvent[] {
+  return readEvents(ctx.runDir, node)
     .split('\n')
     .flatMap((line) => {
       try {
-        const e = JSON.parse(line) as BackupEvent;
-        return e.t === 'backup' ? [e] : [];
+        return [JSON.parse(line) as BackupEvent];
       } catch {
         return [];
       }
