@@ -3,6 +3,7 @@
 // service name: the newest epoch wins, and while the announcer cannot be
 // reached the client keeps using what it knows.
 import type { PrimaryAnnouncement } from '../core/plan/runtime-configs.js';
+import { fetchWithin } from '../fetch-within.js';
 
 const POLL_MS = 500;
 
@@ -35,9 +36,8 @@ export class AnnouncementFollower {
 
   private async refresh(): Promise<void> {
     try {
-      const response = await fetch(this.url, { headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(800) });
-      if (!response.ok) return;
-      const announced = (await response.json()) as PrimaryAnnouncement;
+      const announced = await fetchWithin(this.url, { headers: { authorization: `Bearer ${this.token}` } }, 800, async (r) => (r.ok ? ((await r.json()) as PrimaryAnnouncement) : null));
+      if (announced === null) return;
       if (announced.epoch < this.target.epoch) return;
       const moved = announced.host !== this.target.host;
       this.target = { host: announced.host, epoch: announced.epoch };

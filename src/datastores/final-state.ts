@@ -3,6 +3,7 @@
 import type { NodeState, ServiceFinalState } from '../core/history.js';
 import type { PrimaryAnnouncement } from '../core/plan/runtime-configs.js';
 import { PORTS, type ContainerPlan } from '../core/plan/topology-plan.js';
+import { fetchWithin } from '../fetch-within.js';
 
 /** In service: the authoritative node and the nodes that replicate from it; every other readable node is out of service. */
 export function serviceState<N extends NodeState>(
@@ -48,8 +49,7 @@ export function convergedState<N extends NodeState>(service: string, read: N[], 
 export async function announcement(machinery: ContainerPlan | undefined, token: string): Promise<PrimaryAnnouncement | null> {
   if (!machinery) return null;
   try {
-    const response = await fetch(`http://${machinery.ip}:${PORTS.manager}/primary`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(1500) });
-    return response.ok ? ((await response.json()) as PrimaryAnnouncement) : null;
+    return await fetchWithin(`http://${machinery.ip}:${PORTS.manager}/primary`, { headers: { authorization: `Bearer ${token}` } }, 1500, async (r) => (r.ok ? ((await r.json()) as PrimaryAnnouncement) : null));
   } catch {
     return null;
   }

@@ -9,6 +9,7 @@ import type { ContainerPlan } from '../core/plan/topology-plan.js';
 import { PORTS } from '../core/plan/topology-plan.js';
 import { waitFor } from '../core/wait.js';
 import { runDir, type RunState } from './run-store.js';
+import { fetchWithin } from '../fetch-within.js';
 
 const READY_TIMEOUT_MS = 60_000;
 
@@ -17,8 +18,7 @@ export async function waitForRouter(router: ContainerPlan, token: string, signal
   await waitFor(
     `the data access layer's router ${router.node} to hold a routing table`,
     async () => {
-      const response = await fetch(`http://${router.ip}:${PORTS.dal}/health`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(1000) });
-      const health = (await response.json()) as { fresh?: boolean };
+      const health = await fetchWithin(`http://${router.ip}:${PORTS.dal}/health`, { headers: { authorization: `Bearer ${token}` } }, 1000, async (r) => (await r.json()) as { fresh?: boolean });
       return health.fresh === true ? true : undefined;
     },
     { timeoutMs: READY_TIMEOUT_MS, intervalMs: 200, ...(signal ? { signal } : {}) },

@@ -7,6 +7,7 @@ import { readConfigFile } from '../../config-file.js';
 import type { BackupEvent, PrimaryAnnouncement, RestoreManagerConfig } from '../../core/plan/runtime-configs.js';
 import { eventLog, json, memoryFile, tokenServer } from '../program-support.js';
 import { ManagedServer } from './server.js';
+import { fetchWithin } from '../../fetch-within.js';
 
 interface Memory {
   primary: string;
@@ -57,8 +58,8 @@ async function tick(): Promise<void> {
 
 async function backingUp(): Promise<boolean> {
   try {
-    const response = await fetch(config.primary.statusUrl, { headers: { authorization: `Bearer ${config.token}` }, signal: AbortSignal.timeout(config.connectTimeoutMs) });
-    return response.ok && ((await response.json()) as { backingUp: boolean }).backingUp;
+    // Within the probe's timeout even while connecting: a writer's IDC without power would otherwise hold detection for 10 s.
+    return await fetchWithin(config.primary.statusUrl, { headers: { authorization: `Bearer ${config.token}` } }, config.connectTimeoutMs, async (r) => r.ok && ((await r.json()) as { backingUp: boolean }).backingUp);
   } catch {
     return false;
   }

@@ -11,6 +11,7 @@ import type { BackupEvent, BackupSupervisorConfig, PrimaryAnnouncement } from '.
 import { eventLog, json, sleep, tokenServer } from '../program-support.js';
 import { ManagedServer } from './server.js';
 import { uploadDir } from './transfer.js';
+import { fetchWithin } from '../../fetch-within.js';
 
 const config = readConfigFile<BackupSupervisorConfig>('HADRILL_CONFIG_FILE', 'hadrill backup supervisor');
 const emit = eventLog<BackupEvent>(config.eventsFile);
@@ -29,8 +30,8 @@ let backingUpSince: number | null = null;
 async function stillWriter(): Promise<boolean> {
   if (closed || config.announcementUrl === null) return !closed;
   try {
-    const response = await fetch(config.announcementUrl, { headers: { authorization: `Bearer ${config.token}` }, signal: AbortSignal.timeout(1500) });
-    if (response.ok && ((await response.json()) as PrimaryAnnouncement).name !== config.node) {
+    const announced = await fetchWithin(config.announcementUrl, { headers: { authorization: `Bearer ${config.token}` } }, 1500, async (r) => (r.ok ? ((await r.json()) as PrimaryAnnouncement) : null));
+    if (announced !== null && announced.name !== config.node) {
       closed = true;
       console.log(`hadrill backup supervisor: the restore manager announces another writer; ${config.node} stays closed and takes no more backups`);
     }

@@ -69,6 +69,8 @@ export type DalEvent =
   | { t: 'started'; at: number; zone: string }
   | { t: 'restored'; at: number; epoch: number; lost: string[] }
   | { t: 'table'; at: number; zone: string; epoch: number; protectedShards: number[]; homes: string[] }
+  /** A router tells the controller it holds an epoch once no write it let through to a now protected shard is under way. */
+  | { t: 'acknowledged'; at: number; zone: string; epoch: number }
   | { t: 'metrics'; at: number; zone: string; incarnation: string; metrics: RouterMetrics }
   | { t: 'zone-down'; at: number; zone: string; failures: number; error: string }
   | { t: 'protected'; at: number; zone: string; shards: number[]; epoch: number }

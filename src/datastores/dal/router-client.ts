@@ -1,6 +1,7 @@
 // Sending one operation to a router over HTTP, as an agent does to its zone's
 // router and a router does to a home zone's: the answer, or what can be said
 // about an operation whose answer never came.
+import { fetchWithin } from '../../fetch-within.js';
 import { ROUTER_PATHS, type DalAnswer, type DalRead, type DalWrite } from './protocol.js';
 
 const POLL_MS = 50;
@@ -10,8 +11,7 @@ export async function routerAnswered(router: string, token: string, withinMs: nu
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
     try {
-      const response = await fetch(`${router}${ROUTER_PATHS.health}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(500) });
-      if (response.ok) return;
+      if (await fetchWithin(`${router}${ROUTER_PATHS.health}`, { headers: { authorization: `Bearer ${token}` } }, 500, async (r) => r.ok)) return;
     } catch {
       // Not listening yet, or not routable yet: its IDC's routes are installed after its containers start.
     }
@@ -32,14 +32,13 @@ export async function postRead(router: string, token: string, read: DalRead, tim
 async function postToRouter(url: string, token: string, body: DalWrite | DalRead, timeoutMs: number, headers: Record<string, string>): Promise<DalAnswer> {
   const router = new URL(url).host;
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
+    // Within the deadline even while connecting: a router waiting on a forward to a vanished zone would
+    // otherwise hold its shard's in-flight count, and the controller's move, for 10 s.
+    const init = { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+    return await fetchWithin(url, init, timeoutMs, async (response): Promise<DalAnswer> => {
+      if (!response.ok) return { outcome: 'failed', error: `DAL_HTTP ${response.status} from ${router}` };
+      return (await response.json()) as DalAnswer;
     });
-    if (!response.ok) return { outcome: 'failed', error: `DAL_HTTP ${response.status} from ${router}` };
-    return (await response.json()) as DalAnswer;
   } catch (error) {
     // A refused or unroutable connection never carried the write; one that timed out may have.
     const code = (error as { cause?: { code?: string } }).cause?.code ?? '';

@@ -7,6 +7,7 @@
 // counters, for the report.
 import type { IncomingMessage } from 'node:http';
 import { readConfigFile } from '../../config-file.js';
+import { fetchWithin } from '../../fetch-within.js';
 import type { AgentGroupConfig, WriteTarget } from '../../core/plan/runtime-configs.js';
 import { MysqlReader } from '../mysql/reader.js';
 import { MysqlWriter } from '../mysql/writer.js';
@@ -46,13 +47,9 @@ if (!own) throw new Error(`zone ${config.zone} is not in the configuration`);
 async function refreshTable(): Promise<void> {
   const askedAt = Date.now();
   try {
-    const response = await fetch(`${config.controllerUrl}${ROUTER_PATHS.table}?zone=${encodeURIComponent(config.zone)}&epoch=${acknowledgedEpoch}`, {
-      headers: { authorization: `Bearer ${config.token}` },
-      signal: AbortSignal.timeout(Math.min(800, config.leaseMs / 2)),
-    });
-    if (!response.ok) return;
-    const answer = (await response.json()) as TableAnswer;
-    if (answer.table.epoch < table.epoch) return;
+    const url = `${config.controllerUrl}${ROUTER_PATHS.table}?zone=${encodeURIComponent(config.zone)}&epoch=${acknowledgedEpoch}`;
+    const answer = await fetchWithin(url, { headers: { authorization: `Bearer ${config.token}` } }, Math.min(800, config.leaseMs / 2), async (r) => (r.ok ? ((await r.json()) as TableAnswer) : null));
+    if (answer === null || answer.table.epoch < table.epoch) return;
     // The lease runs from when the question was asked: the controller counts from when it heard it, which is later.
     leaseFrom = askedAt;
     markReady();
@@ -60,7 +57,10 @@ async function refreshTable(): Promise<void> {
       table = answer.table;
       emit({ t: 'table', at: Date.now(), zone: config.zone, epoch: table.epoch, protectedShards: table.protectedShards, homes: table.homes });
     }
-    if (drained()) acknowledgedEpoch = table.epoch;
+    if (drained() && acknowledgedEpoch !== table.epoch) {
+      acknowledgedEpoch = table.epoch;
+      emit({ t: 'acknowledged', at: Date.now(), zone: config.zone, epoch: acknowledgedEpoch });
+    }
   } catch {
     // The controller may be in a dead zone: the lease runs out, and the router stops writing.
   }
