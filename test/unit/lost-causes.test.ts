@@ -137,6 +137,26 @@ describe('the cause of every lost write', () => {
     assert.deepEqual(strip(causes), [{ cause: 'dropped-by-its-node', node: 'db-a', replacedBy: null, faults: ['crash db-a (restarted)'], backup: null, stillOn: [], count: 5 }]);
   });
 
+  it('lost with its successor: the node that replaced the old writer later lost its own data, so neither loss point is claimed', () => {
+    const onA = writes('c1', 'idc-c', 'db-a', 0, 5000);
+    const onB = writes('c1', 'idc-c', 'db-b', 8000, 22_000);
+    const afterReturn = writes('c1', 'idc-c', 'db-b', 45_000, 46_000);
+    const causes = check([...onA, ...onB, ...afterReturn], {
+      authority: 'writer',
+      authoritativeNode: 'db-b',
+      // db-b came back empty, and is the writer again: everything before its restart is gone.
+      nodes: [node('db-b', 'primary', afterReturn), node('db-c', 'replica', afterReturn)],
+    }, {
+      faults: [fault({ kind: 'power', idc: 'idc-a' }, 5000, 44_000), fault({ kind: 'power', idc: 'idc-b' }, 22_000, 43_000)],
+      failoverEvents: { mysql: { detectedMs: [6000], promotedMs: [7000], promotions: [{ atMs: 7000, node: 'db-b', reason: null }] } },
+    });
+    assert.deepEqual(strip(causes), [
+      { cause: 'dropped-by-its-node', node: 'db-b', replacedBy: null, faults: ['power idc-b'], backup: null, stillOn: [], count: 140 },
+      { cause: 'lost-with-successor', node: 'db-a', replacedBy: 'db-b', faults: ['power idc-a'], backup: null, stillOn: [], count: 50 },
+    ]);
+    assert.match(formatLostCause({ startedAt: new Date(0).toISOString() }, causes[1]!), /db-a \(power idc-a\) was replaced by db-b, which later lost writes it had acknowledged itself: they went with its data, or never reached it/);
+  });
+
   it('unexplained: no node recorded, or a replica in service that acknowledged writes nobody replaced it for', () => {
     const unrecorded = writes('c1', 'idc-b', undefined, 0, 300);
     const onReplica = writes('c2', 'idc-c', 'db-c', 0, 200);

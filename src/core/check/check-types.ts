@@ -164,9 +164,11 @@ export interface ServiceResult {
  *   too, or after another node was promoted in its place (a deposed writer that went on accepting);
  * - after-restored-backup: acknowledged after the copy of the backup the machinery restored began;
  * - dropped-by-its-node: the node still serves as the writer, was never replaced, and no longer holds it;
+ * - lost-with-successor: the node was replaced by one that later lost writes it had acknowledged itself
+ *   (it lost its data): the write may have reached it and gone with them, or never reached it;
  * - unexplained: none of these; the node is unknown, or the facts fit no design's loss.
  */
-export type LostCause = 'unreplicated' | 'split-brain' | 'after-restored-backup' | 'dropped-by-its-node' | 'unexplained';
+export type LostCause = 'unreplicated' | 'split-brain' | 'after-restored-backup' | 'dropped-by-its-node' | 'lost-with-successor' | 'unexplained';
 
 export interface LostCauseGroup {
   cause: LostCause;

@@ -42,9 +42,15 @@ export function explainLostWrites(input: LostCauseInput): LostCauseGroup[] {
   const holders = holdersOf(new Set(input.lost.map((w) => w.id)), input.state);
   const restored = restoredBackup(input.backups);
   const inService = new Set((input.state?.nodes ?? []).map((n) => n.node));
+  const decisions = input.lost.map((write) => ({ write, decided: decide(write, input, restored, inService, holders.get(write.id) ?? []) }));
+  // A node that lost writes it acknowledged itself lost its data (a restart without it): what it had taken
+  // over from a node it replaced may have reached it and gone with the rest. Which, nothing recorded can tell.
+  const droppedData = new Set(decisions.filter((d) => d.decided.cause === 'dropped-by-its-node').map((d) => d.decided.node));
+  for (const d of decisions) {
+    if (d.decided.cause === 'unreplicated' && d.decided.replacedBy !== null && droppedData.has(d.decided.replacedBy)) d.decided = { ...d.decided, cause: 'lost-with-successor' };
+  }
   const groups = new Map<string, LostCauseGroup>();
-  for (const write of input.lost) {
-    const decided = decide(write, input, restored, inService, holders.get(write.id) ?? []);
+  for (const { write, decided } of decisions) {
     const ackMs = write.completeMs ?? write.invokeMs;
     const key = JSON.stringify([decided.cause, decided.node, decided.replacedBy, decided.faults, decided.stillOn]);
     const group = groups.get(key);

@@ -13,7 +13,7 @@ export const DEFINITIONS: readonly { term: string; meaning: string }[] = [
   {
     term: 'Why lost',
     meaning:
-      'unreplicated: the node that acknowledged it was replaced (another promoted, or it is out of service) before replication shipped it; split-brain: acknowledged while another node was the writer too (it took writes at once, or had been promoted in its place); after-restored-backup: after the restored backup began; dropped-by-its-node: the writer, never replaced, no longer holds it; unexplained: none of these fits, worth a bug report. "Still on" names the nodes that hold it now.',
+      'unreplicated: the node that acknowledged it was replaced (another promoted, or it is out of service) before replication shipped it; split-brain: acknowledged while another node was the writer too (it took writes at once, or had been promoted in its place); after-restored-backup: after the restored backup began; dropped-by-its-node: the writer, never replaced, no longer holds it; lost-with-successor: the node that replaced it later lost its own data too; unexplained: none of these fits, worth a bug report. "Still on" names the nodes that hold it now.',
   },
   { term: 'RPO window', meaning: "from the oldest to the newest lost write's acknowledgement." },
   { term: 'Split brain', meaning: 'how long two or more nodes of a one-writer service acknowledged writes at once.' },

@@ -48,6 +48,7 @@ export function formatLostCause(report: Pick<Report, 'startedAt'>, g: LostCauseG
     'split-brain': `${g.node ?? 'their node'}${fault} took them while another node was the writer too (split brain)${g.replacedBy === null ? '' : `; ${g.replacedBy} won`}`,
     'after-restored-backup': `they came after backup ${g.backup ?? '?'} began, the one restored${g.replacedBy === null ? '' : ` onto ${g.replacedBy}`}`,
     'dropped-by-its-node': `${g.node ?? 'their node'}${fault} still serves as the writer and no longer holds them`,
+    'lost-with-successor': `${g.node ?? 'their node'}${fault} was replaced by ${g.replacedBy ?? 'another node'}, which later lost writes it had acknowledged itself: they went with its data, or never reached it`,
     unexplained: 'no known cause fits: a bug in the HA stack, or in hadrill',
   };
   return `${g.cause}: ${n} acknowledged ${by} ${when}; ${what[g.cause]}; ${where}`;
