@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { nodeCount } from '../../src/cli/commands/compare.js';
 import { HadrillError } from '../../src/core/errors.js';
-import { compareRows, renderCompareHtml, renderCompareMarkdown, renderCompareText, worstOf, type CompareService } from '../../src/core/report/compare.js';
+import { compareRows, lostCauseLines, renderCompareHtml, renderCompareMarkdown, renderCompareText, worstOf, type CompareService } from '../../src/core/report/compare.js';
 import { parseReport } from '../../src/core/report/load-report.js';
 import type { Report } from '../../src/core/report/report-model.js';
 
@@ -37,6 +37,17 @@ describe('compareRows', () => {
     { source: 'out/semi', report: semisync(), nodeCount: null },
     { source: 'out/steady', report: noOutage(), nodeCount: 2 },
   ]);
+
+  it('says what lost the writes, per scenario and service, in every format', () => {
+    assert.deepEqual(lostCauseLines(rows), ['hot-standby mysql: 122 unreplicated']);
+    assert.match(renderCompareText(rows), /Why writes were lost \(hadrill explain DIR for each write\):\n  hot-standby mysql: 122 unreplicated\n/);
+    assert.match(renderCompareMarkdown(rows), /\n- hot-standby mysql: 122 unreplicated\n/);
+    assert.match(renderCompareHtml(rows), /<li>hot-standby mysql: 122 unreplicated<\/li>/);
+    // A report from before causes were recorded says so rather than guessing.
+    const old = fixture();
+    delete old.services[0]!.lostCauses;
+    assert.deepEqual(lostCauseLines(compareRows([{ source: 'x', report: old, nodeCount: null }])), ['hot-standby mysql: 122 lost (this report does not record why)']);
+  });
 
   it('takes RTO, losses, conflicts, divergence and nodes from each report', () => {
     assert.deepEqual(

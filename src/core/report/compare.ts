@@ -41,6 +41,8 @@ export interface CompareService {
   staleMaxMs: number | null;
   conflicts: number;
   divergent: number;
+  /** Lost writes by cause, most first; null for a report written before causes were recorded. */
+  lostCauses: { cause: string; count: number }[] | null;
 }
 
 export interface CompareRow {
@@ -86,8 +88,24 @@ function compareService(s: ServiceResult): CompareService {
     staleMaxMs: s.phases.before.staleAge.count > 0 ? s.phases.before.staleAge.maxMs : null,
     conflicts: s.conflicts,
     divergent: s.divergent,
+    lostCauses: s.lostCauses === undefined ? null : causeCounts(s.lostCauses),
   };
 }
+
+function causeCounts(groups: NonNullable<ServiceResult['lostCauses']>): { cause: string; count: number }[] {
+  return mergeCauses(groups.map((g) => ({ cause: g.cause, count: g.count })));
+}
+
+/** One line per service that lost writes: what lost them, so the table's lost column reads as a trade-off, not a score. */
+export function lostCauseLines(rows: readonly CompareRow[]): string[] {
+  return rows.flatMap((r) =>
+    r.services
+      .filter((s) => s.lost > 0)
+      .map((s) => `${r.scenario} ${s.name}: ${s.lostCauses === null ? `${s.lost} lost (this report does not record why)` : s.lostCauses.map((c) => `${c.count} ${c.cause}`).join(', ')}`),
+  );
+}
+
+const CAUSES_TITLE = 'Why writes were lost (hadrill explain DIR for each write):';
 
 /**
  * The table has one group of columns per family of datastore, not per group:
@@ -154,7 +172,14 @@ export function worstOf(services: readonly CompareService[]): CompareService | u
     staleMaxMs: max(services.map((s) => s.staleMaxMs)),
     conflicts: sum((s) => s.conflicts),
     divergent: sum((s) => s.divergent),
+    lostCauses: services.some((s) => s.lostCauses === null) ? null : mergeCauses(services.flatMap((s) => s.lostCauses ?? [])),
   };
+}
+
+function mergeCauses(counts: readonly { cause: string; count: number }[]): { cause: string; count: number }[] {
+  const merged = new Map<string, number>();
+  for (const c of counts) merged.set(c.cause, (merged.get(c.cause) ?? 0) + c.count);
+  return [...merged].map(([cause, count]) => ({ cause, count })).sort((a, b) => b.count - a.count || (a.cause < b.cause ? -1 : 1));
 }
 
 function serviceCells(s: CompareService | undefined): string[] {
@@ -184,7 +209,8 @@ const LATENCY_NOTE =
 export function renderCompareText(rows: readonly CompareRow[]): string {
   if (rows.length === 0) return 'no reports to compare\n';
   const t = table(rows);
-  return [...alignTable([t.head, ...t.body], t.numeric), '', LATENCY_NOTE, ''].join('\n');
+  const causes = lostCauseLines(rows);
+  return [...alignTable([t.head, ...t.body], t.numeric), '', LATENCY_NOTE, '', ...(causes.length === 0 ? [] : [CAUSES_TITLE, ...causes.map((l) => `  ${l}`), ''])].join('\n');
 }
 
 export function renderCompareMarkdown(rows: readonly CompareRow[]): string {
@@ -200,6 +226,8 @@ export function renderCompareMarkdown(rows: readonly CompareRow[]): string {
     LATENCY_NOTE,
     '',
   ];
+  const causes = lostCauseLines(rows);
+  if (causes.length > 0) out.push(CAUSES_TITLE, '', ...causes.map((l) => `- ${cell(l)}`), '');
   return out.join('\n');
 }
 
@@ -249,7 +277,7 @@ ${th}</thead>
 ${body}
 </tbody>
 </table></div>
-<p>${esc(LATENCY_NOTE)}</p>
+<p>${esc(LATENCY_NOTE)}</p>${lostCauseLines(rows).length === 0 ? '' : `\n<h2>${esc(CAUSES_TITLE)}</h2>\n<ul>${lostCauseLines(rows).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`}
 <h2>Each measure, scenario by scenario</h2>
 <p>Every group of every family together: the worst RTO, latency and stale read; the sums of lost, conflicting and divergent writes. An unrecovered RTO is drawn as the longest bar, marked "not recovered".</p>
 ${charts(rows)}
