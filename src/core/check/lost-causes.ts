@@ -42,7 +42,9 @@ export function explainLostWrites(input: LostCauseInput): LostCauseGroup[] {
   const holders = holdersOf(new Set(input.lost.map((w) => w.id)), input.state);
   const restored = restoredBackup(input.backups);
   const inService = new Set((input.state?.nodes ?? []).map((n) => n.node));
-  const decisions = input.lost.map((write) => ({ write, decided: decide(write, input, restored, inService, holders.get(write.id) ?? []) }));
+  // Sorted once: every lost write looks up the promotions around it.
+  const sorted = { ...input, promotions: [...input.promotions].sort((a, b) => a.atMs - b.atMs) };
+  const decisions = input.lost.map((write) => ({ write, decided: decide(write, sorted, restored, inService, holders.get(write.id) ?? []) }));
   // A node that lost writes it acknowledged itself lost its data (a restart without it): what it had taken
   // over from a node it replaced may have reached it and gone with the rest. Which, nothing recorded can tell.
   const droppedData = new Set(decisions.filter((d) => d.decided.cause === 'dropped-by-its-node').map((d) => d.decided.node));
@@ -75,7 +77,7 @@ function decide(write: OpRecord, input: LostCauseInput, restored: RestoredBackup
   if (restored !== null && ackMs >= restored.stoppedAt && node !== restored.onto) {
     return { cause: 'after-restored-backup', node, replacedBy: restored.onto, faults: faultsOf([node, restored.onto], ackMs, restored.promotedMs, input), stillOn };
   }
-  const promotion = [...input.promotions].sort((a, b) => a.atMs - b.atMs).find((p) => p.atMs >= ackMs && p.node !== node) ?? null;
+  const promotion = input.promotions.find((p) => p.atMs >= ackMs && p.node !== node) ?? null;
   const replacedBy = promotion?.node ?? null;
   const faults = faultsOf(replacedBy === null ? [node] : [node, replacedBy], ackMs, promotion?.atMs ?? Infinity, input);
   // A one-writer service with two writers: acknowledged while another node took writes too, or after another
@@ -91,11 +93,10 @@ function decide(write: OpRecord, input: LostCauseInput, restored: RestoredBackup
   return { cause: 'unexplained', node, replacedBy: null, faults, stillOn };
 }
 
-/** The newest promotion up to the acknowledgement made another node the writer. */
+/** The newest promotion up to the acknowledgement (promotions in time order) made another node the writer. */
 function deposedBefore(promotions: LostCauseInput['promotions'], ackMs: number, node: string): boolean {
-  let latest: LostCauseInput['promotions'][number] | undefined;
-  for (const p of promotions) if (p.atMs <= ackMs && (latest === undefined || p.atMs >= latest.atMs)) latest = p;
-  return latest !== undefined && latest.node !== node;
+  for (let i = promotions.length - 1; i >= 0; i--) if (promotions[i]!.atMs <= ackMs) return promotions[i]!.node !== node;
+  return false;
 }
 
 function insideSplit(split: SplitBrainResult, ackMs: number, node: string): boolean {
