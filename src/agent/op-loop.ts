@@ -1,31 +1,10 @@
 // Issues one service's writes, or its reads, at a steady rate, one at a time
 // (a client waits for each answer, as an application thread does), and
 // records each in the history.
-import type { OpKind, OpRoute, Outcome, ServiceName } from '../core/history.js';
+import type { OpKind, ServiceName } from '../core/history.js';
+import type { OpFn } from '../clients/operation.js';
 import { HistoryWriter, nowMs } from './history-writer.js';
 import { sharedKeyName } from '../core/redis-keys.js';
-
-export interface OpAttempt {
-  outcome: Outcome;
-  error?: string;
-  node?: string;
-  /** A read's answer: the id of the client's latest write the node holds, null for none. */
-  observed?: string | null;
-  /** A write through the data access layer: the zone that wrote it, at which epoch of the routing table, and whether it was forwarded there. */
-  route?: OpRoute;
-}
-
-export interface OpRequest {
-  /** Unique across every agent and incarnation. */
-  id: string;
-  /** The shared key a write sets, when the workload has shared keys. */
-  key?: string;
-  /** The key's number: the user id, for writes routed by user. */
-  keyIndex?: number;
-}
-
-/** Performs one operation; never throws. */
-export type OpFn = (op: OpRequest) => Promise<OpAttempt>;
 
 export interface OpLoopOptions {
   service: ServiceName;

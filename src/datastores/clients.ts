@@ -1,7 +1,7 @@
 // A workload agent's writer and reader for one group, by the group's kind:
 // the agent is a program that imports its kinds' clients (MySQL and Galera
 // speak the MySQL protocol; Redis its own).
-import type { OpFn } from '../agent/op-loop.js';
+import type { OpFn } from '../clients/operation.js';
 import type { AgentGroupConfig } from '../core/plan/runtime-configs.js';
 import { DalReader } from './dal/reader.js';
 import { DalWriter } from './dal/writer.js';

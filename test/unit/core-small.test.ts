@@ -10,7 +10,7 @@ import { domainPosition, gtidProgress } from '../../src/core/mysql/gtid.js';
 import { parseSentinelLog, sentinelMilestones } from '../../src/core/sentinel-log.js';
 import { overlaps, pickSubnetBlock } from '../../src/core/subnet-picker.js';
 import { waitFor, type Clock } from '../../src/core/wait.js';
-import { mysqlOutcome, redisOutcome } from '../../src/agent/outcome-rules.js';
+import { mysqlOutcome, redisOutcome } from '../../src/clients/outcome-rules.js';
 import { HadrillError } from '../../src/core/errors.js';
 import { mergeSlos } from '../../src/cli/context.js';
 

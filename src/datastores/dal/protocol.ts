@@ -1,7 +1,7 @@
 // What the data access layer's programs are told, say to each other and log:
 // the router's and the controller's configuration, a write as an agent (or
 // another router) sends it, the answer, and the events the report reads.
-import type { OpAttempt } from '../../agent/op-loop.js';
+import type { OpAttempt } from '../../clients/operation.js';
 import type { RouterCounters } from '../../core/check/dal-summary.js';
 import type { WriteTarget } from '../../core/plan/runtime-configs.js';
 import type { RoutingTable } from './table.js';

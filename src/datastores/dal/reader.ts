@@ -1,6 +1,6 @@
 // A workload agent's reads through the data access layer: the router of its
 // own zone serves them from the zone's copy of the group.
-import type { OpAttempt } from '../../agent/op-loop.js';
+import type { OpAttempt } from '../../clients/operation.js';
 import type { AgentGroupConfig } from '../../core/plan/runtime-configs.js';
 import { postRead } from './router-client.js';
 

@@ -2,7 +2,7 @@
 // the router of the agent's own zone, named by the user it is for; the
 // router decides where it is written. The answer says how it was routed,
 // which the history keeps (one home per user at a time is checked from it).
-import type { OpAttempt, OpRequest } from '../../agent/op-loop.js';
+import type { OpAttempt, OpRequest } from '../../clients/operation.js';
 import type { AgentGroupConfig } from '../../core/plan/runtime-configs.js';
 import { postWrite, routerAnswered } from './router-client.js';
 

@@ -2,8 +2,8 @@
 // id of this client's latest write that the node holds, which the checker
 // turns into a stale-read age.
 import mysql from 'mysql2/promise';
-import { withDeadline } from '../../agent/deadline.js';
-import type { OpAttempt } from '../../agent/op-loop.js';
+import { withDeadline } from '../../clients/deadline.js';
+import type { OpAttempt } from '../../clients/operation.js';
 import type { AgentGroupConfig } from '../../core/plan/runtime-configs.js';
 
 export class MysqlReader {

@@ -3,9 +3,9 @@
 // service-discovery name would, or to one fixed node (the client's local one
 // in a multi-active group).
 import mysql from 'mysql2/promise';
-import { AnnouncementFollower } from '../../agent/announcement.js';
-import { mysqlOutcome } from '../../agent/outcome-rules.js';
-import type { OpAttempt, OpRequest } from '../../agent/op-loop.js';
+import { AnnouncementFollower } from '../../clients/announcement.js';
+import { mysqlOutcome } from '../../clients/outcome-rules.js';
+import type { OpAttempt, OpRequest } from '../../clients/operation.js';
 import type { AgentGroupConfig } from '../../core/plan/runtime-configs.js';
 
 export class MysqlWriter {

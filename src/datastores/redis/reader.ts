@@ -1,7 +1,7 @@
 // Reads from the Redis node in the client's own IDC, whatever its role: the
 // id of this client's latest write that the node holds.
 import { Redis } from 'ioredis';
-import type { OpAttempt } from '../../agent/op-loop.js';
+import type { OpAttempt } from '../../clients/operation.js';
 import { PORTS } from '../../core/plan/topology-plan.js';
 import { LAST_WRITE_KEY_PREFIX } from '../../core/redis-keys.js';
 import { whenReady } from './ready.js';

@@ -2,9 +2,9 @@
 // Sentinel support, as a Redis application does; or to the writer a cold
 // backup's restore manager announces; or to one fixed node.
 import { Redis, type RedisOptions } from 'ioredis';
-import { AnnouncementFollower } from '../../agent/announcement.js';
-import { redisOutcome } from '../../agent/outcome-rules.js';
-import type { OpAttempt, OpRequest } from '../../agent/op-loop.js';
+import { AnnouncementFollower } from '../../clients/announcement.js';
+import { redisOutcome } from '../../clients/outcome-rules.js';
+import type { OpAttempt, OpRequest } from '../../clients/operation.js';
 import type { AgentGroupConfig } from '../../core/plan/runtime-configs.js';
 import { LAST_WRITE_KEY_PREFIX, SHARED_KEY_PREFIX, WRITE_KEY_PREFIX } from '../../core/redis-keys.js';
 import { whenReady } from './ready.js';
