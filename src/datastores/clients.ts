@@ -3,12 +3,12 @@
 // speak the MySQL protocol; Redis its own).
 import type { OpFn } from '../clients/operation.js';
 import type { AgentGroupConfig } from '../core/plan/runtime-configs.js';
-import { DalReader } from './dal/reader.js';
-import { DalWriter } from './dal/writer.js';
-import { MysqlReader } from './mysql/reader.js';
-import { MysqlWriter } from './mysql/writer.js';
-import { RedisReader } from './redis/reader.js';
-import { RedisWriter } from './redis/writer.js';
+import { DalReader } from './dal/inside/reader.js';
+import { DalWriter } from './dal/inside/writer.js';
+import { MysqlReader } from './mysql/inside/reader.js';
+import { MysqlWriter } from './mysql/inside/writer.js';
+import { RedisReader } from './redis/inside/reader.js';
+import { RedisWriter } from './redis/inside/writer.js';
 
 export interface GroupClients {
   write: OpFn;

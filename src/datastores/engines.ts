@@ -3,10 +3,10 @@
 import type { Dal, GroupKind, Group } from '../core/scenario/scenario.js';
 import type { ContainerPlan, TopologyPlan, Secrets } from '../core/plan/topology-plan.js';
 import type { EventSink } from '../core/engine-events.js';
-import type { GroupContext, GroupEngine } from './group-engine.js';
-import { galeraEngine } from './galera/engine.js';
-import { mysqlEngine } from './mysql/engine.js';
-import { redisEngine } from './redis/engine.js';
+import type { GroupContext, GroupEngine } from './host/group-engine.js';
+import { galeraEngine } from './galera/host/engine.js';
+import { mysqlEngine } from './mysql/host/engine.js';
+import { redisEngine } from './redis/host/engine.js';
 
 export const ENGINES: Record<GroupKind, GroupEngine> = { mysql: mysqlEngine, galera: galeraEngine, redis: redisEngine };
 

@@ -2,7 +2,7 @@
 import type { EventSink } from '../core/engine-events.js';
 import type { Group, Scenario } from '../core/scenario/scenario.js';
 import { ENGINES, groupContext } from '../datastores/engines.js';
-import type { GroupContext, GroupEngine } from '../datastores/group-engine.js';
+import type { GroupContext, GroupEngine } from '../datastores/host/group-engine.js';
 import { runDir, type RunState } from './run-store.js';
 
 export interface LiveGroup {

@@ -4,13 +4,14 @@ import { boundsFor, evaluateScenarioSlos, overrideSlos } from '../../src/core/ch
 import type { ServiceResult } from '../../src/core/check/check-types.js';
 import { parseDuration } from '../../src/core/duration.js';
 import { faultEvents, activeFaults, type JournalEntry } from '../../src/core/journal-model.js';
-import { chooseCandidate } from '../../src/core/mysql/candidate.js';
+import { chooseCandidate } from '../../src/datastores/mysql/sql/candidate.js';
 import { lagSeries, managerMilestones, parseManagerEvents } from '../../src/core/manager-log.js';
-import { domainPosition, gtidProgress } from '../../src/core/mysql/gtid.js';
+import { domainPosition, gtidProgress } from '../../src/datastores/mysql/sql/gtid.js';
 import { parseSentinelLog, sentinelMilestones } from '../../src/core/sentinel-log.js';
 import { overlaps, pickSubnetBlock } from '../../src/core/subnet-picker.js';
 import { waitFor, type Clock } from '../../src/core/wait.js';
-import { mysqlOutcome, redisOutcome } from '../../src/clients/outcome-rules.js';
+import { mysqlOutcome } from '../../src/datastores/mysql/inside/outcome.js';
+import { redisOutcome } from '../../src/datastores/redis/inside/outcome.js';
 import { HadrillError } from '../../src/core/errors.js';
 import { mergeSlos } from '../../src/cli/context.js';
 

@@ -8,13 +8,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { DalConfig } from '../../src/datastores/dal/protocol.js';
-import { DAL_TIMING } from '../../src/datastores/dal/plan.js';
+import { DAL_TIMING } from '../../src/datastores/dal/plan/plan.js';
 import { PLANNERS } from '../../src/datastores/planners.js';
 import type { AgentConfig, AgentGroupConfig, BackupSupervisorConfig, ManagerConfig, RestoreManagerConfig, StandbyConfig, WriteTarget } from '../../src/core/plan/runtime-configs.js';
 import { placedContainers } from '../../src/core/plan/placement.js';
 import { planTopology, type ContainerPlan, type PlanInputs } from '../../src/core/plan/topology-plan.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import { ROOT } from '../support/hadrill-cli.js';
+import { programCommand } from '../../src/core/plan/programs.js';
 
 const TOKEN = 'token-secret-value';
 const INPUTS: PlanInputs = {
@@ -149,11 +150,11 @@ describe('tier plans', () => {
       const storageUrl = `http://${t.ip(`${group}-storage`)}:8082`;
       const restoreIp = t.ip(`${group}-restore`);
       // The writer's server runs under the backup supervisor, which ships to storage every 10 s.
-      assert.deepEqual(t.container(writer).cmd, ['node', '/opt/hadrill/dist/src/datastores/cold-backup/supervisor.js']);
+      assert.deepEqual(t.container(writer).cmd, programCommand('backupSupervisor'));
       const supervisor = t.config<BackupSupervisorConfig>(writer, 'supervisor.json');
       assert.deepEqual([supervisor.node, supervisor.everyMs, supervisor.storageUrl, supervisor.announcementUrl, supervisor.server.host], [writer, 10_000, storageUrl, `http://${restoreIp}:8080/primary`, t.ip(writer)]);
       // The standby waits, empty, for a restore; it replicates from nobody.
-      assert.deepEqual(t.container(standby).cmd, ['node', '/opt/hadrill/dist/src/datastores/cold-backup/standby.js']);
+      assert.deepEqual(t.container(standby).cmd, programCommand('backupStandby'));
       const standbyConfig = t.config<StandbyConfig>(standby, 'standby.json');
       assert.equal(standbyConfig.listenPort, 8081);
       assert.equal(replicaOf(standbyConfig.serverCommand), null);

@@ -8,6 +8,7 @@ import type { PlanContext, PlannedGroup, Planners } from './group-planner.js';
 import { hadrillLabels, LABEL_GROUP, LABEL_KIND, LABEL_NODE, WAN } from './labels.js';
 import { capacityProblem, containersPerIdc, FIRST_HOST, ROUTER_HOST } from './placement.js';
 import type { AgentConfig } from './runtime-configs.js';
+import { PACKAGE_MOUNT, programCommand } from './programs.js';
 
 /**
  * What a container is. Datastore nodes by kind (mysql, galera, redis); the
@@ -151,7 +152,7 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: P
       containers.push(plan);
       return plan;
     },
-    mounts: (dataDir, target) => [`${inputs.packageDir}:/opt/hadrill:ro`, `${inputs.runDir}/${dataDir}:${target}`],
+    mounts: (dataDir, target) => [`${inputs.packageDir}:${PACKAGE_MOUNT}:ro`, `${inputs.runDir}/${dataDir}:${target}`],
     cityOf: (idc) => scenario.idcs.find((i) => i.name === idc)?.city ?? idc,
     dalIn: (idc) => containers.find((c) => c.kind === 'dal' && c.idc === idc) ?? null,
   };
@@ -179,7 +180,7 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: P
         // Sharded data is written for users: each write picks a user, whose key it sets.
         .map((g) => (g.group === scenario.dal?.shardedGroup ? { ...g, keys: workload.users } : g)),
     };
-    ctx.add('agent', client.name, client.idc, OWN_IMAGE, ['node', '/opt/hadrill/dist/src/agent/main.js'], {
+    ctx.add('agent', client.name, client.idc, OWN_IMAGE, programCommand('agent'), {
       binds: ctx.mounts('history', '/var/lib/hadrill/history'),
       ...programConfig('agent.json', config),
     });

@@ -1,0 +1,43 @@
+// What hadrill's machinery processes logged, read from the run's directory
+// on the host: a manager's or restore manager's events, and the cold backups
+// a writer's supervisor took. Any kind whose groups run that machinery reads
+// them here.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseManagerEvents } from '../../core/manager-log.js';
+import type { BackupEvent, ManagerEvent } from '../../core/plan/runtime-configs.js';
+import { initialWriter } from '../../core/scenario/scenario.js';
+import type { GroupContext } from './group-engine.js';
+
+/** The manager's (or restore manager's) event log, in the run's directory. */
+export function machineryEvents(ctx: GroupContext): ManagerEvent[] {
+  const node = ctx.machinery.find((c) => c.kind === 'manager' || c.kind === 'restore');
+  return node ? parseManagerEvents(readEvents(ctx.runDir, node.node)) : [];
+}
+
+/** The cold backups the writer's supervisor took, and the restore manager's promotions naming the backup each restored (their logs are in the run's directory). */
+export function backupEvents(ctx: GroupContext): BackupEvent[] {
+  if (ctx.group.backup === null) return [];
+  const writer = initialWriter(ctx.group);
+  const restore = ctx.machinery.find((c) => c.kind === 'restore');
+  const taken = writer ? eventsOf(ctx, writer.name).filter((e) => e.t === 'backup') : [];
+  const restored = restore ? eventsOf(ctx, restore.node).filter((e) => e.t === 'promoted') : [];
+  return [...taken, ...restored];
+}
+
+function eventsOf(ctx: GroupContext, node: string): BackupEvent[] {
+  return readEvents(ctx.runDir, node)
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return [JSON.parse(line) as BackupEvent];
+      } catch {
+        return [];
+      }
+    });
+}
+
+function readEvents(runDir: string, node: string): string {
+  const file = join(runDir, node, 'events.jsonl');
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}

@@ -1,0 +1,93 @@
+// A MySQL group's containers: its nodes, its failover machinery (hadrill's
+// reference manager, or a cold backup's restore manager), and how a client
+// reaches it.
+import { programConfig, secretFile } from '../../../core/plan/container-files.js';
+import type { GroupPlanner, PlanContext, PlannedGroup } from '../../../core/plan/group-planner.js';
+import type { AgentGroupConfig, ManagerConfig, ServerAccess, WriteTarget } from '../../../core/plan/runtime-configs.js';
+import { APP_USER, DATABASE, PORTS, readHostFor, REPL_USER, type ContainerPlan } from '../../../core/plan/topology-plan.js';
+import { initialWriter, OWN_IMAGE, type Group, type GroupWorkload, type MysqlGroup, type WorkloadClient } from '../../../core/scenario/scenario.js';
+import { machineryMount, probingMachinery } from '../../../core/plan/machinery.js';
+import { planColdBackup } from '../../cold-backup/plan/plan.js';
+import { MYSQL_DATA_DIR, mysqlCommand, mysqlEnv } from './commands.js';
+import { programCommand } from '../../../core/plan/programs.js';
+
+export const mysqlPlanner: GroupPlanner = {
+  plan(group: Group, ctx: PlanContext): PlannedGroup {
+    const g = group as MysqlGroup;
+    const own = g.image === OWN_IMAGE;
+    const serverId = (node: string): number => g.nodes.findIndex((n) => n.name === node) + 1;
+    const nodes = g.nodes.map((n) =>
+      ctx.add('mysql', n.name, n.idc, g.image, mysqlCommand(g, serverId(n.name), own), {
+        env: mysqlEnv(g.flavor, own),
+        files: [secretFile('db-root-password', ctx.inputs.secrets.rootPassword, own)],
+      }),
+    );
+    const access = (c: ContainerPlan): ServerAccess => ({ kind: 'mysql', host: c.ip, port: PORTS.mysql, user: 'root', password: ctx.inputs.secrets.rootPassword });
+    const restoreUrl = planColdBackup(g, ctx, nodes, { access, serverCommand: (c) => mysqlCommand(g, serverId(c.node), own), dataDir: MYSQL_DATA_DIR });
+    const managerUrl = g.failover.kind === 'manager' ? planManager(g, ctx, nodes) : restoreUrl;
+    return { group: g, nodes, announcementUrl: managerUrl, clientConfig: (client, workload) => clientConfig(g, ctx, nodes, managerUrl, client, workload) };
+  },
+};
+
+function planManager(g: MysqlGroup, ctx: PlanContext, nodes: readonly ContainerPlan[]): string {
+  const f = g.failover;
+  if (f.kind !== 'manager') throw new Error('not a manager');
+  const { secrets } = ctx.inputs;
+  const config: ManagerConfig = {
+    group: g.name,
+    nodes: nodes.map((p) => ({ name: p.node, host: p.ip, port: PORTS.mysql, idc: p.idc, city: ctx.cityOf(p.idc) })),
+    initialPrimary: initialWriter(g)?.name ?? '',
+    prefer: f.prefer,
+    adminUser: 'root',
+    adminPassword: secrets.rootPassword,
+    replUser: REPL_USER,
+    replPassword: secrets.replPassword,
+    ...probingMachinery(f, secrets.managerToken),
+    flavor: g.flavor,
+    semiSync: g.replication === 'semi-sync',
+  };
+  const manager = ctx.add('manager', f.name, f.idc, OWN_IMAGE, programCommand('mysqlManager'), {
+    binds: machineryMount(ctx, f.name),
+    ...programConfig('manager.json', config),
+  });
+  return `http://${manager.ip}:${PORTS.manager}/primary`;
+}
+
+function clientConfig(g: MysqlGroup, ctx: PlanContext, nodes: readonly ContainerPlan[], announcementUrl: string | null, client: WorkloadClient, w: GroupWorkload): AgentGroupConfig {
+  const { secrets } = ctx.inputs;
+  const roles = new Map(g.nodes.map((n) => [n.name, n.role]));
+  const writerNode = nodes.find((c) => c.node === initialWriter(g)?.name) ?? null;
+  return {
+    group: g.name,
+    kind: 'mysql',
+    writesPerSecond: w.writesPerSecond,
+    readsPerSecond: w.readsPerSecond,
+    write: writeTarget(w, client, nodes, roles, writerNode, announcementUrl, ctx),
+    readHost: readHostFor(nodes, roles, client.idc, w.reads, writerNode?.ip ?? null),
+    port: PORTS.mysql,
+    user: APP_USER,
+    password: secrets.appPassword,
+    database: DATABASE,
+  };
+}
+
+/** How a client's writes reach a group of one or several writable nodes: shared by MySQL and Galera. */
+export function writeTarget(
+  w: GroupWorkload,
+  client: WorkloadClient,
+  nodes: readonly ContainerPlan[],
+  roles: ReadonlyMap<string, string>,
+  writerNode: ContainerPlan | null,
+  announcementUrl: string | null,
+  ctx: PlanContext,
+): WriteTarget {
+  const token = ctx.inputs.secrets.managerToken;
+  if (w.writes === 'dal') return { via: 'dal', url: `http://${ctx.dalIn(client.idc)?.ip ?? ''}:${PORTS.dal}`, token };
+  if (w.writes === 'local') {
+    const local = nodes.find((c) => c.idc === client.idc && ['primary', 'master', 'member'].includes(roles.get(c.node) ?? ''));
+    return { via: 'node', host: local?.ip ?? '' };
+  }
+  if (announcementUrl !== null) return { via: 'announcement', url: announcementUrl, token, initialHost: writerNode?.ip ?? '' };
+  // No machinery to follow: the writer stays where it was, as with a fixed address in the application's configuration.
+  return { via: 'node', host: writerNode?.ip ?? '' };
+}
