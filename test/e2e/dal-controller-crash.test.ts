@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { DalEvent } from '../../src/datastores/dal/protocol.js';
-import { DAL_TIMING } from '../../src/datastores/dal/plan.js';
+import { DAL_TIMING } from '../../src/datastores/dal/plan/plan.js';
 import { homesOfUsers } from '../support/dal-recount.js';
 import { keptDrillSuite } from '../support/kept-drill.js';
 
