@@ -8,7 +8,8 @@
 // decides how long those clients wait.
 import type { OpRecord } from '../history.js';
 import type { BackupEvent } from '../plan/runtime-configs.js';
-import type { BackupSummary, LatencyStats } from './check-types.js';
+import type { BackupSummary } from './backup-types.js';
+import type { LatencyStats } from './latency-types.js';
 
 type Backup = Extract<BackupEvent, { t: 'backup' }>;
 

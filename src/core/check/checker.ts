@@ -3,7 +3,9 @@
 // from the same history. Everything here is a pure function of CheckInput.
 import type { NodeState, OpRecord, ServiceFinalState, ServiceName } from '../history.js';
 import { describeFault, isOutageFault, startsRtoClock } from '../faults.js';
-import type { CheckInput, IncompleteService, LatencyStats, PhaseStats, Rpo, ServiceResult } from './check-types.js';
+import type { CheckInput, IncompleteService, ServiceResult } from './check-types.js';
+import type { LatencyStats, PhaseStats } from './latency-types.js';
+import type { Rpo } from './loss-types.js';
 import { summarizeBackups } from './backups.js';
 import { RegisterWinners, divergentRegisters, findConflicts } from './conflicts.js';
 import { IdIndex } from './id-index.js';

@@ -10,7 +10,7 @@ import type { FaultEvent } from '../faults.js';
 import { describeFault } from '../faults.js';
 import type { NodeState, OpRecord, ServiceFinalState } from '../history.js';
 import type { BackupEvent } from '../plan/runtime-configs.js';
-import type { LostCause, LostCauseGroup, SplitBrainResult } from './check-types.js';
+import type { LostCause, LostCauseGroup, SplitBrainResult } from './loss-types.js';
 
 export interface LostCauseInput {
   /** The service's lost writes: acknowledged, absent from its final state. */

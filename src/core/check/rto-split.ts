@@ -4,7 +4,7 @@
 // the clients were served again before a milestone was reported, the report
 // says so in words.
 import { formatMs } from '../duration.js';
-import type { RtoGap, RtoSplit } from './check-types.js';
+import type { RtoGap, RtoSplit } from './rto-types.js';
 
 /** Every detection and promotion the failover machinery reported, epoch ms. */
 export interface FailoverMilestones {

@@ -5,7 +5,7 @@
 // its own, so a client stalled behind timeouts is not hidden by another that
 // kept writing.
 import type { OpRecord } from '../history.js';
-import type { ClientRto, IdcRto, RtoGap } from './check-types.js';
+import type { ClientRto, IdcRto, RtoGap } from './rto-types.js';
 
 /** While an IDC is down (power, freeze, isolation), its clients are not measured. */
 export interface DownInterval {

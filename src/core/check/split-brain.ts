@@ -3,7 +3,7 @@
 // writes acknowledged meanwhile became. It is read from the clients' own
 // records of which node answered each write.
 import type { OpRecord } from '../history.js';
-import type { SplitBrainResult } from './check-types.js';
+import type { SplitBrainResult } from './loss-types.js';
 import type { DownInterval } from './rto.js';
 
 export interface SplitBrainInput {

@@ -4,7 +4,8 @@
 // acknowledgement and the read, so no clock offset between agents enters the
 // number.
 import type { OpRecord } from '../history.js';
-import type { LatencyStats, ReadResult } from './check-types.js';
+import type { LatencyStats } from './latency-types.js';
+import type { ReadResult } from './read-types.js';
 
 /** The read side of one phase (before, during, after the outage). */
 export interface PhaseReads {

@@ -3,7 +3,7 @@
 // of a report shares one frame (start and bucket size), so their charts line
 // up.
 import type { OpRecord, Outcome } from '../history.js';
-import type { ServiceTimeline, TimelineSeries } from './check-types.js';
+import type { ServiceTimeline, TimelineSeries } from './timeline-types.js';
 import { scratchFloat64, scratchInt32 } from './scratch.js';
 
 export const DEFAULT_BUCKET_MS = 1000;
