@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CheckInput } from '../../src/core/check/check-types.js';
-import { checkAll, checkService, incompleteServices, latencyStats } from '../../src/core/check/checker.js';
+import { checkAll, checkService, incompleteServices } from '../../src/core/check/checker.js';
+import { latencyStats } from '../../src/core/check/latency.js';
 import { evaluateSlos } from '../../src/core/check/slo.js';
 import type { FinalState, OpRecord, Outcome, ServiceName } from '../../src/core/history.js';
 

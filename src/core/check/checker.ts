@@ -4,7 +4,9 @@
 import type { NodeState, OpRecord, ServiceFinalState, ServiceName } from '../history.js';
 import { describeFault, isOutageFault, startsRtoClock } from '../faults.js';
 import type { CheckInput, IncompleteService, ServiceResult } from './check-types.js';
-import type { LatencyStats, PhaseStats } from './latency-types.js';
+import type { LatencyStats } from './latency-types.js';
+import { latencyStats } from './latency.js';
+import { PhaseBuilder } from './phases.js';
 import type { Rpo } from './loss-types.js';
 import { summarizeBackups } from './backups.js';
 import { RegisterWinners, divergentRegisters, findConflicts } from './conflicts.js';
@@ -13,9 +15,9 @@ import { measureRtoByClient, type DownInterval } from './rto.js';
 import { NO_SPLIT, splitGap, type ClockFault } from './rto-split.js';
 import { explainLostWrites } from './lost-causes.js';
 import { measureSplitBrain } from './split-brain.js';
-import { checkStaleReads, type PhaseReads } from './stale-reads.js';
-import { scratchFloat64, scratchInt32, scratchUint8 } from './scratch.js';
-import { TimelineBuilder, selectInPlace, timelineFrame, type TimelineFrame } from './timeline.js';
+import { checkStaleReads } from './stale-reads.js';
+import { scratchInt32, scratchUint8 } from './scratch.js';
+import { TimelineBuilder, timelineFrame, type TimelineFrame } from './timeline.js';
 
 export function checkAll(input: CheckInput): ServiceResult[] {
   // Counted first, so each service's list is allocated once at its size:
@@ -200,7 +202,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
   }
   idcs.forEach((idc, k) => {
     idc.lostWindowMs = idcLostAcks[k]!.windowMs();
-    idc.steadyWriteLatency = selectLatencyStats(Float64Array.from(idcSteady[k]!));
+    idc.steadyWriteLatency = latencyStats(idcSteady[k]!);
   });
 
   const down = downIntervals(input);
@@ -219,7 +221,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     present,
     outageStartMs: start,
     phaseOf,
-    stats: (values) => selectLatencyStats(Float64Array.from(values)),
+    stats: latencyStats,
   });
   const conflictIds = conflictsOnNodes(ops, present, registerNodes, winnersByNode);
   const names = input.nodeNames ?? {};
@@ -264,7 +266,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     rtoSplit: worstGap === null ? NO_SPLIT : splitGap(worstGap, clockFaults(input), input.failoverEvents?.[service]),
     promotions,
     splitBrain,
-    backups: backups === undefined ? null : summarizeBackups(backups, ops, start, (values) => selectLatencyStats(Float64Array.from(values))),
+    backups: backups === undefined ? null : summarizeBackups(backups, ops, start, latencyStats),
     byIdc: idcs.sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0)),
     phases: phases.finish(phaseOf, reads.phases),
     authoritativeNode,
@@ -422,88 +424,4 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
-/**
- * Writes counted by phase (before the outage, during it, after the last
- * client recovered). The phases are known only once the RTO is, so each
- * write's invoke, outcome and latency are noted as they come and sorted into
- * phases at the end, in one shared buffer; the read side of each phase comes
- * from the stale-read check.
- */
-class PhaseBuilder {
-  private readonly invokes: Float64Array;
-  /** 0 ok, 1 failed, 2 unknown */
-  private readonly outcomes: Uint8Array;
-  private readonly latencies: Float64Array;
-  private n = 0;
-
-  constructor(capacity: number) {
-    this.invokes = scratchFloat64('phases.invokes', capacity);
-    this.outcomes = scratchUint8('phases.outcomes', capacity);
-    this.latencies = scratchFloat64('phases.latencies', capacity);
-  }
-
-  add(invokeMs: number, outcome: OpRecord['outcome'], latency: number | null): void {
-    this.invokes[this.n] = invokeMs;
-    this.outcomes[this.n] = outcome === 'ok' ? 0 : outcome === 'failed' ? 1 : 2;
-    this.latencies[this.n++] = latency ?? Number.NaN;
-  }
-
-  finish(phaseOf: (invokeMs: number) => 0 | 1 | 2, reads: readonly [PhaseReads, PhaseReads, PhaseReads]): ServiceResult['phases'] {
-    /** counts[4p + 0..3]: ops, ok, failed, unknown of phase p */
-    const counts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-    const timed = [0, 0, 0];
-    const tags = scratchUint8('phases.tags', this.n);
-    for (let i = 0; i < this.n; i++) {
-      const p = phaseOf(this.invokes[i]!);
-      tags[i] = p;
-      counts[4 * p]!++;
-      counts[4 * p + 1 + this.outcomes[i]!]!++;
-      if (this.outcomes[i] === 0 && !Number.isNaN(this.latencies[i]!)) timed[p]!++;
-    }
-    const offset = [0, timed[0]!, timed[0]! + timed[1]!];
-    const fill = [...offset];
-    const grouped = scratchFloat64('phases.grouped', timed[0]! + timed[1]! + timed[2]!);
-    for (let i = 0; i < this.n; i++) {
-      if (this.outcomes[i] !== 0 || Number.isNaN(this.latencies[i]!)) continue;
-      grouped[fill[tags[i]!]!++] = this.latencies[i]!;
-    }
-    const stats = (p: number): PhaseStats => {
-      const n = counts[4 * p]!;
-      return {
-        ops: n,
-        ok: counts[4 * p + 1]!,
-        failed: counts[4 * p + 2]!,
-        unknown: counts[4 * p + 3]!,
-        errorRate: n === 0 ? 0 : (counts[4 * p + 2]! + counts[4 * p + 3]!) / n,
-        writeLatency: selectLatencyStats(grouped.subarray(offset[p]!, offset[p]! + timed[p]!)),
-        reads: reads[p]!.reads,
-        readErrors: reads[p]!.readErrors,
-        readLatency: selectLatencyStats(Float64Array.from(reads[p]!.latencies)),
-        staleAge: selectLatencyStats(Float64Array.from(reads[p]!.ages)),
-        staleReads: reads[p]!.stale,
-      };
-    };
-    return { before: stats(0), during: stats(1), after: stats(2) };
-  }
-}
-
 const NO_LATENCY: LatencyStats = { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
-
-/** Nearest-rank percentiles: always a latency that was actually observed. */
-export function latencyStats(values: ArrayLike<number>): LatencyStats {
-  return selectLatencyStats(Float64Array.from(values));
-}
-
-/** latencyStats by selection, reordering its argument: linear, where sorting is not. */
-function selectLatencyStats(a: Float64Array): LatencyStats {
-  const n = a.length;
-  if (n === 0) return { count: 0, p50Ms: null, p99Ms: null, maxMs: null };
-  let max = a[0]!;
-  for (let i = 1; i < n; i++) if (a[i]! > max) max = a[i]!;
-  const rank = (p: number): number => Math.max(0, Math.ceil(p * n) - 1);
-  const r50 = rank(0.5);
-  const p50 = selectInPlace(a, 0, n, r50);
-  // Selection leaves everything from r50 on at least p50, and r99 >= r50.
-  const p99 = selectInPlace(a, r50, n, rank(0.99) - r50);
-  return { count: n, p50Ms: p50, p99Ms: p99, maxMs: max };
-}
