@@ -1,7 +1,7 @@
 // Jepsen-style set checking of one service's write history against the final
 // state, plus the RTO, RPO, split brain, per-IDC and per-phase figures derived
 // from the same history. Everything here is a pure function of CheckInput.
-import type { NodeState, OpRecord, ServiceFinalState, ServiceName } from '../history.js';
+import type { OpRecord, ServiceName } from '../history.js';
 import { describeFault, isOutageFault, startsRtoClock } from '../faults.js';
 import type { CheckInput, IncompleteService, ServiceResult } from './check-types.js';
 import type { LatencyStats } from './latency-types.js';
@@ -9,8 +9,9 @@ import { latencyStats } from './latency.js';
 import { PhaseBuilder } from './phases.js';
 import type { Rpo } from './loss-types.js';
 import { summarizeBackups } from './backups.js';
-import { RegisterWinners, divergentRegisters, findConflicts } from './conflicts.js';
-import { IdIndex } from './id-index.js';
+import { authoritativeState } from './authoritative-state.js';
+import { RegisterWinners, conflictsOnNodes, divergentRegisters } from './conflicts.js';
+import { countDivergent } from './divergence.js';
 import { measureRtoByClient, type DownInterval } from './rto.js';
 import { NO_SPLIT, splitGap, type ClockFault } from './rto-split.js';
 import { explainLostWrites } from './lost-causes.js';
@@ -94,15 +95,7 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     throw new RangeError(`rtoWindowMs must be a finite number >= 0, got ${input.rtoWindowMs}`);
   }
   const state = input.finalState.services.find((s) => s.service === service);
-  const authoritativeNode = state?.authoritativeNode ?? null;
-  const authority = authoritativeNode === null ? undefined : state?.nodes.find((n) => n.node === authoritativeNode);
-  // Converged: the in-service nodes together hold the final state; a write none of them has is lost.
-  const converged = state?.authority === 'converged' && authority !== undefined;
-  const finalList = converged ? unionOfIds(state!.nodes) : (authority?.ids ?? []);
-  const finalIds = indexIds(finalList, 'check.final');
-  // One writer: its node's keys are the final state. Converged (every node
-  // takes writes): a stale overwrite on any in-service node is a conflict.
-  const registerNodes = state?.authority === 'converged' ? state.nodes : authority ? [authority] : [];
+  const { authoritativeNode, converged, finalList, finalIds, registerNodes } = authoritativeState(state);
   const winnersByNode = registerNodes.map((n) => new RegisterWinners(n.registers));
   const keyed = winnersByNode.some((w) => !w.empty);
   const start = input.outageStartMs;
@@ -282,25 +275,6 @@ function causeOf(error: string | undefined): string {
   return code ?? (message.length > 60 ? `${message.slice(0, 57)}...` : message);
 }
 
-/** Every id some node holds, each once, in the order the nodes list them. */
-function unionOfIds(nodes: readonly NodeState[]): string[] {
-  if (nodes.length === 1) return nodes[0]!.ids;
-  const seen = new Set<string>();
-  for (const n of nodes) for (const id of n.ids) seen.add(id);
-  return [...seen];
-}
-
-/** The writes overwritten by a stale value on any of the nodes, each once, in invoke order. */
-function conflictsOnNodes(ops: readonly OpRecord[], present: Uint8Array, nodes: readonly NodeState[], winners: readonly RegisterWinners[]): string[] {
-  if (nodes.length === 1) return findConflicts({ ops, present, registers: nodes[0]!.registers, winners: winners[0]!.winners });
-  const found = new Set<string>();
-  nodes.forEach((n, k) => {
-    for (const id of findConflicts({ ops, present, registers: n.registers, winners: winners[k]!.winners })) found.add(id);
-  });
-  if (found.size === 0) return [];
-  return ops.filter((op) => found.has(op.id)).map((op) => op.id);
-}
-
 function longestGap<G extends { lengthMs: number }>(gaps: readonly G[]): G | null {
   let best: G | null = null;
   for (const g of gaps) if (best === null || g.lengthMs > best.lengthMs) best = g;
@@ -350,78 +324,6 @@ class AckSpan {
       beforeOutageMs: none || outageStartMs === null ? null : Math.max(0, outageStartMs - this.first),
     };
   }
-}
-
-/**
- * Ids present on some but not all of the nodes that could be read: the size
- * of their union minus the size of their intersection. Every node is matched
- * against one base node's index, with per-id counters in typed arrays. A
- * replica reads its ids in the same (primary key) order as the primary, so
- * each id is first compared with the one after the last match, and only a
- * mismatch costs a hash lookup (which then resynchronises the walk).
- */
-function countDivergent(state: ServiceFinalState | undefined, authoritativeNode: string | null, finalIds: IndexedIds): number {
-  if (state === undefined || state.nodes.length < 2) return 0;
-  // Caught-up MySQL replicas return the same ids in the same order as the
-  // primary: equal lists are equal sets, found without hashing.
-  const authFirst = [...state.nodes].sort((a, b) => Number(b.node === authoritativeNode) - Number(a.node === authoritativeNode));
-  const distinct: NodeState[] = [];
-  for (const n of authFirst) if (!distinct.some((d) => sameList(d.ids, n.ids))) distinct.push(n);
-  if (distinct.length < 2) return 0;
-
-  const [base, ...others] = distinct as [NodeState, ...NodeState[]];
-  const { index, first } = base.node === authoritativeNode ? finalIds : indexIds(base.ids, 'check.base');
-  const baseIds = base.ids;
-  const n = baseIds.length;
-  // Counters are kept at each id's first position in the base; with no
-  // repeats that is simply where the walk stands.
-  const walkable = index.size === n;
-  const lastSeenBy = scratchInt32('check.lastSeenBy', n, -1);
-  const seenCount = scratchInt32('check.seenCount', n);
-  const outside = new Set<string>();
-  for (let k = 0; k < others.length; k++) {
-    const ids = others[k]!.ids;
-    let next = 0;
-    for (let i = 0; i < ids.length; i++) {
-      const id = ids[i]!;
-      let at: number;
-      if (walkable && next < n && baseIds[next] === id) at = next++;
-      else {
-        at = index.find(id);
-        if (at === -1) {
-          outside.add(id);
-          continue;
-        }
-        next = at + 1;
-      }
-      if (lastSeenBy[at] !== k) {
-        lastSeenBy[at] = k;
-        seenCount[at]!++;
-      }
-    }
-  }
-  let onAll = 0;
-  for (let i = 0; i < n; i++) if (first[i] === 1 && seenCount[i] === others.length) onAll++;
-  return index.size + outside.size - onAll;
-}
-
-interface IndexedIds {
-  index: IdIndex;
-  /** 1 at the first position of each distinct id: SCAN may repeat an id. */
-  first: Uint8Array;
-}
-
-function indexIds(ids: readonly string[], scratchKey: string): IndexedIds {
-  const index = new IdIndex((i) => ids[i]!, ids.length, scratchKey);
-  const first = scratchUint8(`${scratchKey}.first`, ids.length);
-  for (let i = 0; i < ids.length; i++) if (index.add(ids[i]!, i) === -1) first[i] = 1;
-  return { index, first };
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 const NO_LATENCY: LatencyStats = { count: 0, p50Ms: null, p99Ms: null, maxMs: null };

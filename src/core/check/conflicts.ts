@@ -69,3 +69,14 @@ export function divergentRegisters(nodes: readonly NodeState[]): number {
   }
   return differ;
 }
+
+/** The writes overwritten by a stale value on any of the nodes, each once, in invoke order. */
+export function conflictsOnNodes(ops: readonly OpRecord[], present: Uint8Array, nodes: readonly NodeState[], winners: readonly RegisterWinners[]): string[] {
+  if (nodes.length === 1) return findConflicts({ ops, present, registers: nodes[0]!.registers, winners: winners[0]!.winners });
+  const found = new Set<string>();
+  nodes.forEach((n, k) => {
+    for (const id of findConflicts({ ops, present, registers: n.registers, winners: winners[k]!.winners })) found.add(id);
+  });
+  if (found.size === 0) return [];
+  return ops.filter((op) => found.has(op.id)).map((op) => op.id);
+}

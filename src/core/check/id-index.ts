@@ -99,6 +99,21 @@ export class IdIndex {
   }
 }
 
+/** A list of ids indexed by position, its repeats marked. */
+export interface IndexedIds {
+  index: IdIndex;
+  /** 1 at the first position of each distinct id: SCAN may repeat an id. */
+  first: Uint8Array;
+}
+
+/** Indexes ids in a table borrowed from the scratch pool under scratchKey. */
+export function indexIds(ids: readonly string[], scratchKey: string): IndexedIds {
+  const index = new IdIndex((i) => ids[i]!, ids.length, scratchKey);
+  const first = scratchUint8(`${scratchKey}.first`, ids.length);
+  for (let i = 0; i < ids.length; i++) if (index.add(ids[i]!, i) === -1) first[i] = 1;
+  return { index, first };
+}
+
 /** The top byte of the hash (the slot comes from the low bits), never 0. */
 function tagOf(h: number): number {
   return (h >>> 24) || 1;
