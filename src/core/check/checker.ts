@@ -2,7 +2,6 @@
 // state, plus the RTO, RPO, split brain, per-IDC and per-phase figures derived
 // from the same history. Everything here is a pure function of CheckInput.
 import type { OpRecord, ServiceName } from '../history.js';
-import { describeFault, isOutageFault, startsRtoClock } from '../faults.js';
 import type { CheckInput, IncompleteService, ServiceResult } from './check-types.js';
 import type { LatencyStats } from './latency-types.js';
 import { latencyStats } from './latency.js';
@@ -12,13 +11,15 @@ import { summarizeBackups } from './backups.js';
 import { authoritativeState } from './authoritative-state.js';
 import { RegisterWinners, conflictsOnNodes, divergentRegisters } from './conflicts.js';
 import { countDivergent } from './divergence.js';
-import { measureRtoByClient, type DownInterval } from './rto.js';
-import { NO_SPLIT, splitGap, type ClockFault } from './rto-split.js';
+import { measureRecovery } from './recovery.js';
 import { explainLostWrites } from './lost-causes.js';
 import { measureSplitBrain } from './split-brain.js';
 import { checkStaleReads } from './stale-reads.js';
 import { scratchInt32, scratchUint8 } from './scratch.js';
 import { TimelineBuilder, timelineFrame, type TimelineFrame } from './timeline.js';
+
+// The engine builds CheckInput.down with it before calling checkAll, and imports both from here.
+export { downFromFaults } from './recovery.js';
 
 export function checkAll(input: CheckInput): ServiceResult[] {
   // Counted first, so each service's list is allocated once at its size:
@@ -198,15 +199,8 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     idc.steadyWriteLatency = latencyStats(idcSteady[k]!);
   });
 
-  const down = downIntervals(input);
-  const rto = start === null ? null : measureRtoByClient({ ops, present, periodStartMs: start, down, windowMs: input.rtoWindowMs });
-  const worst = rto?.worst ?? null;
-  // No client outside the failed IDCs was measured: nothing shows that writes came back.
-  const recovered = start === null || (worst !== null && rto!.byClient.every((c) => c.recovered));
-  const rtoMs = recovered && worst !== null ? worst.rtoMs : null;
-  const recoveredAtMs = start === null || !recovered ? null : (rto?.lastRecoveryMs ?? null);
-  const phaseOf = (t: number): 0 | 1 | 2 => (start === null || t < start ? 0 : recoveredAtMs === null || t < recoveredAtMs ? 1 : 2);
-  const worstGap = worst === null ? null : (worst.gaps.find((g) => g.endMs === null) ?? longestGap(worst.gaps));
+  const recovery = measureRecovery(service, ops, present, input);
+  const { down, phaseOf } = recovery;
 
   const reads = checkStaleReads({
     ops,
@@ -245,18 +239,10 @@ function checkOps(service: ServiceName, ops: readonly OpRecord[], input: CheckIn
     failures: [...failureCauses].map(([cause, count]) => ({ cause, count })).sort((a, b) => b.count - a.count || (a.cause < b.cause ? -1 : 1)),
     reads: reads.result,
     rpo: lostAcks.rpo(lostIds.length, start),
-    rtoMs,
-    recovered,
-    rto: {
-      resolutionMs: input.writeIntervalMs?.[service] ?? null,
-      client: worst?.client ?? null,
-      idc: worst?.idc ?? null,
-      gap: worstGap,
-      recoveredAtMs,
-      byClient: rto?.byClient ?? [],
-      byIdc: rto?.byIdc ?? [],
-    },
-    rtoSplit: worstGap === null ? NO_SPLIT : splitGap(worstGap, clockFaults(input), input.failoverEvents?.[service]),
+    rtoMs: recovery.rtoMs,
+    recovered: recovery.recovered,
+    rto: recovery.detail,
+    rtoSplit: recovery.split,
     promotions,
     splitBrain,
     backups: backups === undefined ? null : summarizeBackups(backups, ops, start, latencyStats),
@@ -273,31 +259,6 @@ function causeOf(error: string | undefined): string {
   if (message === '') return 'no error recorded';
   const code = /^([A-Z][A-Z0-9_]{2,})\b/.exec(message)?.[1];
   return code ?? (message.length > 60 ? `${message.slice(0, 57)}...` : message);
-}
-
-function longestGap<G extends { lengthMs: number }>(gaps: readonly G[]): G | null {
-  let best: G | null = null;
-  for (const g of gaps) if (best === null || g.lengthMs > best.lengthMs) best = g;
-  return best;
-}
-
-/** The IDCs' down intervals: given, or each outage IDC down from the outage start on. */
-function downIntervals(input: CheckInput): DownInterval[] {
-  if (input.down !== undefined) return input.down;
-  const from = input.outageStartMs ?? 0;
-  return input.outageIdcs.map((idc) => ({ idc, fromMs: from, toMs: null }));
-}
-
-/** Down intervals from the fault journal: each power, freeze or isolation from its request (its first kill or rule may act at once) to its heal. */
-export function downFromFaults(faults: CheckInput['faults']): DownInterval[] {
-  return faults.flatMap((f) => (isOutageFault(f.spec) ? [{ idc: f.spec.idc, fromMs: f.requestedMs, toMs: f.healedMs }] : []));
-}
-
-function clockFaults(input: CheckInput): ClockFault[] {
-  const faults = input.faults.filter((f) => startsRtoClock(f.spec)).map((f) => ({ id: f.id, atMs: f.requestedMs, healedMs: f.healedMs, label: describeFault(f.spec) }));
-  // Hand-made inputs may give the outage start without the fault behind it.
-  if (faults.length === 0 && input.outageStartMs !== null) faults.push({ id: 'outage', atMs: input.outageStartMs, healedMs: input.outageEndMs, label: 'the outage' });
-  return faults;
 }
 
 /** The oldest and newest acknowledgement of the lost writes. */
