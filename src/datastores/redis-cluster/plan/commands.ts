@@ -49,6 +49,15 @@ export interface ClusterNodeOptions {
    * that shard's slots fail.
    */
   requireFullCoverage: boolean;
+  /**
+   * Keep an append-only file (fsync every second) in the cluster directory.
+   * Without it a master that restarts before its replica is promoted (a
+   * crash with a quick restart, or a shard that cannot elect) comes back
+   * empty, still owning its slots, and its replica then copies that empty
+   * dataset: the shard loses everything. A `docker kill` keeps the host's
+   * page cache, so every acknowledged write reaches the file.
+   */
+  appendOnly?: boolean;
 }
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
@@ -79,11 +88,13 @@ export function clusterNodeCommand(node: ClusterNodeOptions): string[] {
     // partition; the price, a promoted stale replica, is among the losses a drill is there to count.
     '--cluster-replica-validity-factor', '0',
     '--cluster-require-full-coverage', node.requireFullCoverage ? 'yes' : 'no',
-    // Nothing on disk, like hadrill's other Redis nodes: a node powered back on starts empty.
+    // No snapshots. Without an append-only file nothing is on disk, like hadrill's other Redis nodes,
+    // and a node powered back on starts empty.
     '--save', '',
-    '--appendonly', 'no',
+    ...(node.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'everysec'] : ['--appendonly', 'no']),
     // A replica keeps the snapshot of its last full sync as dump.rdb and would load it at its next start,
-    // coming back with that old data instead of empty; removing it keeps "nothing on disk" true.
+    // coming back with that old data instead of empty; removing it keeps "nothing on disk" true (Redis
+    // applies it only to nodes without persistence).
     '--rdb-del-sync-files', 'yes',
   ];
   return ['sh', '-c', `mkdir -p ${CLUSTER_DIR} && exec "$@"`, 'sh', ...server];
