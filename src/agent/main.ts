@@ -4,7 +4,7 @@
 // in-flight ones finish) so a final read sees a quiet system; SIGUSR2 resumes.
 import { readConfigFile } from '../config-file.js';
 import type { AgentConfig } from '../core/plan/runtime-configs.js';
-import { groupClients } from '../datastores/clients.js';
+import { groupClients } from '../datastores/clients-registry.js';
 import { HistoryWriter, nowMs } from './history-writer.js';
 import { OpLoop } from './op-loop.js';
 

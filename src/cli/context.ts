@@ -9,6 +9,7 @@ import { SCENARIO_MAX_BYTES, sizeProblem } from '../core/scenario/scenario-limit
 import type { Scenario, Slo, SloBounds } from '../core/scenario/scenario.js';
 import { DockerRuntime } from '../runtime/docker-runtime.js';
 import { Output } from './output.js';
+import { KIND_MODELS } from '../datastores/registry.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -32,7 +33,7 @@ export class Context {
 }
 
 export function readScenarioFile(path: string): Scenario {
-  return parseScenario(readBounded(path), path);
+  return parseScenario(readBounded(path), path, KIND_MODELS);
 }
 
 /**

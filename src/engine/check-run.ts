@@ -27,6 +27,7 @@ import { readControllerEvents, readDalSummary } from './dal.js';
 import { dalMilestones } from '../core/dal-log.js';
 import { runLabels } from './ownership.js';
 import { runDir, type RunState } from './run-store.js';
+import { familiesOf } from '../datastores/registry.js';
 
 export interface CheckOptions {
   reportDir: string;
@@ -99,6 +100,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       notes,
       replicationLag: groups.flatMap(({ engine, ctx }) => engine.lag(ctx, options.startedAtMs, finalState.readAtMs)),
       dal: readDalSummary(state, ops),
+      families: familiesOf(state.scenario.groups),
     });
   });
   writeReportFiles(options.reportDir, report, history.ops.filter((op) => op.invokeMs < finalState.readAtMs), finalState);

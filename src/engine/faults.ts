@@ -20,6 +20,7 @@ import { recordHealer } from './healers.js';
 import { runLabels } from './ownership.js';
 import { runDir, type RunState } from './run-store.js';
 import { applyLinkShapes, routerOf } from './wan.js';
+import { kindNamed } from '../datastores/registry.js';
 
 export async function applyFault(state: RunState, runtime: ContainerRuntime, spec: FaultSpec, durationMs?: number): Promise<FaultEvent> {
   validateTarget(state, spec);
@@ -140,8 +141,8 @@ function validateTarget(state: RunState, spec: FaultSpec): void {
   };
   switch (spec.kind) {
     case 'replication-stop': {
-      const nodes = state.plan.containers.filter((c) => c.kind === 'mysql').map((c) => c.node);
-      if (!nodes.includes(spec.node)) throw new HadrillError('usage', `"${spec.node}" is not a MySQL node of run ${state.run}; nodes: ${nodes.join(', ')}.`);
+      const nodes = state.scenario.groups.flatMap((g) => kindNamed(g.kind).model.stoppableReplicas(g));
+      if (!nodes.includes(spec.node)) throw new HadrillError('usage', `"${spec.node}" is not a replica whose replication can be stopped in run ${state.run}; such replicas: ${nodes.join(', ') || 'none'}.`);
       return;
     }
     case 'crash': {

@@ -1,7 +1,7 @@
 // The run's datastore groups as the kinds' engine side sees them.
 import type { EventSink } from '../core/engine-events.js';
 import type { Group, Scenario } from '../core/scenario/scenario.js';
-import { ENGINES, groupContext } from '../datastores/engines.js';
+import { groupContext, kindNamed } from '../datastores/registry.js';
 import type { GroupContext, GroupEngine } from '../datastores/host/group-engine.js';
 import { runDir, type RunState } from './run-store.js';
 
@@ -14,7 +14,7 @@ export interface LiveGroup {
 const quiet: EventSink = () => undefined;
 
 export function liveGroups(state: RunState, emit: EventSink = quiet, signal?: AbortSignal): LiveGroup[] {
-  return state.scenario.groups.map((group) => ({ group, engine: ENGINES[group.kind], ctx: groupContext(group, state.plan, state.secrets, runDir(state.run), emit, signal, sharedKeysOf(state.scenario, group.name)) }));
+  return state.scenario.groups.map((group) => ({ group, engine: kindNamed(group.kind).engine, ctx: groupContext(group, state.plan, state.secrets, runDir(state.run), emit, signal, sharedKeysOf(state.scenario, group.name)) }));
 }
 
 export function liveGroup(state: RunState, name: string): LiveGroup | undefined {

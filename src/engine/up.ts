@@ -14,8 +14,7 @@ import { packageRoot } from '../package-paths.js';
 import type { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime.js';
 import { CleanupStack } from './cleanup-stack.js';
 import { removeRun } from './down.js';
-import { missingMachinery } from '../datastores/engines.js';
-import { PLANNERS } from '../datastores/planners.js';
+import { isDatastoreNode, missingMachinery, PLANNERS } from '../datastores/registry.js';
 import { liveGroups } from './groups.js';
 import { waitForRouter } from './dal.js';
 import { routerSetupCommands } from '../core/router/filter-rules.js';
@@ -107,7 +106,7 @@ async function bringUp(state: RunState, options: UpOptions): Promise<void> {
   state.wan = await phase(emit, 'wan', 'Shaping the links between IDCs (baseline latency)', () => setUpWan(state, runtime), (wan) => `Links between IDCs shaped with ${wan?.mechanism === 'netem' ? 'tc netem' : 'the userspace WAN emulator (no netem in this kernel)'}`);
   saveRunState(state);
 
-  const nodes = plan.containers.filter((c) => c.kind === 'mysql' || c.kind === 'galera' || c.kind === 'redis');
+  const nodes = plan.containers.filter(isDatastoreNode);
   await phase(emit, 'nodes', `Starting ${nodes.length} datastore nodes of ${state.scenario.groups.length} ${state.scenario.groups.length === 1 ? 'group' : 'groups'}`, async () => {
     await Promise.all(nodes.map((c) => ensureContainer(runtime, c, existing, plan)));
   });

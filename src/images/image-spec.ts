@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { kindPackages } from '../datastores/registry.js';
 import { packageRoot } from '../package-paths.js';
 
 export const IMAGE_REPOSITORY = 'hadrill/base';
@@ -16,17 +17,14 @@ export const DEBIAN_SUITE = 'bookworm';
 export const DEBOOTSTRAP_VARIANT = 'minbase';
 
 /**
- * Debian packages installed by debootstrap. MariaDB 10.11 because Debian has
- * no MySQL server; tini so that signals reach the server processes and
- * `docker stop` is a clean shutdown rather than a kill after the grace period.
+ * Debian packages installed by debootstrap: what each datastore kind asks for
+ * (MariaDB 10.11, because Debian has no MySQL server; Galera; Redis and its
+ * Sentinel), then what every container of hadrill's needs. tini so that
+ * signals reach the server processes and `docker stop` is a clean shutdown
+ * rather than a kill after the grace period.
  */
 export const IMAGE_PACKAGES: readonly string[] = [
-  'mariadb-server',
-  'mariadb-client',
-  'mariadb-backup',
-  'galera-4',
-  'redis-server',
-  'redis-sentinel',
+  ...kindPackages(),
   'iproute2',
   'iptables',
   'iputils-ping',

@@ -75,7 +75,7 @@ export function hostileCorpus(): HostileCase[] {
     c('manager-in-unknown-idc', edit('manager:', '  manager: { idc: idc-x }'), /mysql\.manager\.idc: unknown IDC "idc-x"/),
     c('power-unknown-idc', timeline('{ at: 2s, fault: power, idc: idc-c }'), /drill\.timeline\[0\]\.idc: unknown IDC "idc-c"/),
     c('crash-unknown-node', timeline('{ at: 2s, fault: crash, node: db-z }'), /drill\.timeline\[0\]\.node: unknown node "db-z"/),
-    c('replication-stop-primary', timeline('{ at: 2s, fault: replication-stop, node: db-a }'), /"db-a" is not a MySQL replica; replicas: db-b/),
+    c('replication-stop-primary', timeline('{ at: 2s, fault: replication-stop, node: db-a }'), /"db-a" is not a replica whose replication can be stopped; such replicas: db-b/),
     c('cut-unknown-idc', timeline('{ at: 2s, fault: cut, between: [idc-a, idc-c] }'), /drill\.timeline\[0\]\.between\[1\]: unknown IDC "idc-c"/),
     // Duplicates.
     c('duplicate-idc', edit('- { name: idc-b', '  - { name: idc-a, city: city-2 }'), /idcs\[1\]\.name: IDC "idc-a" is declared twice/),

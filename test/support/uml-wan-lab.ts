@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PLANNERS } from '../../src/datastores/planners.js';
+import { KIND_MODELS, PLANNERS } from '../../src/datastores/registry.js';
 import { planTopology, type TopologyPlan } from '../../src/core/plan/topology-plan.js';
 import { routerSetupCommands } from '../../src/core/router/filter-rules.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
@@ -65,7 +65,7 @@ export interface UmlWanLab extends WanLab {
 /** Plans the scenario, lays it out in the guest and sets its WAN up with the engine. HADRILL_HOME must point at a temp dir. */
 export async function umlWanLab(guest: UmlGuest, scenarioFile: string): Promise<UmlWanLab> {
   const run = 'uml-netem';
-  const scenario = parseScenario(readFileSync(join(ROOT, scenarioFile), 'utf8'), scenarioFile);
+  const scenario = parseScenario(readFileSync(join(ROOT, scenarioFile), 'utf8'), scenarioFile, KIND_MODELS);
   // No datastore runs here: the secrets only fill the plan.
   const secrets = { rootPassword: 'unused', replPassword: 'unused', appPassword: 'unused', redisPassword: 'unused', sentinelPassword: 'unused', managerToken: 'unused' };
   // The guest's network is its own, so any block is free; the run name picks it as `up` would.

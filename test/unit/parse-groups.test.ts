@@ -9,8 +9,10 @@ import { describe, test } from 'node:test';
 import { EXIT_CODES, ScenarioError } from '../../src/core/errors.js';
 import { IDC_CAPACITY } from '../../src/core/plan/placement.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
-import type { Failover, Group, MysqlGroup } from '../../src/core/scenario/scenario.js';
+import type { Failover, Group } from '../../src/core/scenario/scenario.js';
+import { asMysqlGroup } from '../../src/datastores/mysql/model.js';
 import { ROOT } from '../support/hadrill-cli.js';
+import { KIND_MODELS } from '../../src/datastores/registry.js';
 
 const FILE = 'scenarios/bad.yaml';
 const IDCS = 'name: t\nidcs: [{ name: idc-a }, { name: idc-b }, { name: idc-c }]\n';
@@ -20,7 +22,7 @@ const CLIENT_A = 'workload: { clients: [{ idc: idc-a }] }\n';
 
 function rejected(text: string): ScenarioError {
   try {
-    parseScenario(text, FILE);
+    parseScenario(text, FILE, KIND_MODELS);
   } catch (error) {
     assert.ok(error instanceof ScenarioError, String(error));
     assert.equal(error.code, 'config');
@@ -49,7 +51,7 @@ function problemAt(text: string, path: string, onLine: string): string {
 }
 
 const group = (text: string, name: string): Group => {
-  const g = parseScenario(text, FILE).groups.find((x) => x.name === name);
+  const g = parseScenario(text, FILE, KIND_MODELS).groups.find((x) => x.name === name);
   assert.ok(g, `no group ${name}`);
   return g;
 };
@@ -80,7 +82,7 @@ redis:
 workload:
 ${tail}`;
     assert.doesNotMatch(shorthand, /^groups:/m);
-    assert.deepEqual(parseScenario(shorthand, file), parseScenario(shipped, file));
+    assert.deepEqual(parseScenario(shorthand, file, KIND_MODELS), parseScenario(shipped, file, KIND_MODELS));
   });
 
   test('the shorthand\'s defaults are the groups form\'s: roles, a manager away from the primary, Sentinel names and quorum, per-group rates', () => {
@@ -110,10 +112,10 @@ workload:
   clients: [{ idc: idc-a }, { idc: idc-b }]
   groups: [{ group: mysql, writesPerSecond: 7 }, { group: redis, readsPerSecond: 0 }]
 `;
-    const fromShorthand = parseScenario(shorthand, FILE);
-    assert.deepEqual(fromShorthand, parseScenario(groups, FILE));
+    const fromShorthand = parseScenario(shorthand, FILE, KIND_MODELS);
+    assert.deepEqual(fromShorthand, parseScenario(groups, FILE, KIND_MODELS));
     // And those defaults are the promised ones.
-    const mysql = fromShorthand.groups[0] as MysqlGroup;
+    const mysql = asMysqlGroup(fromShorthand.groups[0]!);
     assert.deepEqual(mysql.nodes.map((n) => n.role), ['primary', 'replica']);
     assert.deepEqual(mysql.failover, { kind: 'manager', name: 'mysql-manager', idc: 'idc-b', prefer: 'most-advanced', checkIntervalMs: 500, failureThreshold: 3, connectTimeoutMs: 1000 } satisfies Failover);
     assert.deepEqual(fromShorthand.groups[1]?.failover, { kind: 'sentinel', sentinels: ['idc-a', 'idc-b', 'idc-c'].map((idc) => ({ name: `sentinel-${idc}`, idc })), quorum: 2, downAfterMs: 2000, failoverTimeoutMs: 10_000, prefer: 'most-advanced' } satisfies Failover);
@@ -121,7 +123,7 @@ workload:
   });
 
   test('groups and the shorthand can be mixed: the shorthand groups come after the listed ones', () => {
-    const s = parseScenario(`${IDCS}groups:\n  - { name: cache, kind: redis, nodes: [{ name: c-a, idc: idc-a }] }\nmysql:\n  nodes: [{ name: db-a, idc: idc-a }]\n${CLIENT_A}`, FILE);
+    const s = parseScenario(`${IDCS}groups:\n  - { name: cache, kind: redis, nodes: [{ name: c-a, idc: idc-a }] }\nmysql:\n  nodes: [{ name: db-a, idc: idc-a }]\n${CLIENT_A}`, FILE, KIND_MODELS);
     assert.deepEqual(s.groups.map((g) => [g.name, g.kind, g.failover.kind]), [['cache', 'redis', 'none'], ['mysql', 'mysql', 'manager']]);
   });
 
@@ -148,7 +150,7 @@ ${CLIENT_A}`;
 
 describe('group defaults', () => {
   test('a mysql group: the first node is the primary, a manager named after the group in the first IDC without the primary', () => {
-    const g = group(`${IDCS}groups:\n  - { name: db, kind: mysql, nodes: [{ name: n1, idc: idc-a }, { name: n2, idc: idc-b }, { name: n3, idc: idc-a }] }\n${CLIENT_A}`, 'db') as MysqlGroup;
+    const g = asMysqlGroup(group(`${IDCS}groups:\n  - { name: db, kind: mysql, nodes: [{ name: n1, idc: idc-a }, { name: n2, idc: idc-b }, { name: n3, idc: idc-a }] }\n${CLIENT_A}`, 'db'));
     assert.deepEqual([g.replication, g.flavor, g.image, g.nodes.map((n) => n.role)], ['async', 'mariadb', 'hadrill', ['primary', 'replica', 'replica']]);
     assert.deepEqual(g.failover.kind === 'manager' ? [g.failover.name, g.failover.idc] : null, ['db-manager', 'idc-b']);
   });
@@ -160,7 +162,7 @@ describe('group defaults', () => {
   });
 
   test('a mysql:8 image is the mysql flavor; anything else is MariaDB', () => {
-    const flavor = (image: string): string => (group(`${IDCS}groups:\n  - { name: db, kind: mysql, image: '${image}', nodes: [{ name: n1, idc: idc-a }] }\n${CLIENT_A}`, 'db') as MysqlGroup).flavor;
+    const flavor = (image: string): string => asMysqlGroup(group(`${IDCS}groups:\n  - { name: db, kind: mysql, image: '${image}', nodes: [{ name: n1, idc: idc-a }] }\n${CLIENT_A}`, 'db')).flavor;
     assert.deepEqual([flavor('mysql:8.4'), flavor('docker.io/library/mysql'), flavor('mariadb:11'), flavor('mysqlish:1')], ['mysql', 'mysql', 'mariadb', 'mariadb']);
   });
 
@@ -171,7 +173,7 @@ describe('group defaults', () => {
   - { name: ca, kind: redis, nodes: [{ name: c1, idc: idc-a }] }
 workload: { clients: [{ idc: idc-a }, { idc: idc-b }], groups: [{ group: ca, from: [idc-a] }] }
 `;
-    const s = parseScenario(text, FILE);
+    const s = parseScenario(text, FILE, KIND_MODELS);
     assert.deepEqual(s.groups.map((g) => [g.name, g.nodes.map((n) => n.role), g.failover.kind]), [['bi', ['primary', 'primary'], 'none'], ['ga', ['member', 'member'], 'quorum'], ['ca', ['master'], 'none']]);
     // Writes default to the writer for one-writer groups, to the local node for multi-writer ones.
     assert.deepEqual(s.workload.groups.map((w) => [w.group, w.writes, w.reads, w.from]), [['bi', 'local', 'local', ['idc-a', 'idc-b']], ['ga', 'local', 'local', ['idc-a', 'idc-b']], ['ca', 'writer', 'local', ['idc-a']]]);
@@ -224,7 +226,7 @@ describe('group problems name the file, the place and the fix', () => {
     assert.match(problemAt(redis('      kind: sentinel\n      sentinels: [{ idc: idc-a }, { idc: idc-b }]\n      quorum: 3\n'), 'groups[0].failover.quorum', 'quorum: 3'), /quorum 3 is more than the 2 sentinels; no failover could ever be agreed/);
     assert.match(problemAt(redis('      kind: sentinel\n'), 'groups[0].failover.sentinels', 'kind: sentinel'), /Sentinel failover needs sentinels, e\.g\. \[\{ idc: idc-a \}/);
     // A quorum equal to the Sentinels is strict but possible.
-    assert.doesNotThrow(() => parseScenario(redis('      kind: sentinel\n      sentinels: [{ idc: idc-a }, { idc: idc-b }]\n      quorum: 2\n'), FILE));
+    assert.doesNotThrow(() => parseScenario(redis('      kind: sentinel\n      sentinels: [{ idc: idc-a }, { idc: idc-b }]\n      quorum: 2\n'), FILE, KIND_MODELS));
   });
 
   test('a made-up Sentinel name too long to be a container name asks for a name of its own', () => {
@@ -266,7 +268,7 @@ describe('group problems name the file, the place and the fix', () => {
     const galera = (nodes: string, image = ''): string => `${IDCS2}groups:\n  - name: g\n    kind: galera\n${image}    nodes: ${nodes}\n${CLIENT_A}`;
     assert.match(problemAt(galera('[{ name: g1, idc: idc-a }]'), 'groups[0].nodes', 'nodes:'), /a Galera cluster needs at least 2 nodes \(3 or more to survive the loss of one\)/);
     assert.match(problemAt(galera(TWO, '    image: mysql:8.4\n'), 'groups[0].image', 'image:'), /Galera needs MariaDB: use hadrill's own image or a mariadb image, not "mysql:8\.4"/);
-    assert.doesNotThrow(() => parseScenario(galera(TWO, '    image: mariadb:11.4\n'), FILE));
+    assert.doesNotThrow(() => parseScenario(galera(TWO, '    image: mariadb:11.4\n'), FILE, KIND_MODELS));
   });
 
   test('a failover kind the group\'s kind does not have', () => {
@@ -315,7 +317,7 @@ describe('route problems', () => {
     const text = `${BI}workload:\n  clients: [{ idc: idc-a }, { idc: idc-c }]\n  groups:\n    - { group: db, writes: local }\n`;
     assert.match(problemAt(text, 'workload.groups[0].writes', 'writes: local'), /local writes need a writable node of "db" in every IDC they come from; none in idc-c \(narrow "from", or write through the "writer"\)/);
     // Narrowing `from` to the IDCs with a node is the fix.
-    assert.doesNotThrow(() => parseScenario(text.replace('writes: local }', 'writes: local, from: [idc-a, idc-b] }'), FILE));
+    assert.doesNotThrow(() => parseScenario(text.replace('writes: local }', 'writes: local, from: [idc-a, idc-b] }'), FILE, KIND_MODELS));
   });
 
   test('a local write needs a writable node: a replica in the client\'s IDC is not one', () => {
@@ -333,20 +335,20 @@ describe('route problems', () => {
 
   test('by default a client reads the group\'s node in its own IDC where there is one, and nothing where there is none', () => {
     const text = `${IDCS}groups:\n  - { name: c, kind: redis, nodes: [{ name: r1, idc: idc-a }] }\nworkload:\n  clients: [{ idc: idc-a }, { idc: idc-b }]\n`;
-    assert.deepEqual(parseScenario(text, FILE).workload.groups.map((w) => [w.reads, w.readsPerSecond]), [['local', 10]]);
+    assert.deepEqual(parseScenario(text, FILE, KIND_MODELS).workload.groups.map((w) => [w.reads, w.readsPerSecond]), [['local', 10]]);
     // Asked for in so many words, local reads from idc-b are a promise the scenario cannot keep.
     assert.match(problemAt(`${text}  groups: [{ group: c, reads: local }]\n`, 'workload.groups[0].reads', 'reads: local'), /none in idc-b/);
   });
 
   test('local writes are not checked for a group that is not written: a replica serves its local reads', () => {
     const text = `${IDCS}groups:\n  - { name: db, kind: mysql, nodes: [{ name: n1, idc: idc-a }, { name: n2, idc: idc-c }] }\nworkload:\n  clients: [{ idc: idc-c }]\n  groups: [{ group: db, writesPerSecond: 0, writes: local }]\n`;
-    const s = parseScenario(text, FILE);
+    const s = parseScenario(text, FILE, KIND_MODELS);
     assert.deepEqual([s.workload.groups[0]?.writesPerSecond, s.groups[0]?.nodes.find((n) => n.idc === 'idc-c')?.role], [0, 'replica']);
   });
 
   test('routes are checked in the IDCs the group\'s clients are in: by default every IDC is named, also those without clients', () => {
     // idc-c has no node of the group and no client: nothing is read or written there.
-    const s = parseScenario(`${BI}workload:\n  clients: [{ idc: idc-a }, { idc: idc-b }]\n`, FILE);
+    const s = parseScenario(`${BI}workload:\n  clients: [{ idc: idc-a }, { idc: idc-b }]\n`, FILE, KIND_MODELS);
     assert.deepEqual(s.workload.groups[0]?.from, ['idc-a', 'idc-b', 'idc-c']);
     // Named in "from", an IDC is checked whether or not it has clients.
     const named = `${BI}workload:\n  clients: [{ idc: idc-a }]\n  groups:\n    - { group: db, writes: local, reads: none, from: [idc-a, idc-c] }\n`;
@@ -400,7 +402,7 @@ ${dal}workload:
   const ZONES = '  zones: [{ idc: idc-a }, { idc: idc-b }]\n  controller: { idc: idc-c }\n';
 
   test('defaults: zones named after their IDC, shards split evenly in turn, the controller named dal-controller, clients routed through the dal', () => {
-    const s = parseScenario(scenario(`${ZONES}  shards: 5\n  sharded: sh\n`), FILE);
+    const s = parseScenario(scenario(`${ZONES}  shards: 5\n  sharded: sh\n`), FILE, KIND_MODELS);
     assert.deepEqual(s.dal, {
       zones: [{ name: 'dal-idc-a', idc: 'idc-a' }, { name: 'dal-idc-b', idc: 'idc-b' }],
       shards: 5,
@@ -420,7 +422,7 @@ ${dal}workload:
     const three = `  zones: [{ idc: idc-a }, { idc: idc-b }, { idc: idc-c }]\n  controller: { idc: idc-c }\n  shards: 3\n  sharded: sh\n`;
     assert.match(problemAt(scenario(three), 'dal.sharded', 'sharded: sh'), /group "sh" has no writable node in zone dal-idc-c \(idc-c\), which homes shards/);
     const homes = `${three}  homes: { dal-idc-a: [0, 2], dal-idc-b: [1] }\n`;
-    assert.equal(parseScenario(scenario(homes), FILE).dal?.homes['dal-idc-c'], undefined);
+    assert.equal(parseScenario(scenario(homes), FILE, KIND_MODELS).dal?.homes['dal-idc-c'], undefined);
   });
 
   test('homes that miss a shard, home one twice, name an unknown zone or a shard that does not exist', () => {
@@ -479,14 +481,14 @@ describe('scenarios that could not work are refused where the mistake is written
     assert.match(firstPath(text), /^(workload|dal)/);
     assert.match(problemAt(text, 'workload.groups[0].writes', 'group: sh'), /writes through the data access layer go to its router in the client's own IDC; the "dal" has no zone in idc-c \(add a zone there, or narrow "from"\)/);
     // A zone in the client's IDC is the fix, even one that homes no shard and only routes.
-    assert.doesNotThrow(() => parseScenario(text.replace('{ idc: idc-b }], shards', '{ idc: idc-b }, { idc: idc-c }], homes: { dal-idc-a: [0], dal-idc-b: [1] }, shards'), FILE));
+    assert.doesNotThrow(() => parseScenario(text.replace('{ idc: idc-b }], shards', '{ idc: idc-b }, { idc: idc-c }], homes: { dal-idc-a: [0], dal-idc-b: [1] }, shards'), FILE, KIND_MODELS));
   });
 
   test('local reads from an IDC where the group has no readable node are refused, as local writes are', () => {
     const text = `${IDCS}groups:\n  - { name: c, kind: redis, nodes: [{ name: r1, idc: idc-a }] }\nworkload:\n  clients: [{ idc: idc-b }]\n  groups: [{ group: c, reads: local }]\n`;
     assert.equal(firstPath(text), 'workload.groups[0].reads');
     assert.match(problemAt(text, 'workload.groups[0].reads', 'reads: local'), /local reads need a node of "c" holding data in every IDC they come from; none in idc-b \(narrow "from", read from the "writer", or set reads: none\)/);
-    assert.doesNotThrow(() => parseScenario(text.replace('reads: local', 'reads: writer'), FILE));
+    assert.doesNotThrow(() => parseScenario(text.replace('reads: local', 'reads: writer'), FILE, KIND_MODELS));
     // An empty standby is no node to read.
     const standby = `${IDCS}groups:\n  - { name: db, kind: mysql, nodes: [{ name: n1, idc: idc-a }, { name: n2, idc: idc-b, role: standby }], backup: { every: 10s, storage: { idc: idc-c } }, failover: { kind: restore } }\nworkload:\n  clients: [{ idc: idc-b }]\n  groups: [{ group: db, reads: local }]\n`;
     assert.match(problemAt(standby, 'workload.groups[0].reads', 'reads: local'), /none in idc-b/);
@@ -535,7 +537,7 @@ workload:
     const message = problemAt(text, 'idcs[1]', 'idc-b');
     assert.ok(message.includes(`IDC "idc-b" would hold ${IDC_CAPACITY + 1} containers`) && message.includes(`its network has addresses for ${IDC_CAPACITY}`) && message.endsWith('place some of them in another IDC'), message);
     // One container fewer fits.
-    assert.doesNotThrow(() => parseScenario(text.replace('clients: [{ idc: idc-b }, ', 'clients: ['), FILE));
+    assert.doesNotThrow(() => parseScenario(text.replace('clients: [{ idc: idc-b }, ', 'clients: ['), FILE, KIND_MODELS));
     // The schema tells editors the same limit.
     const schema = JSON.parse(readFileSync(join(ROOT, 'schema', 'scenario.schema.json'), 'utf8')) as { properties: { idcs: { description: string } } };
     assert.match(schema.properties.idcs.description, new RegExp(`at most ${IDC_CAPACITY} containers`));

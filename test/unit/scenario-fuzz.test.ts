@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { ScenarioError } from '../../src/core/errors.js';
 import { NAME_PATTERN } from '../../src/core/names.js';
-import { PLANNERS } from '../../src/datastores/planners.js';
+import { KIND_MODELS, PLANNERS } from '../../src/datastores/registry.js';
 import { planTopology } from '../../src/core/plan/topology-plan.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import { ROOT } from '../support/hadrill-cli.js';
@@ -130,7 +130,7 @@ describe(`scenario fuzzing (HADRILL_SEED=${SEED}, ${CASES} mutated scenarios)`, 
       const started = performance.now();
       let scenario;
       try {
-        scenario = parseScenario(text, `case-${i}.yaml`);
+        scenario = parseScenario(text, `case-${i}.yaml`, KIND_MODELS);
       } catch (error) {
         if (error instanceof ScenarioError) continue;
         assert.fail(`case ${i} crashed the loader: ${(error as Error).stack}\n--- scenario ---\n${text}`);
@@ -154,7 +154,7 @@ describe(`scenario fuzzing (HADRILL_SEED=${SEED}, ${CASES} mutated scenarios)`, 
     const time = (text: string): number =>
       Math.min(...[1, 2, 3].map(() => {
         const started = performance.now();
-        assert.throws(() => parseScenario(text, 'large.yaml'), ScenarioError);
+        assert.throws(() => parseScenario(text, 'large.yaml', KIND_MODELS), ScenarioError);
         return performance.now() - started;
       }));
     const quarter = largeShapes(256 * 1024);

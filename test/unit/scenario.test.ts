@@ -4,16 +4,18 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { ScenarioError } from '../../src/core/errors.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
-import type { Group, MysqlGroup, RedisGroup } from '../../src/core/scenario/scenario.js';
+import type { Group } from '../../src/core/scenario/scenario.js';
+import { asMysqlGroup } from '../../src/datastores/mysql/model.js';
 
 const group = <G extends Group>(s: { groups: Group[] }, name: string): G => s.groups.find((g) => g.name === name) as G;
 import { ROOT } from '../support/hadrill-cli.js';
+import { KIND_MODELS } from '../../src/datastores/registry.js';
 
 const minimal = (extra = ''): string => `name: t\nidcs: [{ name: idc-a }, { name: idc-b, city: far }]\nredis:\n  nodes: [{ name: r1, idc: idc-a }, { name: r2, idc: idc-b }]\n  sentinels: [{ idc: idc-a }, { idc: idc-b }, { idc: idc-b }]\nworkload:\n  clients: [{ idc: idc-a }]\n${extra}`;
 
 function problems(text: string): ScenarioError['problems'] {
   try {
-    parseScenario(text, 'x.yaml');
+    parseScenario(text, 'x.yaml', KIND_MODELS);
   } catch (error) {
     assert.ok(error instanceof ScenarioError, String(error));
     return error.problems;
@@ -23,21 +25,21 @@ function problems(text: string): ScenarioError['problems'] {
 
 describe('scenario parsing', () => {
   test('the shipped scenarios parse with their intended shape', () => {
-    const s = parseScenario(readFileSync(join(ROOT, 'scenarios/hot-standby.yaml'), 'utf8'), 'hot-standby.yaml');
-    const mysql = group<MysqlGroup>(s, 'mysql');
+    const s = parseScenario(readFileSync(join(ROOT, 'scenarios/hot-standby.yaml'), 'utf8'), 'hot-standby.yaml', KIND_MODELS);
+    const mysql = asMysqlGroup(group(s, 'mysql'));
     assert.equal(mysql.replication, 'async');
     assert.deepEqual(mysql.failover.kind === 'manager' ? [mysql.failover.idc, mysql.failover.name, mysql.failover.prefer] : null, ['idc-c', 'mysql-manager', 'most-advanced']);
     assert.deepEqual(s.drill.timeline.map((t) => [t.atMs, t.spec.kind]), [[4000, 'replication-stop'], [7000, 'power']]);
     assert.equal(s.slo.rtoMs, 30_000);
-    const semi = parseScenario(readFileSync(join(ROOT, 'scenarios/hot-standby-semisync.yaml'), 'utf8'), 'semi.yaml');
-    assert.equal(group<MysqlGroup>(semi, 'mysql').replication, 'semi-sync');
-    assert.equal(group<MysqlGroup>(semi, 'mysql').semiSyncTimeoutMs, 120_000);
+    const semi = parseScenario(readFileSync(join(ROOT, 'scenarios/hot-standby-semisync.yaml'), 'utf8'), 'semi.yaml', KIND_MODELS);
+    assert.equal(asMysqlGroup(group(semi, 'mysql')).replication, 'semi-sync');
+    assert.equal(asMysqlGroup(group(semi, 'mysql')).semiSyncTimeoutMs, 120_000);
     assert.deepEqual(semi.slo.groups['mysql'], { lostWrites: 0 });
   });
 
   test('defaults: roles, names, quorum, durations, the default drill', () => {
-    const s = parseScenario(minimal(), 'x.yaml');
-    const redis = group<RedisGroup>(s, 'redis');
+    const s = parseScenario(minimal(), 'x.yaml', KIND_MODELS);
+    const redis = group(s, 'redis');
     assert.equal(redis.nodes[0]?.role, 'master');
     assert.equal(redis.nodes[1]?.role, 'replica');
     assert.equal(redis.failover.kind, 'sentinel');
@@ -54,6 +56,7 @@ describe('scenario parsing', () => {
     const s = parseScenario(
       minimal('  redisReadsPerSecond: 0\n  keys: 4\nslo:\n  conflicts: 0\n  redis: { p99StaleRead: 1500ms }\n'),
       'x.yaml',
+      KIND_MODELS,
     );
     assert.deepEqual([s.workload.groups[0]?.readsPerSecond, s.workload.keys], [0, 4]);
     assert.deepEqual(s.slo, { conflicts: 0, groups: { redis: { p99StaleReadMs: 1500 } } });
@@ -61,7 +64,7 @@ describe('scenario parsing', () => {
   });
 
   test('durations accept ms, s, m and bare milliseconds', () => {
-    const s = parseScenario(minimal('drill:\n  steady: 1.5s\n  recovery: 1m\n  settle: 250\n  rtoWindow: 500ms\n'), 'x.yaml');
+    const s = parseScenario(minimal('drill:\n  steady: 1.5s\n  recovery: 1m\n  settle: 250\n  rtoWindow: 500ms\n'), 'x.yaml', KIND_MODELS);
     assert.deepEqual([s.drill.steadyMs, s.drill.recoveryMs, s.drill.settleMs, s.drill.rtoWindowMs], [1500, 60_000, 250, 500]);
   });
 
@@ -80,7 +83,7 @@ describe('scenario parsing', () => {
     const semantic = problems(minimal('drill:\n  timeline:\n    - { at: 1s, fault: power, idc: idc-z }\n    - { at: 2s, fault: replication-stop, node: r1 }\n'));
     assert.deepEqual(semantic.map((p) => [p.path, p.line]), [['drill.timeline[0].idc', 10], ['drill.timeline[1].node', 11]]);
     assert.match(semantic[0]?.message ?? '', /unknown IDC "idc-z"; known: idc-a, idc-b/);
-    assert.match(semantic[1]?.message ?? '', /not a MySQL replica/);
+    assert.match(semantic[1]?.message ?? '', /not a replica whose replication can be stopped/);
   });
 
   test('missing sections, duplicate names and impossible quorums are caught', () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { DalConfig } from '../../src/datastores/dal/protocol.js';
 import { DAL_TIMING } from '../../src/datastores/dal/plan/plan.js';
-import { PLANNERS } from '../../src/datastores/planners.js';
+import { KIND_MODELS, PLANNERS } from '../../src/datastores/registry.js';
 import type { AgentConfig, AgentGroupConfig, BackupSupervisorConfig, ManagerConfig, RestoreManagerConfig, StandbyConfig, WriteTarget } from '../../src/core/plan/runtime-configs.js';
 import { placedContainers } from '../../src/core/plan/placement.js';
 import { planTopology, type ContainerPlan, type PlanInputs } from '../../src/core/plan/topology-plan.js';
@@ -42,7 +42,7 @@ const TIERS = [
 
 /** A shipped scenario, parsed and planned as `up` does, with accessors by node name. */
 function planned(file: string) {
-  const scenario = parseScenario(readFileSync(join(ROOT, 'scenarios', file), 'utf8'), file);
+  const scenario = parseScenario(readFileSync(join(ROOT, 'scenarios', file), 'utf8'), file, KIND_MODELS);
   const plan = planTopology(scenario, INPUTS, PLANNERS);
   const container = (node: string): ContainerPlan => {
     const c = plan.containers.find((x) => x.node === node);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { renderCompose } from '../../src/core/compose.js';
 import { HadrillError } from '../../src/core/errors.js';
-import { PLANNERS } from '../../src/datastores/planners.js';
+import { KIND_MODELS, PLANNERS } from '../../src/datastores/registry.js';
 import { LABEL_HOME, LABEL_IDC, LABEL_MANAGED, LABEL_RUN, LABEL_SCENARIO } from '../../src/core/plan/labels.js';
 import type { AgentConfig, ManagerConfig } from '../../src/core/plan/runtime-configs.js';
 import { FIRST_HOST, IDC_CAPACITY, ROUTER_HOST } from '../../src/core/plan/placement.js';
@@ -14,7 +14,7 @@ import { ROOT } from '../support/hadrill-cli.js';
 
 const SECRETS = ['root', 'repl', 'app', 'redis', 'sentinel', 'token'].map((s) => `${s}-secret-value`);
 
-const scenario = parseScenario(readFileSync(join(ROOT, 'scenarios/hot-standby.yaml'), 'utf8'), 'hot-standby.yaml');
+const scenario = parseScenario(readFileSync(join(ROOT, 'scenarios/hot-standby.yaml'), 'utf8'), 'hot-standby.yaml', KIND_MODELS);
 const INPUTS: PlanInputs = {
   home: 'h1',
   run: 'r1',
@@ -78,7 +78,7 @@ describe('topology planner', () => {
       '  sentinels: [{ idc: idc-a }, { idc: idc-b }, { idc: idc-c }]',
       'workload: { clients: [{ idc: idc-a }] }',
     ].join('\n');
-    const official = planTopology(parseScenario(text, 'x.yaml'), INPUTS, PLANNERS);
+    const official = planTopology(parseScenario(text, 'x.yaml', KIND_MODELS), INPUTS, PLANNERS);
     const redisA = official.containers.find((c) => c.node === 'redis-a');
     assert.equal(redisA?.image, 'redis:7.2');
     assert.equal(redisA?.cmd[0], 'redis-server');
@@ -167,7 +167,7 @@ describe('read hosts', () => {
 // multi-writer group takes its own auto-increment values.
 describe('plans that hold for every datastore kind and size', () => {
   const INPUTS: PlanInputs = { home: 'h1', run: 'r1', subnetBlock: 170, ownImageTag: 'hadrill/base:test', secrets: { rootPassword: 'a', replPassword: 'b', appPassword: 'c', redisPassword: 'd', sentinelPassword: 'e', managerToken: 'f' }, packageDir: '/pkg', runDir: '/state/r1' };
-  const planOf = (text: string) => planTopology(parseScenario(text, 'x.yaml'), INPUTS, PLANNERS);
+  const planOf = (text: string) => planTopology(parseScenario(text, 'x.yaml', KIND_MODELS), INPUTS, PLANNERS);
   const agentOf = (p: ReturnType<typeof planOf>, node: string): AgentConfig => JSON.parse(fileIn(p.containers.find((c) => c.node === node), '/etc/hadrill/agent.json')) as AgentConfig;
 
   test('local writes to a Redis group go to the master in the client\'s IDC, not to a replica listed before it', () => {
@@ -193,7 +193,7 @@ describe('plans that hold for every datastore kind and size', () => {
   });
 
   test('a scenario built in code with more containers in an IDC than its network holds is refused by the planner too', () => {
-    const fits = parseScenario('name: t\nidcs: [{ name: idc-a }]\ngroups:\n  - { name: c, kind: redis, nodes: [{ name: r1, idc: idc-a }] }\nworkload: { clients: [{ idc: idc-a }] }\n', 'x.yaml');
+    const fits = parseScenario('name: t\nidcs: [{ name: idc-a }]\ngroups:\n  - { name: c, kind: redis, nodes: [{ name: r1, idc: idc-a }] }\nworkload: { clients: [{ idc: idc-a }] }\n', 'x.yaml', KIND_MODELS);
     // Clients added past what the parser lets through: one more than the IDC holds.
     const clients = Array.from({ length: IDC_CAPACITY - 1 }, (_, i) => ({ name: `app-${i}`, idc: 'idc-a' }));
     const tooMany = { ...fits, workload: { ...fits.workload, clients: [...fits.workload.clients, ...clients] } };

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { renderCompose } from '../../core/compose.js';
-import { PLANNERS } from '../../datastores/planners.js';
+import { PLANNERS } from '../../datastores/registry.js';
 import { readScenarioFile } from '../context.js';
 import type { ContextFactory } from './index.js';
 

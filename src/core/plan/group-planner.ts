@@ -38,6 +38,7 @@ export interface DalPlanner {
 }
 
 export interface Planners {
-  groups: Record<GroupKind, GroupPlanner>;
+  /** By kind name. */
+  groups: Readonly<Record<string, GroupPlanner>>;
   dal: DalPlanner;
 }

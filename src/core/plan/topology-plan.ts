@@ -160,7 +160,9 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: P
   const planned: PlannedGroup[] = [];
   for (const g of scenario.groups) {
     group = g.name;
-    planned.push(planners.groups[g.kind].plan(g, ctx));
+    const planner = planners.groups[g.kind];
+    if (!planner) throw new Error(`no planner for datastore kind "${g.kind}"`);
+    planned.push(planner.plan(g, ctx));
   }
   group = null;
   if (scenario.dal) planners.dal.plan(scenario.dal, ctx, planned);

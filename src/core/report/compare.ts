@@ -5,6 +5,7 @@ import type { ServiceName } from '../history.js';
 import type { GroupKind } from '../scenario/scenario.js';
 import type { ServiceResult } from '../check/check-types.js';
 import type { Report } from './report-model.js';
+import { familyOf, type ReportFamilies } from './report-family.js';
 import { escapeHtml } from './render-html.js';
 import { alignTable, formatDuration, formatRto } from './render-summary.js';
 
@@ -19,6 +20,8 @@ export interface CompareInput {
 export interface CompareService {
   name: ServiceName;
   kind: GroupKind;
+  /** The family whose columns the service is shown in (several kinds can share one). */
+  family: string;
   rtoMs: number | null;
   recovered: boolean;
   lost: number;
@@ -62,19 +65,19 @@ export function compareRows(inputs: readonly CompareInput[]): CompareRow[] {
     tier: report.scenario.tier,
     run: report.run,
     verdict: report.verdict,
-    services: report.services.map(compareService),
+    services: report.services.map((s) => compareService(s, report.families)),
     nodes: nodeCount,
   }));
 }
 
-function compareService(s: ServiceResult): CompareService {
+function compareService(s: ServiceResult, families: ReportFamilies | undefined): CompareService {
   // A null RTO with recovered set means there was no outage: every op is "before".
   const outage = !(s.rtoMs === null && s.recovered);
   const steady = s.phases.before.writeLatency;
   return {
     name: s.name,
-    // Reports from before groups had kinds named their two services by kind.
-    kind: s.kind ?? (s.name === 'redis' ? 'redis' : 'mysql'),
+    kind: s.kind,
+    family: familyOf(families, s.kind).family,
     rtoMs: s.rtoMs,
     recovered: s.recovered,
     lost: s.lost,
@@ -110,13 +113,12 @@ const CAUSES_TITLE = 'Why writes were lost (hadrill explain DIR for each write):
 /**
  * The table has one group of columns per family of datastore, not per group:
  * tiers name their groups as they like (a cache per city, a sharded and a
- * global group), and a tier table compares like with like.
+ * global group), and a tier table compares like with like. Families are
+ * shown in the order they first appear.
  */
-const FAMILIES = [
-  { name: 'MySQL', kinds: ['mysql', 'galera'] },
-  { name: 'Redis', kinds: ['redis'] },
-] as const satisfies readonly { name: string; kinds: readonly GroupKind[] }[];
-type Family = (typeof FAMILIES)[number];
+function familiesIn(rows: readonly CompareRow[]): string[] {
+  return [...new Set(rows.flatMap((r) => r.services.map((s) => s.family)))];
+}
 
 const SERVICE_COLUMNS = ['RTO', 'lost (window)', 'split brain', 'steady p50/p99', 'after p50/p99', 'conflicts', 'divergent', 'stale reads'] as const;
 
@@ -130,21 +132,17 @@ interface Table {
 }
 
 function table(rows: readonly CompareRow[]): Table {
-  const shown = FAMILIES.filter((f) => rows.some((r) => r.services.some((s) => inFamily(f, s))));
-  const head = ['scenario', 'tier', ...shown.flatMap((f) => SERVICE_COLUMNS.map((c) => `${f.name} ${c}`)), 'nodes'];
+  const shown = familiesIn(rows);
+  const head = ['scenario', 'tier', ...shown.flatMap((f) => SERVICE_COLUMNS.map((c) => `${f} ${c}`)), 'nodes'];
   const body = rows.map((row): string[] => [
     row.scenario,
     row.tier,
-    ...shown.flatMap((f) => serviceCells(worstOf(row.services.filter((s) => inFamily(f, s))))),
+    ...shown.flatMap((f) => serviceCells(worstOf(row.services.filter((s) => s.family === f)))),
     row.nodes === null ? '-' : String(row.nodes),
   ]);
   const numeric = new Set<number>();
   for (let i = 2; i < head.length; i++) numeric.add(i);
-  return { families: shown.map((f) => f.name), head, body, numeric };
-}
-
-function inFamily(f: Family, s: CompareService): boolean {
-  return (f.kinds as readonly GroupKind[]).includes(s.kind);
+  return { families: shown, head, body, numeric };
 }
 
 /**
@@ -159,6 +157,7 @@ export function worstOf(services: readonly CompareService[]): CompareService | u
   return {
     name: services.map((s) => s.name).join('+'),
     kind: services[0]!.kind,
+    family: services[0]!.family,
     recovered: services.every((s) => s.recovered),
     rtoMs: max(services.map((s) => s.rtoMs)),
     lost: sum((s) => s.lost),

@@ -17,6 +17,7 @@ import { escapeHtml as esc, latencyTriple, num, seconds, tr } from './html/marku
 import { serviceSection } from './html/service-section.js';
 import { STYLE } from './html/style.js';
 import { timeAxis, type TimeAxis } from './html/time-axis.js';
+import { familyOf } from './report-family.js';
 
 export { escapeHtml } from './html/markup.js';
 export { HTML_MAX_LOST_IDS } from './html/service-section.js';
@@ -31,7 +32,7 @@ export function renderHtml(report: Report): string {
     slosSection(report),
     summarySection(report),
     ...report.services.map((s) => serviceSection(report, s, axis)),
-    report.services.some((s) => s.kind === 'mysql') ? '' : lagSection(report, axis),
+    report.services.some((s) => familyOf(report.families, s.kind).lagChart) ? '' : lagSection(report, axis),
     notesSection(report),
     `<footer>Rendered by hadrill from report.json (schema version ${esc(String(report.schemaVersion))}). Times are seconds since the drill started (${esc(report.startedAt)}).</footer>`,
   ];

@@ -6,6 +6,7 @@ import { formatMs } from '../duration.js';
 import type { SloResult } from '../check/slo.js';
 import type { FaultEvent } from '../faults.js';
 import type { LagSeries } from '../manager-log.js';
+import { familyOf, type ReportFamilies } from './report-family.js';
 
 export interface Report {
   schemaVersion: 3;
@@ -29,6 +30,8 @@ export interface Report {
   replicationLag?: LagSeries[];
   /** The data access layer of a routed tier: its routers' decisions, its moves of shards, forwarding, and one home per user. */
   dal?: DalSummary;
+  /** How each datastore kind of the drill is shown (its family in `compare`, a lag chart or not), by kind name. */
+  families?: ReportFamilies;
 }
 
 export interface BuildReportInput {
@@ -45,6 +48,7 @@ export interface BuildReportInput {
   notes?: string[];
   replicationLag?: LagSeries[];
   dal?: DalSummary | null;
+  families?: ReportFamilies;
 }
 
 export function buildReport(input: BuildReportInput): Report {
@@ -61,15 +65,16 @@ export function buildReport(input: BuildReportInput): Report {
     incomplete: input.incomplete ?? [],
     slos: input.slos,
     verdict: (input.incomplete ?? []).length > 0 ? 'incomplete' : input.slos.every((s) => s.ok) ? 'pass' : 'fail',
-    notes: [...(input.notes ?? []), ...incompleteNotes(input.incomplete ?? []), ...anomalyNotes(input.services)],
+    notes: [...(input.notes ?? []), ...incompleteNotes(input.incomplete ?? []), ...anomalyNotes(input.services, input.families)],
     ...(input.replicationLag ? { replicationLag: input.replicationLag } : {}),
     ...(input.dal ? { dal: input.dal } : {}),
+    ...(input.families ? { families: input.families } : {}),
   };
 }
 
 // These do not fail an SLO but usually mean a broken fence, a split brain or a
 // workload bug, so they must not go unnoticed in a passing report.
-function anomalyNotes(services: readonly ServiceResult[]): string[] {
+function anomalyNotes(services: readonly ServiceResult[], families: ReportFamilies | undefined): string[] {
   const notes: string[] = [];
   for (const s of services) {
     const sb = s.splitBrain;
@@ -94,7 +99,7 @@ function anomalyNotes(services: readonly ServiceResult[]): string[] {
       notes.push(`${s.name}: ${s.reads.unexplained} reads returned a write their client never attempted`);
     }
     const certification = s.failures.find((f) => f.cause === 'ER_LOCK_DEADLOCK');
-    if (s.kind === 'galera' && certification) {
+    if (familyOf(families, s.kind).certifies && certification) {
       notes.push(`${s.name}: ${certification.count} writes lost a certification conflict to another node's write of the same key (ER_LOCK_DEADLOCK, counted as failed)`);
     }
   }

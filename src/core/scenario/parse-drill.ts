@@ -6,10 +6,11 @@ import { NO_SHAPE, type LinkShape } from '../links.js';
 import { parsePercent, parseRateKbit } from '../units.js';
 import { initialWriter, type DrillPlan, type Group, type Scenario } from './scenario.js';
 import { ms, type Checks, type Raw } from './parse-support.js';
+import { kindOf, type KindCatalog } from './kind-model.js';
 
-export function buildDrill(raw: Raw, groups: readonly Group[], crashable: readonly string[], idcNames: readonly string[], c: Checks): DrillPlan {
+export function buildDrill(raw: Raw, groups: readonly Group[], crashable: readonly string[], idcNames: readonly string[], c: Checks, kinds: KindCatalog): DrillPlan {
   const steadyMs = ms(raw.steady ?? '5s');
-  const replicas = groups.flatMap((g) => (g.kind === 'mysql' && g.replication !== 'bidirectional' ? g.nodes.filter((n) => n.role === 'replica').map((n) => n.name) : []));
+  const replicas = groups.flatMap((g) => kindOf(kinds, g.kind).stoppableReplicas(g));
   const timeline = (raw.timeline ?? []).map((f: Raw, i: number) => {
     const where = ['drill', 'timeline', i];
     const need = (key: string, what: string): boolean => {
@@ -25,7 +26,7 @@ export function buildDrill(raw: Raw, groups: readonly Group[], crashable: readon
     let spec: FaultSpec;
     switch (f.fault) {
       case 'replication-stop':
-        if (need('node', 'the MySQL replica whose replication stops') && !replicas.includes(f.node)) c.report([...where, 'node'], `"${f.node}" is not a MySQL replica; replicas: ${replicas.join(', ') || 'none'}`);
+        if (need('node', 'the MySQL replica whose replication stops') && !replicas.includes(f.node)) c.report([...where, 'node'], `"${f.node}" is not a replica whose replication can be stopped; such replicas: ${replicas.join(', ') || 'none'}`);
         spec = { kind: 'replication-stop', node: f.node };
         break;
       case 'cut':

@@ -3,7 +3,8 @@
 // Sentinel-watched Redis group named "redis". Either way each group is
 // checked for what its kind, replication and failover machinery need, and
 // every problem points at the place in the file the user wrote.
-import { OWN_IMAGE, type Backup, type Failover, type Group, type GroupKind, type GroupNode, type NodeRole } from './scenario.js';
+import type { KindCatalog, KindModel, KindSettings } from './kind-model.js';
+import { OWN_IMAGE, type Authority, type Backup, type Failover, type Group, type GroupNode } from './scenario.js';
 import { ms, type Checks, type Path, type Raw } from './parse-support.js';
 
 /** Where the parts of a group are in the file: `groups[i]`, or the shorthand's own places. */
@@ -13,21 +14,28 @@ export interface GroupPaths {
 }
 
 /** The groups, and where each one is written (`paths[i]` for `groups[i]`), for checks made once the whole scenario is read. */
-export function buildGroups(raw: Raw, idcNames: readonly string[], c: Checks): { groups: Group[]; paths: GroupPaths[] } {
+export function buildGroups(raw: Raw, idcNames: readonly string[], c: Checks, kinds: KindCatalog): { groups: Group[]; paths: GroupPaths[] } {
   const groups: Group[] = [];
   const paths: GroupPaths[] = [];
   const add = (g: Raw, p: GroupPaths): void => {
-    groups.push(buildGroup(g, p, idcNames, c));
+    const kind = kinds.get(g.kind);
+    if (!kind) {
+      c.report(p.at('kind'), `unknown datastore kind "${g.kind}"; known: ${[...kinds.keys()].join(', ')}`);
+      return;
+    }
+    groups.push(buildGroup(g, kind, kinds, p, idcNames, c));
     paths.push(p);
   };
   (raw.groups ?? []).forEach((g: Raw, i: number) => {
     const at = (...sub: (string | number)[]): Path => ['groups', i, ...sub];
     add(g, { at, failover: (...sub) => at('failover', ...sub) });
   });
-  // The shorthand's failover settings are the mysql section's `manager`, and the redis section's own keys.
-  if (raw.mysql) add(mysqlShorthand(raw.mysql), shorthandPaths('mysql', ['mysql', 'manager']));
-  if (raw.redis) add(redisShorthand(raw.redis), shorthandPaths('redis', ['redis']));
-  if (groups.length === 0) c.report([], 'a scenario needs datastore groups: a "groups" list, or the "mysql" and "redis" shorthand');
+  // A shorthand section (`mysql:`, `redis:`) stands for one group of its kind, named after the section.
+  for (const kind of kinds.values()) {
+    const short = kind.shorthand;
+    if (short && raw[short.section]) add(short.expand(raw[short.section]), { at: (...sub) => [short.section, ...sub], failover: (...sub) => [...short.failoverPath, ...sub] });
+  }
+  if (groups.length === 0 && c !== undefined) c.report([], `a scenario needs datastore groups: a "groups" list${shorthandHint(kinds)}`);
   c.duplicates(
     groups.map((g) => g.name),
     () => ['groups'],
@@ -36,75 +44,55 @@ export function buildGroups(raw: Raw, idcNames: readonly string[], c: Checks): {
   return { groups, paths };
 }
 
-function shorthandPaths(section: 'mysql' | 'redis', failover: Path): GroupPaths {
-  return {
-    at: (...sub) => [section, ...sub],
-    failover: (...sub) => [...failover, ...sub],
-  };
+function shorthandHint(kinds: KindCatalog): string {
+  const sections = [...kinds.values()].flatMap((k) => (k.shorthand ? [`"${k.shorthand.section}"`] : []));
+  return sections.length === 0 ? '' : `, or the ${sections.join(' and ')} shorthand`;
 }
 
-function mysqlShorthand(raw: Raw): Raw {
-  const manager = raw.manager ?? {};
-  return { ...raw, name: 'mysql', kind: 'mysql', manager: undefined, failover: { kind: 'manager', name: 'mysql-manager', ...manager } };
-}
-
-function redisShorthand(raw: Raw): Raw {
-  const { sentinels, quorum, downAfter, failoverTimeout, ...rest } = raw;
-  return { ...rest, name: 'redis', kind: 'redis', failover: { kind: 'sentinel', sentinels, quorum, downAfter, failoverTimeout } };
-}
-
-function buildGroup(raw: Raw, p: GroupPaths, idcNames: readonly string[], c: Checks): Group {
-  const kind: GroupKind = raw.kind;
+function buildGroup(raw: Raw, kind: KindModel, kinds: KindCatalog, p: GroupPaths, idcNames: readonly string[], c: Checks): Group {
   const name: string = raw.name;
+  foreignSettings(raw, kind, kinds, p, c);
   raw.nodes.forEach((n: Raw, i: number) => c.idc(p.at('nodes', i, 'idc'), n.idc));
   const image: string = raw.image ?? OWN_IMAGE;
-  const replication = kind === 'mysql' ? (raw.replication ?? 'async') : null;
-  if (kind !== 'mysql' && raw.replication !== undefined) c.report(p.at('replication'), `${kind} groups have no "replication" setting; it is for mysql groups`);
-  const multiWriter = kind === 'galera' || replication === 'bidirectional';
-  const nodes = buildNodes(raw.nodes, kind, multiWriter, p, c);
+  const settings = kind.settings(raw, image, p.at, c);
+  const authority = kind.authority(settings);
+  const nodes = buildNodes(raw.nodes, kind, authority, p, c);
   const backup = raw.backup ? buildBackup(raw.backup, kind, image, name, p, c) : null;
-  const failover = buildFailover(raw.failover, kind, multiWriter, name, nodes, idcNames, p, c);
+  const failover = buildFailover(raw.failover, kind, settings, authority, name, nodes, idcNames, p, c);
   if (failover.kind === 'restore' && backup === null) c.report(p.failover('kind'), 'restore needs a "backup" on the group: there is nothing to restore without one');
   if (nodes.some((n) => n.role === 'standby') && failover.kind !== 'restore') c.report(p.at('nodes'), 'standby nodes hold data only once a backup is restored onto them: they need failover kind "restore"');
   if (failover.kind === 'restore' && !nodes.some((n) => n.role === 'standby')) c.report(p.at('nodes'), 'restore needs a node with role "standby" to restore the backup onto');
-  if (kind === 'galera' && image !== OWN_IMAGE && !/(^|\/)mariadb(:|$)/.test(image)) c.report(p.at('image'), `Galera needs MariaDB: use hadrill's own image or a mariadb image, not "${image}"`);
-  const base = { name, image, nodes, failover, backup };
-  if (kind === 'redis') return { ...base, kind };
-  if (kind === 'galera') return { ...base, kind, flavor: 'mariadb' };
-  return {
-    ...base,
-    kind,
-    flavor: /(^|\/)mysql(:|$)/.test(image) ? 'mysql' : 'mariadb',
-    replication: replication ?? 'async',
-    semiSyncTimeoutMs: ms(raw.semiSyncTimeout ?? '10s'),
-  };
+  const group: Group = { name, kind: kind.name, image, nodes, failover, backup, authority, settings };
+  kind.checkGroup(group, p.at, c);
+  return group;
 }
 
-/** The writer role of a kind, and the role its other nodes take by default. */
-const ROLES: Record<GroupKind, { writer: NodeRole; allowed: NodeRole[] }> = {
-  mysql: { writer: 'primary', allowed: ['primary', 'replica', 'standby'] },
-  galera: { writer: 'member', allowed: ['member'] },
-  redis: { writer: 'master', allowed: ['master', 'replica', 'standby'] },
-};
-
-function buildNodes(raw: Raw[], kind: GroupKind, multiWriter: boolean, p: GroupPaths, c: Checks): GroupNode[] {
-  const { writer, allowed } = ROLES[kind];
-  raw.forEach((n: Raw, i: number) => {
-    if (n.role !== undefined && !allowed.includes(n.role)) c.report(p.at('nodes', i, 'role'), `a ${kind} node's role is one of ${allowed.join(', ')}, not "${n.role}"`);
-  });
-  const writers = raw.filter((n: Raw) => (n.role ?? (kind === 'galera' ? 'member' : undefined)) === writer).length;
-  if (kind === 'galera') {
-    if (raw.length < 2) c.report(p.at('nodes'), 'a Galera cluster needs at least 2 nodes (3 or more to survive the loss of one)');
-  } else if (multiWriter) {
-    if (writers + raw.filter((n: Raw) => n.role === undefined).length < 2) c.report(p.at('nodes'), 'bidirectional replication needs at least 2 primaries');
-    if (raw.some((n: Raw) => n.role !== undefined && n.role !== 'primary')) c.report(p.at('nodes'), 'in bidirectional replication every node is a primary');
-  } else if (writers > 1) {
-    c.report(p.at('nodes'), `${writers} nodes have role ${writer}; exactly one may (the others replicate from it)`);
+/** A setting that only other kinds have (a Redis group's `replication`, say) is named with the kinds it belongs to. */
+function foreignSettings(raw: Raw, kind: KindModel, kinds: KindCatalog, p: GroupPaths, c: Checks): void {
+  const owners = new Map<string, string[]>();
+  for (const other of kinds.values()) for (const key of Object.keys(other.schemaProperties)) owners.set(key, [...(owners.get(key) ?? []), other.name]);
+  for (const [key, names] of owners) {
+    if (raw[key] !== undefined && !names.includes(kind.name)) c.report(p.at(key), `${kind.name} groups have no "${key}" setting; it is for ${names.join(' and ')} groups`);
   }
+}
+
+/**
+ * Nodes with their roles: one writer (a first node without a role is it),
+ * or, where every node takes writes or holds a shard, the kind's writer
+ * role for every node not given another.
+ */
+function buildNodes(raw: Raw[], kind: KindModel, authority: Authority, p: GroupPaths, c: Checks): GroupNode[] {
+  const { writerRole: writer, roles: allowed } = kind;
+  raw.forEach((n: Raw, i: number) => {
+    if (n.role !== undefined && !allowed.includes(n.role)) c.report(p.at('nodes', i, 'role'), `a ${kind.name} node's role is one of ${allowed.join(', ')}, not "${n.role}"`);
+  });
+  const multiWriter = authority === 'converged';
+  const writers = raw.filter((n: Raw) => n.role === writer).length;
+  if (authority === 'writer' && writers > 1) c.report(p.at('nodes'), `${writers} nodes have role ${writer}; exactly one may (the others replicate from it)`);
   const nodes: GroupNode[] = raw.map((n: Raw, i: number) => ({
     name: n.name,
     idc: n.idc,
-    role: n.role ?? (kind === 'galera' ? 'member' : multiWriter || (writers === 0 && i === 0) ? writer : 'replica'),
+    role: n.role ?? (multiWriter || (writers === 0 && i === 0) ? writer : allowed.find((r) => r !== writer) ?? writer),
   }));
   // A first node without a role is the writer; when it has one, some node must be given the writer's role.
   // (A role the kind does not have is reported above, and likely meant as the writer.)
@@ -115,26 +103,19 @@ function buildNodes(raw: Raw[], kind: GroupKind, multiWriter: boolean, p: GroupP
   return nodes;
 }
 
-function buildBackup(raw: Raw, kind: GroupKind, image: string, group: string, p: GroupPaths, c: Checks): Backup {
+function buildBackup(raw: Raw, kind: KindModel, image: string, group: string, p: GroupPaths, c: Checks): Backup {
   c.idc(p.at('backup', 'storage', 'idc'), raw.storage.idc);
-  // Every Galera node is a writer, and a node that comes back rejoins by the cluster's own state transfer: no node is ever stopped to be copied.
-  if (kind === 'galera') c.report(p.at('backup'), 'a Galera group takes no cold backup: every node takes writes and a returning node rejoins by state transfer; remove "backup"');
+  if (kind.noColdBackup !== null) c.report(p.at('backup'), `${kind.noColdBackup}; remove "backup"`);
   // The backup supervisor and the standby's restore program run inside the node, as hadrill's programs.
   else if (image !== OWN_IMAGE) c.report(p.at('backup'), `a cold backup runs hadrill's backup programs inside the nodes: it needs hadrill's own image (image: ${OWN_IMAGE}), not "${image}"`);
   return { everyMs: ms(raw.every), storage: { name: raw.storage.name ?? `${group}-storage`, idc: raw.storage.idc } };
 }
 
-const FAILOVERS: Record<GroupKind, { default: (multiWriter: boolean) => Failover['kind']; allowed: Failover['kind'][] }> = {
-  mysql: { default: (multi) => (multi ? 'none' : 'manager'), allowed: ['manager', 'restore', 'none'] },
-  galera: { default: () => 'quorum', allowed: ['quorum'] },
-  redis: { default: () => 'none', allowed: ['sentinel', 'restore', 'none'] },
-};
-
-function buildFailover(raw: Raw, kind: GroupKind, multiWriter: boolean, group: string, nodes: GroupNode[], idcNames: readonly string[], p: GroupPaths, c: Checks): Failover {
+function buildFailover(raw: Raw, kind: KindModel, settings: KindSettings, authority: Authority, group: string, nodes: GroupNode[], idcNames: readonly string[], p: GroupPaths, c: Checks): Failover {
   const f: Raw = raw ?? {};
-  const which: Failover['kind'] = f.kind ?? FAILOVERS[kind].default(multiWriter);
-  if (!FAILOVERS[kind].allowed.includes(which)) c.report(p.failover('kind'), `a ${kind} group's failover is one of ${FAILOVERS[kind].allowed.join(', ')}, not "${which}"`);
-  if (multiWriter && which !== 'none' && which !== 'quorum') c.report(p.failover('kind'), 'a group whose every node takes writes has no writer to fail over: failover kind "none"');
+  const which: Failover['kind'] = f.kind ?? kind.defaultFailover(settings);
+  if (!kind.failovers.includes(which)) c.report(p.failover('kind'), `a ${kind.name} group's failover is one of ${kind.failovers.join(', ')}, not "${which}"`);
+  if (authority === 'converged' && which !== 'none' && which !== 'quorum') c.report(p.failover('kind'), 'a group whose every node takes writes has no writer to fail over: failover kind "none"');
   const misplaced = (keys: string[]): void => {
     for (const key of keys) if (f[key] !== undefined) c.report(p.failover(key), `"${key}" is not a setting of failover kind "${which}"`);
   };
@@ -155,7 +136,8 @@ function buildFailover(raw: Raw, kind: GroupKind, multiWriter: boolean, group: s
       const raws: Raw[] = f.sentinels ?? [];
       if (raws.length === 0) c.report(p.failover('sentinels'), 'Sentinel failover needs sentinels, e.g. [{ idc: idc-a }, { idc: idc-b }, { idc: idc-c }]');
       raws.forEach((s: Raw, i: number) => c.idc(p.failover('sentinels', i, 'idc'), s.idc));
-      const sentinels = c.names(raws, group === 'redis' ? 'sentinel' : `${group}-sentinel`, p.failover('sentinels'));
+      // The shorthand's group (named after its section) keeps the names its Sentinels always had.
+      const sentinels = c.names(raws, group === kind.shorthand?.section ? 'sentinel' : `${group}-sentinel`, p.failover('sentinels'));
       const quorum = f.quorum ?? Math.floor(sentinels.length / 2) + 1;
       if (quorum > sentinels.length) c.report(p.failover('quorum'), `quorum ${quorum} is more than the ${sentinels.length} sentinels; no failover could ever be agreed`);
       return { kind: which, sentinels, quorum, downAfterMs: ms(f.downAfter ?? '2s'), failoverTimeoutMs: ms(f.failoverTimeout ?? '10s'), prefer: f.prefer ?? 'most-advanced' };

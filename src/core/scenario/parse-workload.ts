@@ -17,7 +17,7 @@ export function buildClients(raw: Raw, c: Checks): WorkloadClient[] {
   return c.names(raw.clients, 'app', ['workload', 'clients']);
 }
 
-export function buildWorkload(raw: Raw, clients: WorkloadClient[], groups: readonly Group[], dal: Dal | null, idcNames: readonly string[], c: Checks): Workload {
+export function buildWorkload(raw: Raw, clients: WorkloadClient[], groups: readonly Group[], dal: Dal | null, idcNames: readonly string[], c: Checks, shorthands: readonly string[]): Workload {
   const given: Raw[] = raw.groups ?? [];
   given.forEach((g: Raw, i: number) => {
     if (!groups.some((x) => x.name === g.group)) c.report(['workload', 'groups', i, 'group'], `unknown group "${g.group}"; groups: ${groups.map((x) => x.name).join(', ')}`);
@@ -33,9 +33,9 @@ export function buildWorkload(raw: Raw, clients: WorkloadClient[], groups: reado
     const i = given.findIndex((g: Raw) => g.group === group.name);
     const g: Raw = given[i] ?? {};
     const where = i === -1 ? ['workload'] : ['workload', 'groups', i];
-    const shorthandRate = (what: 'Writes' | 'Reads'): number | undefined => (group.name === 'mysql' || group.name === 'redis' ? raw[`${group.name}${what}PerSecond`] : undefined);
+    const shorthandRate = (what: 'Writes' | 'Reads'): number | undefined => (shorthands.includes(group.name) ? raw[`${group.name}${what}PerSecond`] : undefined);
     const dalRoutes = dal !== null && (dal.shardedGroup === group.name || dal.globalGroup === group.name);
-    const writes: WriteRoute = g.writes ?? (dalRoutes ? 'dal' : authorityOf(group) === 'writer' ? 'writer' : 'local');
+    const writes: WriteRoute = g.writes ?? (dalRoutes ? 'dal' : authorityOf(group) === 'converged' ? 'local' : 'writer');
     const reads: ReadRoute = g.reads ?? 'local';
     const entry: GroupWorkload = {
       group: group.name,
@@ -63,7 +63,8 @@ export function buildWorkload(raw: Raw, clients: WorkloadClient[], groups: reado
  * there is none (see readHostFor), while every write must go somewhere.
  */
 function checkRoute(w: GroupWorkload, usedFrom: readonly string[], readsGiven: boolean, group: Group, dal: Dal | null, where: (string | number)[], c: Checks): void {
-  const single = authorityOf(group) === 'writer';
+  // A sharded group's writer is each shard's: its clients follow the group's own map of them.
+  const single = authorityOf(group) !== 'converged';
   const lacking = (has: (idc: string) => boolean): string[] => usedFrom.filter((idc) => !has(idc));
   if (w.writes === 'writer' && !single) {
     c.report([...where, 'writes'], `group "${group.name}" takes writes on every node and has no single writer: write "local" or through the "dal"`);

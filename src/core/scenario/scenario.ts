@@ -7,20 +7,15 @@
 import type { FaultSpec } from '../faults.js';
 import type { Link } from '../links.js';
 import type { SloSpec } from '../check/slo.js';
+import type { KindSettings } from './kind-model.js';
 
 export interface Idc {
   name: string;
   city: string;
 }
 
-/** What a group's nodes run: MariaDB/MySQL replication, a MariaDB Galera cluster, Redis. */
-export type GroupKind = 'mysql' | 'galera' | 'redis';
-
-/**
- * async / semi-sync: one primary, replicas follow it. bidirectional: every
- * primary takes writes and replicates to and from every other (multi-active).
- */
-export type MysqlReplication = 'async' | 'semi-sync' | 'bidirectional';
+/** What a group's nodes run: the name of a registered datastore kind (src/datastores/<kind>/kind.ts). */
+export type GroupKind = string;
 
 /**
  * primary / master: takes writes. replica: follows one. standby: holds no data
@@ -65,31 +60,18 @@ export interface Backup {
   storage: { name: string; idc: string };
 }
 
-interface GroupBase {
+export interface Group {
   name: string;
+  kind: GroupKind;
   image: string;
   nodes: GroupNode[];
   failover: Failover;
   backup: Backup | null;
+  /** Whose final state its writes are judged against, as its kind decided from its settings. */
+  authority: Authority;
+  /** The kind's own settings (a MySQL group's replication, say): read and typed by the kind alone. */
+  settings: KindSettings;
 }
-
-export interface MysqlGroup extends GroupBase {
-  kind: 'mysql';
-  flavor: 'mariadb' | 'mysql';
-  replication: MysqlReplication;
-  semiSyncTimeoutMs: number;
-}
-
-export interface GaleraGroup extends GroupBase {
-  kind: 'galera';
-  flavor: 'mariadb';
-}
-
-export interface RedisGroup extends GroupBase {
-  kind: 'redis';
-}
-
-export type Group = MysqlGroup | GaleraGroup | RedisGroup;
 
 /**
  * How a client's writes reach a group. writer: to the node the failover
@@ -197,12 +179,13 @@ export const OWN_IMAGE = 'hadrill';
 /**
  * Whose final state the group's writes are judged against. writer: the one
  * node the failover machinery names. converged: every writable node, which
- * should all hold the same data once replication caught up.
+ * should all hold the same data once replication caught up. sharded: each
+ * in-service node holds its own part (a shard), and is judged for it alone.
  */
-export type Authority = 'writer' | 'converged';
+export type Authority = 'writer' | 'converged' | 'sharded';
 
 export function authorityOf(group: Group): Authority {
-  return group.kind === 'galera' || (group.kind === 'mysql' && group.replication === 'bidirectional') ? 'converged' : 'writer';
+  return group.authority;
 }
 
 /** One writer at a time by design: two nodes taking writes at once is a split brain. */

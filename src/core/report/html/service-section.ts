@@ -7,6 +7,7 @@ import { lagChart } from './lag-chart.js';
 import { escapeHtml as esc, num, seconds, tr } from './markup.js';
 import type { TimeAxis } from './time-axis.js';
 import { timelineChart } from './timeline-chart.js';
+import { familyOf } from '../report-family.js';
 
 /** Ids listed on the page per list (lost, unexpected, conflicting); report.json has them all. */
 export const HTML_MAX_LOST_IDS = 200;
@@ -56,7 +57,7 @@ ${readIdcs.join('\n')}
   return `<section class="service" id="service-${esc(s.name)}">
 <h2>${esc(s.name)} <small>${auth} &middot; RTO <b>${esc(formatRto(s))}</b> &middot; lost <b class="${s.lost > 0 ? 'bad' : ''}">${num(s.lost)}</b> of ${num(s.acknowledged)} acknowledged</small></h2>
 ${timelineChart(report, s, axis)}
-${s.kind === 'mysql' ? lagChart(report, s, axis) : ''}${machinerySummary(report, s)}
+${familyOf(report.families, s.kind).lagChart ? lagChart(report, s, axis) : ''}${machinerySummary(report, s)}
 <div class="tables">
 <div class="scroll"><table class="num" id="${esc(`phases-${s.name}`)}"><caption>Writes and reads by phase <small class="muted">(latency of ok operations: p50, p99, max)</small></caption><thead>${tr(['phase', 'writes', 'ok', 'failed', 'unknown', 'error rate', 'write p50', 'write p99', 'write max', 'reads', 'read errors', 'read p50', 'read p99', 'read max'], 'th')}</thead><tbody>
 ${phases.join('\n')}

@@ -5,7 +5,7 @@
 import { secretFile } from '../../../core/plan/container-files.js';
 import type { GroupPlanner, PlanContext, PlannedGroup } from '../../../core/plan/group-planner.js';
 import { APP_USER, DATABASE, PORTS, readHostFor } from '../../../core/plan/topology-plan.js';
-import { OWN_IMAGE, type GaleraGroup, type Group } from '../../../core/scenario/scenario.js';
+import { OWN_IMAGE, type Group } from '../../../core/scenario/scenario.js';
 import { mysqlEnv } from '../../mysql/plan/commands.js';
 import { writeTarget } from '../../mysql/plan/plan.js';
 
@@ -15,7 +15,7 @@ export const GALERA_START = { newCluster: '--hadrill-galera-new-cluster', member
 
 export const galeraPlanner: GroupPlanner = {
   plan(group: Group, ctx: PlanContext): PlannedGroup {
-    const g = group as GaleraGroup;
+    const g = group;
     const own = g.image === OWN_IMAGE;
     const nodes = g.nodes.map((n) => ctx.add('galera', n.name, n.idc, g.image, [], { env: mysqlEnv('mariadb', own), files: [secretFile('db-root-password', ctx.inputs.secrets.rootPassword, own)] }));
     const cities = [...new Set(g.nodes.map((n) => ctx.cityOf(n.idc)))];

@@ -9,7 +9,7 @@ import { domainPosition } from '../sql/gtid.js';
 import { sharedKeyName } from '../../../core/redis-keys.js';
 import { allReplicaStatusSql, waitForGtidSql, type Flavor } from '../sql/replication-sql.js';
 import type { ContainerPlan } from '../../../core/plan/topology-plan.js';
-import type { MysqlGroup } from '../../../core/scenario/scenario.js';
+import { asMysqlGroup, type MysqlGroup } from '../model.js';
 import { phase } from '../../../core/engine-events.js';
 import { waitFor } from '../../../core/wait.js';
 import { convergedState } from '../../host/final-state.js';
@@ -18,7 +18,7 @@ import { bootstrapPrimary, configureReplica, seedRegisters, hasWritesTable, node
 
 const READY_TIMEOUT_MS = 90_000;
 
-const group = (ctx: GroupContext): MysqlGroup => ctx.group as MysqlGroup;
+const group = (ctx: GroupContext): MysqlGroup => asMysqlGroup(ctx.group);
 
 /**
  * Two primaries replicate from each other. More than two form a full mesh on

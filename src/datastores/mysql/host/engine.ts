@@ -7,7 +7,8 @@ import { lagSeries, managerMilestones, type LagSeries } from '../../../core/mana
 import { semiSyncSourceSql, waitForGtidSql } from '../sql/replication-sql.js';
 import type { BackupEvent } from '../../../core/plan/runtime-configs.js';
 import type { ContainerPlan } from '../../../core/plan/topology-plan.js';
-import { initialWriter, type MysqlGroup } from '../../../core/scenario/scenario.js';
+import { initialWriter } from '../../../core/scenario/scenario.js';
+import { asMysqlGroup, type MysqlGroup } from '../model.js';
 import { phase } from '../../../core/engine-events.js';
 import { waitFor } from '../../../core/wait.js';
 import { announcement, serviceState } from '../../host/final-state.js';
@@ -18,7 +19,7 @@ import { bootstrapPrimary, configureReplica, hasWritesTable, nodeStatus, readFin
 
 const READY_TIMEOUT_MS = 90_000;
 
-const group = (ctx: GroupContext): MysqlGroup => ctx.group as MysqlGroup;
+const group = (ctx: GroupContext): MysqlGroup => asMysqlGroup(ctx.group);
 const multiActive = (ctx: GroupContext): boolean => group(ctx).replication === 'bidirectional';
 const roleOf = (ctx: GroupContext, node: string): string | undefined => ctx.group.nodes.find((n) => n.name === node)?.role;
 /** The manager, or a cold backup's restore manager: whoever announces the writer. */

@@ -1,7 +1,7 @@
 // MariaDB/MySQL command lines and environments, for hadrill's image and for
 // official images (mariadb, mysql).
 import { SECRETS_DIR } from '../../../core/plan/container-files.js';
-import type { MysqlGroup } from '../../../core/scenario/scenario.js';
+import type { MysqlGroup } from '../model.js';
 
 export const DB_ROOT_PASSWORD_FILE = `${SECRETS_DIR}/db-root-password`;
 export const MYSQL_DATA_DIR = '/var/lib/mysql';

@@ -5,7 +5,8 @@ import { programConfig, secretFile } from '../../../core/plan/container-files.js
 import type { GroupPlanner, PlanContext, PlannedGroup } from '../../../core/plan/group-planner.js';
 import type { AgentGroupConfig, ManagerConfig, ServerAccess, WriteTarget } from '../../../core/plan/runtime-configs.js';
 import { APP_USER, DATABASE, PORTS, readHostFor, REPL_USER, type ContainerPlan } from '../../../core/plan/topology-plan.js';
-import { initialWriter, OWN_IMAGE, type Group, type GroupWorkload, type MysqlGroup, type WorkloadClient } from '../../../core/scenario/scenario.js';
+import { initialWriter, OWN_IMAGE, type Group, type GroupWorkload, type WorkloadClient } from '../../../core/scenario/scenario.js';
+import { asMysqlGroup, type MysqlGroup } from '../model.js';
 import { machineryMount, probingMachinery } from '../../../core/plan/machinery.js';
 import { planColdBackup } from '../../cold-backup/plan/plan.js';
 import { MYSQL_DATA_DIR, mysqlCommand, mysqlEnv } from './commands.js';
@@ -13,7 +14,7 @@ import { programCommand } from '../../../core/plan/programs.js';
 
 export const mysqlPlanner: GroupPlanner = {
   plan(group: Group, ctx: PlanContext): PlannedGroup {
-    const g = group as MysqlGroup;
+    const g = asMysqlGroup(group);
     const own = g.image === OWN_IMAGE;
     const serverId = (node: string): number => g.nodes.findIndex((n) => n.name === node) + 1;
     const nodes = g.nodes.map((n) =>

@@ -4,7 +4,7 @@ import { secretFile } from '../../../core/plan/container-files.js';
 import type { GroupPlanner, PlanContext, PlannedGroup } from '../../../core/plan/group-planner.js';
 import type { AgentGroupConfig, ServerAccess, WriteTarget } from '../../../core/plan/runtime-configs.js';
 import { PORTS, readHostFor, REDIS_MASTER_NAME, type ContainerPlan } from '../../../core/plan/topology-plan.js';
-import { initialWriter, OWN_IMAGE, type Group, type GroupWorkload, type RedisGroup, type WorkloadClient } from '../../../core/scenario/scenario.js';
+import { initialWriter, OWN_IMAGE, type Group, type GroupWorkload, type WorkloadClient } from '../../../core/scenario/scenario.js';
 import { planColdBackup } from '../../cold-backup/plan/plan.js';
 import { REDIS_DATA_DIR, redisCommand, redisConf, sentinelEnv } from './commands.js';
 
@@ -14,7 +14,7 @@ const OTHER_CITY_PRIORITY = 200;
 
 export const redisPlanner: GroupPlanner = {
   plan(group: Group, ctx: PlanContext): PlannedGroup {
-    const g = group as RedisGroup;
+    const g = group;
     const { secrets } = ctx.inputs;
     const persistent = g.backup !== null;
     const nodes = g.nodes.map((n) =>

@@ -1,0 +1,28 @@
+// What the scenario says of a Redis group: a master and its replicas, watched
+// by Sentinels (or restored from a cold backup), no settings of its own.
+// Pure: the parser reads it.
+import type { KindModel } from '../../core/scenario/kind-model.js';
+import type { Raw } from '../../core/scenario/parse-support.js';
+
+export const redisModel: KindModel = {
+  name: 'redis',
+  writerRole: 'master',
+  roles: ['master', 'replica', 'standby'],
+  failovers: ['sentinel', 'restore', 'none'],
+  defaultFailover: () => 'none',
+  settings: () => ({}),
+  authority: () => 'writer',
+  noColdBackup: null,
+  checkGroup: () => undefined,
+  stoppableReplicas: () => [],
+  shorthand: {
+    section: 'redis',
+    failoverPath: ['redis'],
+    // The shorthand's failover settings are the section's own keys.
+    expand: (raw: Raw): Raw => {
+      const { sentinels, quorum, downAfter, failoverTimeout, ...rest } = raw;
+      return { ...rest, name: 'redis', kind: 'redis', failover: { kind: 'sentinel', sentinels, quorum, downAfter, failoverTimeout } };
+    },
+  },
+  schemaProperties: {},
+};
