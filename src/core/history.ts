@@ -79,8 +79,11 @@ export interface ServiceFinalState {
   /**
    * writer: the one node named (authoritativeNode) holds the final state.
    * converged: every in-service node takes writes; together they hold it.
+   * sharded: each in-service node holds its own shard (listed with only the
+   *   writes of its own part), and together they hold it; nothing is
+   *   expected on more than one of them.
    */
-  authority?: 'writer' | 'converged';
+  authority?: 'writer' | 'converged' | 'sharded';
   /** The node whose content is the service's final state (the primary/master after recovery). null if none could be named. */
   authoritativeNode: string | null;
   /** Why no node could be named authoritative (the service then cannot be checked). */

@@ -49,7 +49,7 @@ export interface CheckInput {
   nodeIdcs?: Record<string, string>;
   /** Services built to take writes on one node at a time (split brain is measured for these); default: every service. */
   singleWriter?: Partial<Record<ServiceName, boolean>>;
-  /** Each group's datastore kind (mysql, galera, redis); by default the group's own name when it is one. */
+  /** Each group's datastore kind, as the scenario names it ("unknown" in the report when not given). */
   kinds?: Partial<Record<ServiceName, GroupKind>>;
   /** Cold backups each group's machinery took. */
   backups?: Partial<Record<ServiceName, BackupEvent[]>>;

@@ -22,7 +22,7 @@ export function checkServiceOps(service: ServiceName, ops: readonly OpRecord[], 
   }
   const state = input.finalState.services.find((s) => s.service === service);
   const judgedAgainst = authoritativeState(state);
-  const { authoritativeNode, converged, finalIds } = judgedAgainst;
+  const { authoritativeNode, converged, sharded, finalIds } = judgedAgainst;
   const start = input.outageStartMs;
   const { verdicts, byIdc, phases, timeline, present, readPositions, winnersByNode } = scanServiceOps(ops, judgedAgainst, frame, start);
 
@@ -33,7 +33,7 @@ export function checkServiceOps(service: ServiceName, ops: readonly OpRecord[], 
   const nodeName = (n: string): string => names[n] ?? n;
   const singleWriter = input.singleWriter?.[service] ?? true;
 
-  const kind = input.kinds?.[service] ?? (service === 'redis' ? 'redis' : 'mysql');
+  const kind = input.kinds?.[service] ?? 'unknown';
   const backups = input.backups?.[service];
   const promotions = (input.failoverEvents?.[service]?.promotions ?? []).map((p) => ({ ...p, node: nodeName(p.node) }));
   const splitBrain = singleWriter ? measureSplitBrain({ ops, present, nodeName, down: recovery.down }) : null;
@@ -52,7 +52,7 @@ export function checkServiceOps(service: ServiceName, ops: readonly OpRecord[], 
     unknownAbsent: verdicts.unknownAbsent,
     unexpected: verdicts.unexpectedIds.length,
     unexpectedIds: verdicts.unexpectedIds,
-    divergent: countDivergent(state, converged ? null : authoritativeNode, finalIds) + divergentRegisters(state?.nodes ?? []),
+    divergent: sharded ? 0 : countDivergent(state, converged ? null : authoritativeNode, finalIds) + divergentRegisters(state?.nodes ?? []),
     conflicts: conflictIds.length,
     conflictIds,
     failures: verdicts.failures(),

@@ -48,11 +48,11 @@ export function placedContainers(s: Placeable): Placed[] {
   s.groups.forEach((g, group) => {
     g.nodes.forEach((n, node) => placed.push({ name: n.name, idc: n.idc, origin: { part: 'node', group, node } }));
     const f = g.failover;
-    if (f.kind === 'manager' && g.kind === 'mysql') placed.push({ name: f.name, idc: f.idc, origin: { part: 'failover', group } });
-    if (f.kind === 'sentinel' && g.kind === 'redis') f.sentinels.forEach((s, sentinel) => placed.push({ name: s.name, idc: s.idc, origin: { part: 'sentinel', group, sentinel } }));
-    // Galera takes no cold backup; the others' backups add storage, and with restore failover a restore manager
-    // that needs a writer to watch and a standby to restore onto (see cold-backup/plan.ts).
-    if (g.backup !== null && g.kind !== 'galera') {
+    if (f.kind === 'manager') placed.push({ name: f.name, idc: f.idc, origin: { part: 'failover', group } });
+    if (f.kind === 'sentinel') f.sentinels.forEach((s, sentinel) => placed.push({ name: s.name, idc: s.idc, origin: { part: 'sentinel', group, sentinel } }));
+    // A backup adds storage, and with restore failover a restore manager that needs a writer to watch and a
+    // standby to restore onto (see cold-backup/plan/plan.ts). The parser refuses backups to kinds that take none.
+    if (g.backup !== null) {
       placed.push({ name: g.backup.storage.name, idc: g.backup.storage.idc, origin: { part: 'storage', group } });
       const restorable = g.nodes.some((n) => n.role === 'primary' || n.role === 'master') && g.nodes.some((n) => n.role === 'standby');
       if (f.kind === 'restore' && restorable) placed.push({ name: f.name, idc: f.idc, origin: { part: 'failover', group } });

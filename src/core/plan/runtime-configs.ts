@@ -13,7 +13,9 @@ export type WriteTarget =
   /** One node, fixed: the group's node in the client's own IDC. */
   | { via: 'node'; host: string }
   /** The data access layer in the client's IDC. */
-  | { via: 'dal'; url: string; token: string };
+  | { via: 'dal'; url: string; token: string }
+  /** Every node of the group: the client finds the writer of each write among them itself (a cluster client following its slot map). */
+  | { via: 'nodes'; hosts: string[] };
 
 /** One group, as one client uses it. */
 export interface AgentGroupConfig {

@@ -1,7 +1,7 @@
 // Scenario -> the exact networks and containers to create. Pure: the same
 // inputs always give the same plan, which `up`, `compose` and the tests share.
 import { HadrillError } from '../errors.js';
-import type { Scenario } from '../scenario/scenario.js';
+import type { GroupKind, Scenario } from '../scenario/scenario.js';
 import { OWN_IMAGE } from '../scenario/scenario.js';
 import { programConfig, type ContainerFile } from './container-files.js';
 import type { PlanContext, PlannedGroup, Planners } from './group-planner.js';
@@ -15,7 +15,10 @@ import { PACKAGE_MOUNT, programCommand } from './programs.js';
  * failover machinery (manager, sentinel, and the cold backup's restore
  * manager and storage); the data access layer; workload agents; the router.
  */
-export type NodeKind = 'mysql' | 'galera' | 'redis' | 'sentinel' | 'manager' | 'restore' | 'storage' | 'dal' | 'dal-controller' | 'agent' | 'router';
+export type NodeKind = GroupKind | MachineryKind;
+
+/** The containers that are not a group's datastore nodes: failover machinery, the data access layer, agents, the router. */
+export type MachineryKind = 'sentinel' | 'manager' | 'restore' | 'storage' | 'dal' | 'dal-controller' | 'agent' | 'router';
 
 export interface NetworkPlan {
   idc: string;

@@ -43,7 +43,9 @@ export interface Probe {
  * sentinel: Redis Sentinels elect and promote a replica (`prefer`: Sentinel's
  *   own choice among equal priorities, or replicas in the master's city
  *   first: the others get a worse replica-priority, as a DR replica is set up).
- * quorum: Galera's own membership; the side with a majority goes on.
+ * quorum: the datastore's own membership decides (Galera's primary component,
+ *   a Redis Cluster's majority of masters electing a replica); the side with a
+ *   majority goes on.
  * restore: the newest complete cold backup is restored onto a standby node.
  * none: nothing; a lost writer stays lost (multi-active groups need none).
  */

@@ -99,6 +99,7 @@ function groupConfig(group: string, target: WriteTarget): AgentGroupConfig {
 function targetName(target: WriteTarget): string {
   if (target.via === 'node') return target.host;
   if (target.via === 'sentinel') return target.masterName;
+  if (target.via === 'nodes') return target.hosts.join(',');
   return target.url;
 }
 

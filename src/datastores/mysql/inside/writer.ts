@@ -21,7 +21,7 @@ export class MysqlWriter {
     private readonly opTimeoutMs: number,
   ) {
     const w = config.write;
-    if (w.via === 'sentinel' || w.via === 'dal') throw new Error(`group ${config.group}: MySQL writes ${w.via === 'dal' ? 'through the data access layer go by its DalWriter' : 'cannot go through Sentinels'}`);
+    if (w.via === 'sentinel' || w.via === 'dal' || w.via === 'nodes') throw new Error(`group ${config.group}: MySQL writes ${w.via === 'dal' ? 'through the data access layer go by its DalWriter' : `cannot go by ${w.via}`}`);
     this.fixedHost = w.via === 'node' ? w.host : w.initialHost;
     this.follower = w.via === 'announcement' ? new AnnouncementFollower(w.url, w.token, w.initialHost, () => this.drop()) : null;
   }

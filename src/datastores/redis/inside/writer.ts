@@ -23,7 +23,7 @@ export class RedisWriter {
     private readonly opTimeoutMs: number,
   ) {
     const w = config.write;
-    if (w.via === 'dal') throw new Error(`group ${config.group}: Redis writes cannot go through the data access layer yet`);
+    if (w.via === 'dal' || w.via === 'nodes') throw new Error(`group ${config.group}: Redis writes cannot go by ${w.via}`);
     this.follower = w.via === 'announcement' ? new AnnouncementFollower(w.url, w.token, w.initialHost, () => this.reconnect()) : null;
     this.redis = this.connect();
   }
