@@ -9,11 +9,13 @@ import { dalClients } from './dal/inside/clients.js';
 import { mysqlClients } from './mysql/inside/clients.js';
 import type { KindName } from './registry.js';
 import { redisClients } from './redis/inside/clients.js';
+import { redisClusterClients } from './redis-cluster/inside/clients.js';
 
 const CLIENTS: Readonly<Record<KindName, GroupClientsFactory>> = {
   mysql: mysqlClients,
   galera: mysqlClients,
   redis: redisClients,
+  'redis-cluster': redisClusterClients,
 };
 
 export function groupClients(config: AgentGroupConfig, client: string, idc: string, opTimeoutMs: number): GroupClients {

@@ -15,8 +15,9 @@ import { dalPlanner } from './dal/plan/plan.js';
 import { galeraKind } from './galera/kind.js';
 import { mysqlKind } from './mysql/kind.js';
 import { redisKind } from './redis/kind.js';
+import { redisClusterKind } from './redis-cluster/kind.js';
 
-export const KINDS = [mysqlKind, galeraKind, redisKind] as const;
+export const KINDS = [mysqlKind, galeraKind, redisKind, redisClusterKind] as const;
 
 /** The name of every registered kind: the agent's client registry must have each. */
 export type KindName = (typeof KINDS)[number]['name'];

@@ -97,7 +97,13 @@ const SAME_EVENT_MS = 1000;
  * node's log is given with the node's name, since the winner's line does
  * not name it; nameOfId names the failed masters.
  */
-export function clusterMilestones(logs: { node: string; events: ClusterLogEvent[] }[], sinceMs: number, nameOfId: (id: string) => string | undefined = () => undefined): FailoverMilestones {
+export function clusterMilestones(
+  logs: { node: string; events: ClusterLogEvent[] }[],
+  sinceMs: number,
+  nameOfId: (id: string) => string | undefined = () => undefined,
+  /** The name of the master a node replicated when it won, when known: of several nodes flagged at once (a whole IDC lost), that is the one it replaced. */
+  masterOf: (node: string) => string | undefined = () => undefined,
+): FailoverMilestones {
   const flagged = logs
     .flatMap((l) => l.events)
     .filter((e) => (e.kind === 'marked-failing' || e.kind === 'fail-received') && e.at >= sinceMs)
@@ -119,7 +125,9 @@ export function clusterMilestones(logs: { node: string; events: ClusterLogEvent[
           const epoch = e.epoch === undefined ? '' : ` (configEpoch ${e.epoch})`;
           if (l.events.some((f) => f.kind === 'manual-failover' && since(f))) return { atMs: e.at, node: l.node, reason: `asked to take over by CLUSTER FAILOVER${epoch}` };
           // The master it replaced: the last node its own log saw flagged FAIL since its previous win.
-          const failed = l.events.filter((f) => (f.kind === 'fail-received' || f.kind === 'marked-failing') && since(f)).at(-1)?.node;
+          const flaggedHere = l.events.filter((f) => (f.kind === 'fail-received' || f.kind === 'marked-failing') && since(f)).map((f) => f.node);
+          const own = masterOf(l.node);
+          const failed = flaggedHere.find((id) => id !== undefined && own !== undefined && nameOfId(id) === own) ?? flaggedHere.at(-1);
           const whose = failed === undefined ? '' : ` of ${nameOfId(failed) ?? failed}`;
           return { atMs: e.at, node: l.node, reason: `won the replicas' election${whose}${epoch}` };
         }),
