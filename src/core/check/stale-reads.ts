@@ -49,22 +49,9 @@ export function checkStaleReads(input: StaleReadInput): StaleReadOutcome {
   const phases: [PhaseReads, PhaseReads, PhaseReads] = [emptyPhase(), emptyPhase(), emptyPhase()];
   if (readPositions.length === 0) return { result: emptyReadResult(), phases };
 
-  // Each reading client's writes, in invoke order, as positions in ops.
-  const clients: string[] = [];
-  const writesOf: number[][] = [];
-  for (let i = 0; i < ops.length; i++) {
-    const op = ops[i]!;
-    if (op.kind !== 'write') continue;
-    let k = clients.indexOf(op.client);
-    if (k === -1) {
-      k = clients.push(op.client) - 1;
-      writesOf.push([]);
-    }
-    writesOf[k]!.push(i);
-  }
+  const { clients, writesOf } = writesByClient(ops);
   const finders = writesOf.map((writes) => new ObservedFinder(ops, writes));
-
-  const idcs: { idc: string; nodes: Set<string>; attempted: number; ok: number; failed: number; stale: number; ages: number[] }[] = [];
+  const idcs: IdcReads[] = [];
   const ages: number[] = [];
   const latencies: number[] = [];
   let ok = 0;
@@ -73,11 +60,7 @@ export function checkStaleReads(input: StaleReadInput): StaleReadOutcome {
   let unexplained = 0;
   for (const position of readPositions) {
     const read = ops[position]!;
-    let idc = idcs.find((d) => d.idc === read.idc);
-    if (idc === undefined) {
-      idc = { idc: read.idc, nodes: new Set(), attempted: 0, ok: 0, failed: 0, stale: 0, ages: [] };
-      idcs.push(idc);
-    }
+    const idc = idcReadsOf(idcs, read.idc);
     idc.attempted++;
     if (read.node !== undefined) idc.nodes.add(read.node);
     const phase = phases[input.phaseOf(read.invokeMs)];
@@ -105,17 +88,7 @@ export function checkStaleReads(input: StaleReadInput): StaleReadOutcome {
       }
     }
     const judgedAgainstAll = outageStartMs === null || read.invokeMs < outageStartMs;
-    // The oldest acknowledgement among the missed writes. A write is
-    // acknowledged after it was invoked, so once writes are invoked no
-    // earlier than the best acknowledgement so far, none can beat it.
-    let oldestMissedAck = Infinity;
-    for (let j = seen + 1; j < writes.length; j++) {
-      const w = ops[writes[j]!]!;
-      if (w.invokeMs >= oldestMissedAck || w.invokeMs > read.invokeMs) break;
-      if (w.outcome !== 'ok' || w.completeMs === null || w.completeMs > read.invokeMs) continue;
-      if (!judgedAgainstAll && present[writes[j]!] !== 1) continue;
-      if (w.completeMs < oldestMissedAck) oldestMissedAck = w.completeMs;
-    }
+    const oldestMissedAck = oldestMissedAckOf(read, ops, writes, seen, judgedAgainstAll ? null : present);
     const age = oldestMissedAck === Infinity ? 0 : read.invokeMs - oldestMissedAck;
     if (oldestMissedAck !== Infinity) {
       stale++;
@@ -126,25 +99,88 @@ export function checkStaleReads(input: StaleReadInput): StaleReadOutcome {
     idc.ages.push(age);
     phase.ages.push(age);
   }
+  return { result: readResult({ attempted: readPositions.length, ok, failed, stale, unexplained }, ages, latencies, idcs, input.stats), phases };
+}
 
-  const ageStats = input.stats(ages);
+/** The reads of one client IDC, while they are counted. */
+interface IdcReads {
+  idc: string;
+  nodes: Set<string>;
+  attempted: number;
+  ok: number;
+  failed: number;
+  stale: number;
+  ages: number[];
+}
+
+function idcReadsOf(idcs: IdcReads[], name: string): IdcReads {
+  let idc = idcs.find((d) => d.idc === name);
+  if (idc === undefined) {
+    idc = { idc: name, nodes: new Set(), attempted: 0, ok: 0, failed: 0, stale: 0, ages: [] };
+    idcs.push(idc);
+  }
+  return idc;
+}
+
+/** Each writing client's writes, in invoke order, as positions in ops. */
+function writesByClient(ops: readonly OpRecord[]): { clients: string[]; writesOf: number[][] } {
+  const clients: string[] = [];
+  const writesOf: number[][] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.kind !== 'write') continue;
+    let k = clients.indexOf(op.client);
+    if (k === -1) {
+      k = clients.push(op.client) - 1;
+      writesOf.push([]);
+    }
+    writesOf[k]!.push(i);
+  }
+  return { clients, writesOf };
+}
+
+/**
+ * The oldest acknowledgement among the writes the read missed: the reader's
+ * writes after the one it saw (at seen in writes), acknowledged before the
+ * read was sent; with survivors given, only those present. Infinity when it
+ * missed none.
+ */
+function oldestMissedAckOf(read: OpRecord, ops: readonly OpRecord[], writes: readonly number[], seen: number, survivors: Uint8Array | null): number {
+  // A write is acknowledged after it was invoked, so once writes are invoked
+  // no earlier than the best acknowledgement so far, none can beat it.
+  let oldestMissedAck = Infinity;
+  for (let j = seen + 1; j < writes.length; j++) {
+    const w = ops[writes[j]!]!;
+    if (w.invokeMs >= oldestMissedAck || w.invokeMs > read.invokeMs) break;
+    if (w.outcome !== 'ok' || w.completeMs === null || w.completeMs > read.invokeMs) continue;
+    if (survivors !== null && survivors[writes[j]!] !== 1) continue;
+    if (w.completeMs < oldestMissedAck) oldestMissedAck = w.completeMs;
+  }
+  return oldestMissedAck;
+}
+
+function readResult(
+  counts: Pick<ReadResult, 'attempted' | 'ok' | 'failed' | 'stale' | 'unexplained'>,
+  ages: number[],
+  latencies: number[],
+  idcs: IdcReads[],
+  stats: (values: number[]) => LatencyStats,
+): ReadResult {
+  const ageStats = stats(ages);
   return {
-    result: {
-      attempted: readPositions.length,
-      ok,
-      failed,
-      stale,
-      unexplained,
-      staleAgeMs: ageStats,
-      latency: input.stats(latencies),
-      byIdc: idcs
-        .sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0))
-        .map((d) => {
-          const s = input.stats(d.ages);
-          return { idc: d.idc, nodes: [...d.nodes].sort(), attempted: d.attempted, ok: d.ok, failed: d.failed, stale: d.stale, p99AgeMs: s.p99Ms, maxAgeMs: s.maxMs };
-        }),
-    },
-    phases,
+    attempted: counts.attempted,
+    ok: counts.ok,
+    failed: counts.failed,
+    stale: counts.stale,
+    unexplained: counts.unexplained,
+    staleAgeMs: ageStats,
+    latency: stats(latencies),
+    byIdc: idcs
+      .sort((a, b) => (a.idc < b.idc ? -1 : a.idc > b.idc ? 1 : 0))
+      .map((d) => {
+        const s = stats(d.ages);
+        return { idc: d.idc, nodes: [...d.nodes].sort(), attempted: d.attempted, ok: d.ok, failed: d.failed, stale: d.stale, p99AgeMs: s.p99Ms, maxAgeMs: s.maxMs };
+      }),
   };
 }
 
