@@ -37,6 +37,7 @@ describe('the hot-standby report fixture', () => {
       report.services.map((s) => [s.name, { detectedMs: [start + s.rtoSplit.detectMs!], promotedMs: [start + s.rtoSplit.detectMs! + s.rtoSplit.promoteMs!] }]),
     );
     const services = checkAll({
+      kinds: { mysql: 'mysql', redis: 'redis' },
       history,
       finalState,
       faults: report.faults,

@@ -44,6 +44,7 @@ function hostileReport(lostCount: number): Report {
     { id: 'f-2', spec: { kind: 'replication-stop', node: 'db-<b>' }, requestedMs: T0 + 400, appliedMs: T0 + 500, healedMs: null },
   ];
   const services = checkAll({
+    kinds: { mysql: 'mysql', redis: 'redis' },
     history,
     finalState: { readAtMs: T0 + 10_000, services: [{ service: 'mysql', authoritativeNode: 'db-"b"', nodes: [{ node: 'db-"b"', idc: 'idc-b', role: 'primary', ids: present }], unreadable: [] }] },
     faults,

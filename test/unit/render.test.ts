@@ -27,6 +27,7 @@ function sampleReport(scenarioName = 'hot-standby'): Report {
   for (let t = 1000; t < 6000; t += 100) history.push(op(`r-f${t}`, 'failed', t, 'redis'));
   const mysqlIds = history.filter((o) => o.service === 'mysql' && o.outcome === 'ok' && !o.id.startsWith('m-lost')).map((o) => o.id);
   const services = checkAll({
+    kinds: { mysql: 'mysql', redis: 'redis' },
     history,
     finalState: {
       readAtMs: T0 + 10_000,
@@ -255,6 +256,7 @@ describe('what the machinery did, in every renderer', () => {
   for (let t = 2500; t < 4000; t += 100) history.push(op(`a${t}`, 'ok', t));
   const ids = history.filter((o) => o.outcome === 'ok').map((o) => o.id);
   const services = checkAll({
+    kinds: { mysql: 'mysql', redis: 'redis' },
     history,
     finalState: { readAtMs: T0 + 5000, services: [{ service: 'mysql', authoritativeNode: 'db-b', nodes: [{ node: 'db-b', idc: 'idc-b', role: 'primary', ids }], unreadable: [] }] },
     faults: [{ id: 'f1', spec: { kind: 'power', idc: 'idc-a' }, requestedMs: T0 + 1000, appliedMs: T0 + 1000, healedMs: null }],

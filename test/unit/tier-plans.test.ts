@@ -35,6 +35,7 @@ const TIERS = [
   'hot-standby.yaml',
   'multi-active-async.yaml',
   'multi-active-galera.yaml',
+  'redis-cluster.yaml',
   'same-city-active-active.yaml',
   'two-city-three-center.yaml',
   'unit-sharded.yaml',
@@ -394,6 +395,28 @@ describe('tier plans', () => {
       const idc = `idc-${s}`;
       assert.deepEqual([t.route(idc, 'sharded').write, t.route(idc, 'global').write], [dal(t.ip(`zone-${s}`)), dal(t.ip(`zone-${s}`))], `app-${idc} writes through zone-${s}`);
       assert.deepEqual([t.route(idc, 'sharded').readHost, t.route(idc, 'global').readHost], [t.ip(`shard-${s}`), t.ip(`global-${s}`)], `app-${idc} reads its own zone's nodes`);
+    }
+  });
+
+  test('Redis Cluster: a master per IDC, each replica in another IDC than its master, no machinery container, clients given every node and no shared key', () => {
+    const t = planned('redis-cluster.yaml');
+    assert.deepEqual(t.layout(), [
+      'app-idc-a agent idc-a -', 'app-idc-b agent idc-b -', 'app-idc-c agent idc-c -',
+      'm-a redis-cluster idc-a cache', 'm-b redis-cluster idc-b cache', 'm-c redis-cluster idc-c cache',
+      'r-a redis-cluster idc-b cache', 'r-b redis-cluster idc-c cache', 'r-c redis-cluster idc-a cache',
+      'router router wan -',
+    ]);
+    for (const node of ['m-a', 'm-b', 'm-c', 'r-a', 'r-b', 'r-c']) {
+      const cmd = t.container(node).cmd.join(' ');
+      assert.match(cmd, /--cluster-enabled yes/);
+      assert.match(cmd, /--cluster-node-timeout 3000/);
+      assert.ok(cmd.includes(`--cluster-announce-ip ${t.ip(node)}`), `${node} announces its own address: ${cmd}`);
+    }
+    for (const idc of ['idc-a', 'idc-b', 'idc-c']) {
+      const r = t.route(idc, 'cache');
+      assert.deepEqual(r.write, { via: 'nodes', hosts: ['m-a', 'm-b', 'm-c', 'r-a', 'r-b', 'r-c'].map(t.ip) });
+      assert.equal(r.keys, 0, 'one key per write: a shared key would be on another slot');
+      assert.equal(r.readHost, null);
     }
   });
 
