@@ -1,6 +1,6 @@
 // The userspace WAN emulator measured the way the kernel test measures netem:
 // a run brought up in Docker on this kernel, with the same fixture and the
-// same suite, so the README can set the two side by side.
+// same suite, so docs/faults.md can set the two side by side.
 import assert from 'node:assert/strict';
 import { hadrill } from '../support/hadrill-cli.js';
 import { removeEverything, requireDockerAndImage, tempHome, uniqueRun } from '../support/docker-env.js';

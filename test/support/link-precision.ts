@@ -4,7 +4,7 @@
 // against a rate, cuts (both ways and one way), partitions and isolation
 // (exactly the named directions blocked), and heals that bring back the
 // router's exact state and the baseline. Every measurement is also recorded,
-// for the README's precision table.
+// for the precision table in docs/faults.md.
 //
 // Latencies are judged by medians and quartiles, not means: on a loaded
 // machine the host now and then schedules the emulator late, and those

@@ -1,4 +1,4 @@
-// The README's definitions of RTO per client, split brain and the RPO window,
+// The definitions in docs/measurements.md of RTO per client, split brain and the RPO window,
 // read literally and computed the slow, obvious way, with no code shared with
 // the checker: randomized unit tests and end-to-end drills compare the
 // checker's answers with these.

@@ -1,4 +1,4 @@
-// The measurements behind the README's precision table: one JSON file per
+// The measurements behind docs/faults.md's precision table: one JSON file per
 // mechanism under test-artifacts/link-precision/, with when and where they
 // were taken.
 import { mkdirSync, writeFileSync } from 'node:fs';

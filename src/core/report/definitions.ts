@@ -1,6 +1,6 @@
 // What each number of a report means, in the words every rendered report
 // prints under its figures (HTML, Markdown): one text, so they cannot drift
-// apart. The README gives the full definitions.
+// apart. docs/measurements.md gives the full definitions.
 
 export const DEFINITIONS: readonly { term: string; meaning: string }[] = [
   { term: 'Lost', meaning: 'acknowledged, then absent from the authoritative node. Unknown writes (timed out, connection lost) are not losses, present or not.' },
