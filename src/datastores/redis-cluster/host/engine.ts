@@ -121,7 +121,9 @@ export const redisClusterEngine: GroupEngine = {
   async milestones(ctx, sinceMs, logs) {
     const texts = await Promise.all(ctx.nodes.map(async (c) => ({ node: c.node, events: parseClusterLog(await logs(c.name).catch(() => '')) })));
     const { read } = await readAll(ctx);
-    const names = new Map(read.map((r) => [r.content.id, r.container.node]));
+    // Every node any view knows, by its address: a master still down at the end is named too.
+    const byIp = namesByIp(ctx);
+    const names = new Map(read.flatMap((r) => r.view.nodes.flatMap((n) => (byIp.has(n.ip) ? [[n.id, byIp.get(n.ip)!] as const] : []))));
     // A replica replaces its planned master, or the master it was given after an earlier failover.
     const planned = new Map(replicaPairs(ctx.group.nodes).map((p) => [p.replica.name, p.master.name]));
     return clusterMilestones(texts, sinceMs, (id) => names.get(id), (node) => planned.get(node));
