@@ -1,11 +1,12 @@
 // Failover milestones from Sentinel's own log lines, e.g.
 //   1:X 26 Nov 2026 02:33:21.123 # +odown master hadrill 10.161.1.10 6379 #quorum 2/2
 //   1:X 26 Nov 2026 02:33:23.456 # +switch-master hadrill 10.161.1.10 6379 10.161.2.10 6379
+import { redisLogLines } from './redis-log.js';
 
 import type { FailoverMilestones } from './check/rto-split.js';
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const LINE = /(\d{1,2}) (\w{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) [#*.-] ([+-][\w-]+) (.*)$/;
+/** A Sentinel event line's message: `+event detail`. */
+const EVENT = /^([+-][\w-]+) (.*)$/;
 
 export interface SentinelLogEvent {
   at: number;
@@ -15,16 +16,10 @@ export interface SentinelLogEvent {
 
 /** Parses Sentinel log text (timestamps in UTC, as in hadrill's containers). */
 export function parseSentinelLog(text: string): SentinelLogEvent[] {
-  const events: SentinelLogEvent[] = [];
-  for (const line of text.split('\n')) {
-    const m = LINE.exec(line);
-    if (!m) continue;
-    const month = MONTHS.indexOf(m[2] as string);
-    if (month < 0) continue;
-    const at = Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7]));
-    events.push({ at, event: m[8] as string, detail: m[9] as string });
-  }
-  return events;
+  return redisLogLines(text).flatMap(({ at, message }) => {
+    const m = EVENT.exec(message);
+    return m ? [{ at, event: m[1] as string, detail: m[2] as string }] : [];
+  });
 }
 
 /**

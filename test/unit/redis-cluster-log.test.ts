@@ -139,7 +139,6 @@ describe('parseClusterLog', () => {
 7:S 07 Dec 2026 12:51:56.002 * MASTER <-> REPLICA sync started
 Marking node ${M_A} as failing (quorum reached).
 12:51:58.767 * Marking node ${M_A} as failing (quorum reached).
-7:Z 07 Dec 2026 12:51:58.767 * Marking node ${M_A} as failing (quorum reached).
 7:M 07 Foo 2026 12:51:58.767 * Marking node ${M_A} as failing (quorum reached).
 7:M 07 Dec 26 12:51:58.767 * Marking node ${M_A} as failing (quorum reached).
 `);

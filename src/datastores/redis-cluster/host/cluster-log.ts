@@ -2,10 +2,7 @@
 //   7:M 07 Dec 2026 12:51:58.767 * Marking node 5c5a... as failing (quorum reached).
 //   7:S 07 Dec 2026 12:51:59.485 # Failover election won: I'm the new master.
 import type { FailoverMilestones } from '../../../core/check/rto-split.js';
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-/** `PID:ROLE DD Mon YYYY HH:MM:SS.mmm LEVEL message`; ROLE is M, S, C (a child) or X. */
-const LINE = /\d+:[MSCX] (\d{1,2}) (\w{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2})\.(\d{3}) [#*.-] (.*)$/;
+import { redisLogLines } from '../../../core/redis-log.js';
 
 export type ClusterLogEventKind =
   /** This node gathered the majority's failure reports and flagged `node` FAIL. */
@@ -56,13 +53,7 @@ const PATTERNS: [RegExp, ClusterLogEventKind][] = [
 /** Parses one node's log text (timestamps in UTC, as in hadrill's containers); `docker logs -t` prefixes are ignored. */
 export function parseClusterLog(text: string): ClusterLogEvent[] {
   const events: ClusterLogEvent[] = [];
-  for (const line of text.split('\n')) {
-    const m = LINE.exec(line);
-    if (!m) continue;
-    const month = MONTHS.indexOf(m[2] as string);
-    if (month < 0) continue;
-    const at = Date.UTC(Number(m[3]), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6]), Number(m[7]));
-    const message = m[8] as string;
+  for (const { at, message } of redisLogLines(text)) {
     for (const [pattern, kind] of PATTERNS) {
       const p = pattern.exec(message);
       if (!p) continue;
