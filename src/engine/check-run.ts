@@ -2,8 +2,6 @@
 // final state, fold the histories, the journal and the failover events into a
 // Report, and write report.json, history.jsonl, final-state.json and the
 // rendered reports.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { checkAll, downFromFaults, incompleteServices } from '../core/check/checker.js';
 import type { CheckInput } from '../core/check/check-types.js';
 import { evaluateScenarioSlos } from '../core/check/slo-scope.js';
@@ -27,6 +25,7 @@ import { readControllerEvents, readDalSummary } from './dal.js';
 import { dalMilestones } from '../core/dal-log.js';
 import { runLabels } from './ownership.js';
 import { runDir, type RunState } from './run-store.js';
+import { writeIntoReportDir, type ReportDirOptions } from './report-dir.js';
 import { familiesOf } from '../datastores/registry.js';
 
 export interface CheckOptions {
@@ -39,6 +38,8 @@ export interface CheckOptions {
   resume: boolean;
   /** What the caller saw that the report must say (e.g. a topology that never converged). */
   notes?: string[];
+  /** Write into a report directory that holds other files too (--force). */
+  force?: boolean;
 }
 
 export async function checkRun(state: RunState, runtime: ContainerRuntime, options: CheckOptions): Promise<Report> {
@@ -103,18 +104,28 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       families: familiesOf(state.scenario.groups),
     });
   });
-  writeReportFiles(options.reportDir, report, history.ops.filter((op) => op.invokeMs < finalState.readAtMs), finalState);
+  writeReportFiles(options.reportDir, report, history.ops.filter((op) => op.invokeMs < finalState.readAtMs), finalState, { force: Boolean(options.force) });
   return report;
 }
 
-export function writeReportFiles(dir: string, report: Report, ops: unknown[], finalState: FinalState): void {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(join(dir, 'history.jsonl'), ops.map((op) => JSON.stringify(op)).join('\n') + (ops.length > 0 ? '\n' : ''));
-  writeFileSync(join(dir, 'final-state.json'), JSON.stringify(finalState, null, 2) + '\n');
-  writeFileSync(join(dir, 'junit.xml'), renderJunit(report));
-  writeFileSync(join(dir, 'summary.md'), renderMarkdown(report));
-  writeFileSync(join(dir, 'report.html'), renderHtml(report));
+/**
+ * The six report files, into a directory hadrill made or one holding only its
+ * reports (any other with `force`), each replaced whole and never through a
+ * symbolic link planted at its name (see report-dir.ts).
+ */
+export function writeReportFiles(dir: string, report: Report, ops: unknown[], finalState: FinalState, options: ReportDirOptions = {}): void {
+  writeIntoReportDir(
+    dir,
+    [
+      { name: 'report.json', data: JSON.stringify(report, null, 2) + '\n' },
+      { name: 'history.jsonl', data: ops.map((op) => JSON.stringify(op)).join('\n') + (ops.length > 0 ? '\n' : '') },
+      { name: 'final-state.json', data: JSON.stringify(finalState, null, 2) + '\n' },
+      { name: 'junit.xml', data: renderJunit(report) },
+      { name: 'summary.md', data: renderMarkdown(report) },
+      { name: 'report.html', data: renderHtml(report) },
+    ],
+    options,
+  );
 }
 
 function writeIntervals(state: RunState): NonNullable<CheckInput['writeIntervalMs']> {

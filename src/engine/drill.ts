@@ -37,6 +37,8 @@ export interface DrillOptions {
   ownImageTag: string;
   run?: string;
   reportDir: string;
+  /** Write into a report directory that holds other files too (--force). */
+  force?: boolean;
   keep: boolean;
   slo: Slo;
   emit: EventSink;
@@ -86,8 +88,13 @@ export async function drill(options: DrillOptions): Promise<Report> {
     // Ended early by the engine or the user: the run's histories and journal are still on disk, before the
     // teardown; the report says what was measured up to then.
     if (state && (reason instanceof EngineFaultError || signal.aborted)) {
-      writeInterruptedReport(state, { phase: progress.phase, reason: errorMessage(reason), startedAtMs: progress.startedAtMs }, options.reportDir);
-      emit({ type: 'warn', text: `the drill did not finish: ${options.reportDir}/report.json says what was measured up to its ${progress.phase} phase (verdict incomplete)` });
+      try {
+        writeInterruptedReport(state, { phase: progress.phase, reason: errorMessage(reason), startedAtMs: progress.startedAtMs }, options.reportDir, { force: Boolean(options.force) });
+        emit({ type: 'warn', text: `the drill did not finish: ${options.reportDir}/report.json says what was measured up to its ${progress.phase} phase (verdict incomplete)` });
+      } catch (error) {
+        // A report directory refused now (a link or a stranger's file planted during the drill) must not hide why the drill ended.
+        emit({ type: 'warn', text: `the drill did not finish, and its report could not be written: ${errorMessage(error)}` });
+      }
     }
     throw reason;
   } finally {
@@ -143,7 +150,7 @@ async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: s
   );
   const notes = convergence.converged ? [] : [`the topology had not converged ${formatMs(CONVERGE_TIMEOUT_MS)} after the settle: ${convergence.pending.join('; ')}`];
   const report = await step('check', async () => {
-    const checked = await checkRun(state, runtime, { reportDir: options.reportDir, mode: 'drill', startedAtMs: started, slo: options.slo, emit, resume: false, notes });
+    const checked = await checkRun(state, runtime, { reportDir: options.reportDir, force: Boolean(options.force), mode: 'drill', startedAtMs: started, slo: options.slo, emit, resume: false, notes });
     // A node that vanished during the final read was read as unreadable: the report would look valid and be wrong.
     await checkTopology(runtime, state, 'check');
     return checked;

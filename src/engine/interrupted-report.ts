@@ -11,6 +11,7 @@ import { writeReportFiles } from './check-run.js';
 import { readRunHistory } from './history-files.js';
 import { readJournal } from './journal.js';
 import type { RunState } from './run-store.js';
+import type { ReportDirOptions } from './report-dir.js';
 
 export interface Interruption {
   /** The drill phase it stopped in, e.g. "recovery". */
@@ -21,7 +22,7 @@ export interface Interruption {
   startedAtMs: number | null;
 }
 
-export function writeInterruptedReport(state: RunState, interruption: Interruption, reportDir: string): Report {
+export function writeInterruptedReport(state: RunState, interruption: Interruption, reportDir: string, options: ReportDirOptions = {}): Report {
   const history = readRunHistory(state.run);
   const why = `the drill stopped in its ${interruption.phase} phase before the final read: ${interruption.reason}`;
   const incomplete: IncompleteService[] = state.scenario.groups.map((g) => {
@@ -41,6 +42,6 @@ export function writeInterruptedReport(state: RunState, interruption: Interrupti
     slos: [],
     notes: [`nothing was judged: ${why}`],
   });
-  writeReportFiles(reportDir, report, history.ops, { readAtMs: now, services: [] });
+  writeReportFiles(reportDir, report, history.ops, { readAtMs: now, services: [] }, options);
   return report;
 }

@@ -10,6 +10,7 @@ import { imageTag } from '../../images/image-spec.js';
 import type { Scenario } from '../../core/scenario/scenario.js';
 import { readScenarioFile } from '../context.js';
 import type { ContextFactory } from './index.js';
+import { checkReportDir } from '../../engine/report-dir.js';
 
 const FORMATS = ['text', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
@@ -21,11 +22,12 @@ export function registerCompare(program: Command, ctx: ContextFactory): void {
     .argument('<reports...>', 'report directories (a drill\'s --report-dir), report.json files, or scenario files to drill first')
     .option('-f, --format <format>', `output format: ${FORMATS.join(', ')}`, 'text')
     .option('--report-dir <dir>', 'where drills of scenario arguments write their reports (one folder per scenario)', 'hadrill-compare')
+    .option('--force', 'let those drills write into report folders that hold other files too (only the report files are replaced)')
     .addHelpText(
       'after',
       '\nExamples:\n  hadrill compare scenarios/hot-standby.yaml scenarios/hot-standby-semisync.yaml   drills both, then compares\n  hadrill compare out/async out/semisync                                          compares saved drills',
     )
-    .action(async (given: string[], opts: { format: string; reportDir: string }) => {
+    .action(async (given: string[], opts: { format: string; reportDir: string; force?: boolean }) => {
       const c = ctx();
       const format = opts.format.toLowerCase() === 'markdown' ? 'md' : opts.format.toLowerCase();
       if (!(FORMATS as readonly string[]).includes(format)) {
@@ -33,6 +35,8 @@ export function registerCompare(program: Command, ctx: ContextFactory): void {
       }
       // Scenario arguments are drilled first, one after the other, each into its own report folder.
       const scenarios = given.filter((p) => /\.ya?ml$/i.test(p)).map((p) => readScenarioFile(p));
+      const force = Boolean(opts.force);
+      for (const scenario of scenarios) checkReportDir(join(opts.reportDir, scenario.name), { force });
       const paths: string[] = [];
       for (const p of given) {
         if (!/\.ya?ml$/i.test(p)) {
@@ -42,7 +46,7 @@ export function registerCompare(program: Command, ctx: ContextFactory): void {
         const scenario = scenarios.shift() as Scenario;
         const reportDir = join(opts.reportDir, scenario.name);
         c.output.events({ type: 'info', text: `Drilling ${p} for the comparison (reports in ${reportDir})` });
-        await drill({ scenario, runtime: c.runtime, ownImageTag: imageTag(), reportDir, keep: false, slo: scenario.slo, emit: c.output.events });
+        await drill({ scenario, runtime: c.runtime, ownImageTag: imageTag(), reportDir, force, keep: false, slo: scenario.slo, emit: c.output.events });
         paths.push(reportDir);
       }
       const inputs: CompareInput[] = paths.map((p) => {

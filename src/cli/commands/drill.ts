@@ -8,13 +8,15 @@ import { isGate, summarizeRepeats } from '../../core/report/repeat-summary.js';
 import type { Report } from '../../core/report/report-model.js';
 import { join } from 'node:path';
 import type { ContextFactory } from './index.js';
+import { checkReportDir } from '../../engine/report-dir.js';
 
 export function registerDrill(program: Command, ctx: ContextFactory): void {
   program
     .command('drill')
     .description('a whole drill: up, steady writes, the fault timeline, recovery, heal, settle, final read, check, report, down')
     .argument('<scenario>', 'scenario YAML file')
-    .option('--report-dir <dir>', 'where the reports go', 'hadrill-report')
+    .option('--report-dir <dir>', 'where the reports go (a new directory, or one holding only hadrill reports)', 'hadrill-report')
+    .option('--force', 'write into a --report-dir that holds other files too (only the report files are replaced)')
     .option('--keep', 'leave the topology up afterwards, healed, its workload paused so the nodes hold what the report counted (`hadrill check` checks again and resumes it; `hadrill down` removes it)')
     .option('--slo <slo...>', 'add or override SLOs, e.g. --slo rto=10s --slo lostWrites=0')
     .option('--repeat <n>', 'run the drill n times (reports in DIR/run-1 ...) and report the distribution', '1')
@@ -24,7 +26,7 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
       '\nExit code: 0 when every SLO holds, 1 when one is violated, 2 on bad input or set-up failure, 130 when interrupted (SIGINT), 143 when terminated (SIGTERM): either heals every fault and removes the topology first.\n' +
         'Example:\n  hadrill drill scenarios/hot-standby-semisync.yaml --report-dir out --slo lostWrites=0',
     )
-    .action(async (file: string, opts: { reportDir: string; keep?: boolean; slo?: string[]; repeat: string; gate: string }) => {
+    .action(async (file: string, opts: { reportDir: string; keep?: boolean; slo?: string[]; repeat: string; gate: string; force?: boolean }) => {
       const scenario = readScenarioFile(file);
       const c = ctx();
       const slo = mergeSlos(scenario.slo, opts.slo);
@@ -32,6 +34,10 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
       if (!Number.isInteger(repeat) || repeat < 1 || repeat > 100) throw new HadrillError('usage', `--repeat ${opts.repeat}: a whole number from 1 to 100.`);
       if (!isGate(opts.gate)) throw new HadrillError('usage', `--gate ${opts.gate}: use worst or pNN (e.g. p90).`);
       if (repeat > 1 && opts.keep) throw new HadrillError('usage', '--keep and --repeat do not go together: each repetition starts from a clean topology.');
+      // Every directory a report will go to is checked before the first drill starts, not after it ends.
+      const force = Boolean(opts.force);
+      const reportDirs = repeat === 1 ? [opts.reportDir] : Array.from({ length: repeat }, (_, i) => join(opts.reportDir, `run-${i + 1}`));
+      for (const dir of repeat === 1 ? reportDirs : [opts.reportDir, ...reportDirs]) checkReportDir(dir, { force });
       // One signal ends the drill cleanly (heal, teardown, exit 130 or 143); a second one is Node's default, at once.
       const abort = new AbortController();
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -44,7 +50,7 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
       try {
         const reports = [];
         for (let i = 1; i <= repeat; i++) {
-          const reportDir = repeat === 1 ? opts.reportDir : join(opts.reportDir, `run-${i}`);
+          const reportDir = reportDirs[i - 1]!;
           if (repeat > 1) c.output.events({ type: 'info', text: `Drill ${i} of ${repeat}` });
           reports.push(
             await drill({
@@ -53,6 +59,7 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
               ownImageTag: imageTag(),
               ...(c.options.run ? { run: c.options.run } : {}),
               reportDir,
+              force,
               keep: Boolean(opts.keep),
               slo,
               emit: c.output.events,
@@ -61,7 +68,7 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
           );
         }
         if (repeat === 1) finishWithReport(c, reports[0] as Report, opts.reportDir);
-        else finishWithRepeats(c, summarizeRepeats(reports, opts.gate), opts.reportDir);
+        else finishWithRepeats(c, summarizeRepeats(reports, opts.gate), opts.reportDir, force);
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);

@@ -2,8 +2,7 @@
 import type { Report } from '../../core/report/report-model.js';
 import { renderSummary } from '../../core/report/render-summary.js';
 import type { Context } from '../context.js';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { REPEAT_FILE, writeIntoReportDir } from '../../engine/report-dir.js';
 import { formatMs } from '../../core/duration.js';
 import { alignTable } from '../../core/report/render-summary.js';
 import type { RepeatSummary } from '../../core/report/repeat-summary.js';
@@ -21,9 +20,8 @@ export function finishWithReport(c: Context, report: Report, reportDir: string):
   process.exitCode = report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
 }
 
-export function finishWithRepeats(c: Context, summary: RepeatSummary, reportDir: string): void {
-  mkdirSync(reportDir, { recursive: true });
-  writeFileSync(join(reportDir, 'repeat.json'), JSON.stringify(summary, null, 2) + '\n');
+export function finishWithRepeats(c: Context, summary: RepeatSummary, reportDir: string, force = false): void {
+  writeIntoReportDir(reportDir, [{ name: REPEAT_FILE, data: JSON.stringify(summary, null, 2) + '\n' }], { force });
   if (c.output.json) c.output.printJson(summary);
   else {
     const fmt = (v: number | null, ms: boolean): string => (v === null ? '-' : ms ? formatMs(v) : String(v));

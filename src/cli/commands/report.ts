@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { HadrillError } from '../../core/errors.js';
@@ -8,6 +8,7 @@ import { renderHtml } from '../../core/report/render-html.js';
 import { renderJunit } from '../../core/report/render-junit.js';
 import { renderMarkdown } from '../../core/report/render-markdown.js';
 import type { ContextFactory } from './index.js';
+import { writeFileAtomic } from '../../engine/atomic-file.js';
 
 const FORMATS = ['html', 'md', 'junit', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -88,8 +89,10 @@ export function registerReport(program: Command, ctx: ContextFactory): void {
       }
       try {
         mkdirSync(dirname(opts.output), { recursive: true });
-        writeFileSync(opts.output, text);
+        // Replaced whole, and never through a symbolic link planted at its name.
+        writeFileAtomic(opts.output, text);
       } catch (error) {
+        if (error instanceof HadrillError) throw error;
         throw new HadrillError('usage', `Cannot write ${opts.output}: ${(error as Error).message}.`, { hint: 'Choose a writable path with -o.' });
       }
       if (c.output.json) c.output.printJson({ file: opts.output, format, bytes: Buffer.byteLength(text), verdict: report.verdict });
