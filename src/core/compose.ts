@@ -3,7 +3,7 @@
 // fixed subnet block, the image and every secret taken from the environment
 // (no defaults: a Compose file holds no password), and the route helpers as
 // one-shot services.
-import { stringify } from 'yaml';
+import { Document, Scalar, visit } from 'yaml';
 import { routeScript } from './plan/route-script.js';
 import type { Planners } from './plan/group-planner.js';
 import { planTopology, type Secrets } from './plan/topology-plan.js';
@@ -71,7 +71,7 @@ export function renderCompose(scenario: Scenario, planners: Planners): string {
     plan.networks.map((n) => [n.name, { name: n.name, labels: plan.containers.find((c) => c.idc === n.idc)?.labels ?? {}, ipam: { config: [{ subnet: n.subnet, gateway: n.gateway }] } }]),
   );
   const header = [
-    `# ${scenario.name}: ${scenario.description || scenario.tier}`,
+    `# ${scenario.name}: ${commentText(scenario.description || scenario.tier)}`,
     '# Rendered by `hadrill compose` from the scenario; a test keeps this file in sync. Do not edit by hand.',
     '# Run it with: HADRILL_IMAGE=$(hadrill images tag) docker compose -f THIS_FILE up -d, with every secret it names',
     `# set in the environment (${Object.values(SECRETS_FROM_ENV).map((v) => v.slice(2, v.indexOf(':'))).join(', ')}).`,
@@ -79,7 +79,42 @@ export function renderCompose(scenario: Scenario, planners: Planners): string {
     '# `hadrill up` does the same and then sets up replication (users, GTID replicas) and waits for every phase.',
     '',
   ].join('\n');
-  return header + stringify({ name: `hadrill-${scenario.name}`, services, configs, networks }, { lineWidth: 0, aliasDuplicateObjects: false });
+  return header + composeYaml({ name: `hadrill-${scenario.name}`, services, configs, networks });
+}
+
+/** Line breaks some YAML reader honours: LF and CR, and NEL, LS and PS (YAML 1.1, libyaml, go-yaml). */
+const LINE_BREAKS = /\r\n|[\n\r\u0085\u2028\u2029]/g;
+/** What may not stand raw in a Compose file: characters outside YAML's printable set, and the byte order mark. */
+const UNPRINTABLE = /[^\t\n\r\x20-\x7e\u0085\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]|\ufeff/gu;
+/** A string a YAML reader could take apart or refuse unless it is double-quoted with these escaped. */
+const NEEDS_ESCAPES = /[\r\u0085\u2028\u2029\ufeff]|[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u;
+const NAMED_ESCAPES: Record<string, string> = { '\u0085': '\\N', '\u2028': '\\L', '\u2029': '\\P' };
+const hexEscape = (ch: string): string => `\\u${(ch.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
+
+/**
+ * Free text as the rest of a `#` comment line: each line break (any a reader
+ * honours) becomes a space and every other character a reader would refuse
+ * is written as an escape, so the comment cannot end early.
+ */
+export function commentText(text: string): string {
+  return text.replace(LINE_BREAKS, ' ').replace(UNPRINTABLE, hexEscape);
+}
+
+/**
+ * A value as YAML by the yaml library's own quoting, with one more rule for
+ * strings it would leave plain or in a block although a reader breaks lines at
+ * their NEL, LS or PS, or refuses their characters: those are double-quoted,
+ * and such characters escaped in them (\N, \L, \P, \uXXXX).
+ */
+export function composeYaml(value: unknown): string {
+  const doc = new Document(value, { aliasDuplicateObjects: false });
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && NEEDS_ESCAPES.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  // Only double-quoted scalars hold such characters now (no comment is rendered here), where these escapes mean them.
+  return doc.toString({ lineWidth: 0 }).replace(/[\u0085\u2028\u2029]/g, (ch) => NAMED_ESCAPES[ch]!).replace(UNPRINTABLE, hexEscape);
 }
 
 function configName(node: string, path: string): string {

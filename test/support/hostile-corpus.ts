@@ -172,3 +172,51 @@ function lines(make: (i: number) => string, bytes: number): string[] {
     size += line.length + 1;
   }
 }
+
+/**
+ * Free text a scenario may hold (its description and tier allow line breaks
+ * and any printable Unicode) that a rendered Compose file must not let a YAML
+ * reader take for anything but a comment: every line break a reader honours
+ * (LF, CR, NEL, LS, PS), document markers and directives after one, and
+ * characters YAML does not allow in a stream at all.
+ */
+export interface InjectionCase {
+  name: string;
+  /** A scenario file: VALID with the text as its description (or tier). */
+  content: string;
+  /** The loader refuses it already (the schema allows no CR); otherwise it is a valid scenario. */
+  refused?: true;
+}
+
+export function composeInjections(): InjectionCase[] {
+  const include = 'include: [/tmp/evil.yaml]';
+  const cases: [string, string, 'description' | 'tier'][] = [
+    ['lf-include', `x\n${include}\n#`, 'description'],
+    ['lf-service', 'x\nservices:\n  evil: { image: evil, privileged: true }\n#', 'description'],
+    ['lf-indented-key', 'x\n  x-evil: 1\n#', 'description'],
+    ['lf-document-start', 'x\n---\nname: other\n', 'description'],
+    ['lf-document-end', 'x\n...\n', 'description'],
+    ['lf-directive', 'x\n%YAML 1.1\n---\n', 'description'],
+    ['line-separator', `x\u2028${include}\u2028#`, 'description'],
+    ['paragraph-separator', `x\u2029${include}\u2029#`, 'description'],
+    ['next-line', `x\u0085${include}\u0085#`, 'description'],
+    ['mixed-breaks', `a\u2028b\u2029c\u0085d\n${include}`, 'description'],
+    ['carriage-return', `x\r${include}\r#`, 'description'],
+    ['tier-line-separator', `t\u2028${include}\u2028#`, 'tier'],
+    ['tier-next-line', `t\u0085${include}`, 'tier'],
+    ['byte-order-mark', `x\ufeff${include}`, 'description'],
+    ['c1-controls', 'x\u0081\u009b[2J\u009c', 'description'],
+    ['lone-surrogate', 'x\ud800y', 'description'],
+    ['interpolation-in-text', 'costs $5: ${HOME} $(id) $$ ${X:-y}', 'description'],
+    ['tabs-and-hashes', 'a\t# b\t#\n\t# c', 'description'],
+  ];
+  return cases.map(([name, text, field]) => {
+    // Every character outside printable ASCII as a YAML escape, so the file itself is plain ASCII.
+    const quoted = `"${text
+      .split('')
+      .map((ch) => (/^[\x20-\x7e]$/.test(ch) && ch !== '"' && ch !== '\\' ? ch : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`))
+      .join('')}"`;
+    const content = field === 'description' ? edit('name:', `name: corpus\ndescription: ${quoted}`) : edit('name:', `name: corpus\ntier: ${quoted}`);
+    return { name, content, ...(text.includes('\r') ? { refused: true as const } : {}) };
+  });
+}
