@@ -12,7 +12,14 @@ import type { Scenario } from './scenario/scenario.js';
 /** 10.200.0.0/16: fixed so the rendered file is stable; change it in the file if it clashes. */
 export const COMPOSE_SUBNET_BLOCK = 200;
 
-const required = (name: string): string => `\${${name}:?set ${name}}`;
+/**
+ * The variables a rendered file leaves for Compose to fill in, each as the one
+ * reference the file makes to it; every other `$` in it is doubled, which
+ * Compose reads as a literal `$` (Compose Specification, interpolation).
+ */
+const required = (name: string, why = `set ${name}`): string => `\${${name}:?${why}}`;
+const IMAGE = required('HADRILL_IMAGE', 'set HADRILL_IMAGE to the output of `hadrill images tag`');
+const PACKAGE_DIR = '${HADRILL_PACKAGE_DIR:-..}';
 
 const SECRETS_FROM_ENV: Secrets = {
   rootPassword: required('HADRILL_ROOT_PASSWORD'),
@@ -23,6 +30,12 @@ const SECRETS_FROM_ENV: Secrets = {
   managerToken: required('HADRILL_MANAGER_TOKEN'),
 };
 
+/** Every reference the file may make, with its variable's name. */
+const VARIABLES: readonly { ref: string; name: string }[] = [IMAGE, PACKAGE_DIR, ...Object.values(SECRETS_FROM_ENV)].map((ref) => ({ ref, name: /^\$\{([A-Z_]+)/.exec(ref)![1]! }));
+
+/** The Compose version that reads what a rendered file uses: configs given by `content` came in 2.23.1. */
+export const COMPOSE_MIN_VERSION = '2.23.1';
+
 export function renderCompose(scenario: Scenario, planners: Planners): string {
   const plan = planTopology(
     scenario,
@@ -31,21 +44,20 @@ export function renderCompose(scenario: Scenario, planners: Planners): string {
     home: 'compose',
     run: scenario.name,
     subnetBlock: COMPOSE_SUBNET_BLOCK,
-    ownImageTag: '${HADRILL_IMAGE:?set HADRILL_IMAGE to the output of `hadrill images tag`}',
+    ownImageTag: IMAGE,
     secrets: SECRETS_FROM_ENV,
-    packageDir: '${HADRILL_PACKAGE_DIR:-..}',
+    packageDir: PACKAGE_DIR,
     runDir: './.hadrill-compose',
     },
     planners,
   );
   const services: Record<string, unknown> = {};
   const configs: Record<string, unknown> = {};
-  const literal = (text: string): string => text.replace(/\$/g, '$$$$');
   for (const c of plan.containers) {
     services[c.node] = {
       image: c.image,
       container_name: c.name,
-      ...(c.cmd.length > 0 ? { command: c.cmd.map(literal) } : {}),
+      ...(c.cmd.length > 0 ? { command: c.cmd } : {}),
       environment: c.env,
       labels: c.labels,
       ...(c.capAdd.length > 0 ? { cap_add: c.capAdd } : {}),
@@ -55,8 +67,7 @@ export function renderCompose(scenario: Scenario, planners: Planners): string {
       ...(c.files.length > 0 ? { configs: c.files.map((f) => ({ source: configName(c.node, f.path), target: f.path, mode: f.mode })) } : {}),
       networks: Object.fromEntries(c.networks.map((n) => [n.network, { ipv4_address: n.ip }])),
     };
-    // The secret placeholders stay live for Compose to fill in; everything else is literal.
-    for (const f of c.files) configs[configName(c.node, f.path)] = { content: f.content.replace(/\$(?!\{HADRILL_)/g, '$$$$') };
+    for (const f of c.files) configs[configName(c.node, f.path)] = { content: f.content };
     if (c.kind !== 'router') {
       services[`${c.node}-routes`] = {
         image: plan.containers.find((r) => r.kind === 'router')?.image ?? c.image,
@@ -70,16 +81,56 @@ export function renderCompose(scenario: Scenario, planners: Planners): string {
   const networks = Object.fromEntries(
     plan.networks.map((n) => [n.name, { name: n.name, labels: plan.containers.find((c) => c.idc === n.idc)?.labels ?? {}, ipam: { config: [{ subnet: n.subnet, gateway: n.gateway }] } }]),
   );
+  const used = new Set<string>();
+  const body = composeYaml(escapeDollars({ name: `hadrill-${scenario.name}`, services, configs, networks }, used));
+  const requiredUsed = VARIABLES.filter((v) => used.has(v.name) && v.ref.includes(':?')).map((v) => v.name);
+  const defaultedUsed = VARIABLES.filter((v) => used.has(v.name) && !v.ref.includes(':?'));
   const header = [
     `# ${scenario.name}: ${commentText(scenario.description || scenario.tier)}`,
     '# Rendered by `hadrill compose` from the scenario; a test keeps this file in sync. Do not edit by hand.',
-    '# Run it with: HADRILL_IMAGE=$(hadrill images tag) docker compose -f THIS_FILE up -d, with every secret it names',
-    `# set in the environment (${Object.values(SECRETS_FROM_ENV).map((v) => v.slice(2, v.indexOf(':'))).join(', ')}).`,
+    ...(Object.keys(configs).length > 0 ? [`# Needs Docker Compose ${COMPOSE_MIN_VERSION} or newer: its configs give their files inline (configs.content).`] : []),
+    '# Run it with: HADRILL_IMAGE=$(hadrill images tag) docker compose -f THIS_FILE up -d, with every variable it reads set',
+    '# in the environment (no secret has a default).',
+    `# Variables it reads: ${[
+      ...(requiredUsed.length > 0 ? [`${requiredUsed.join(', ')} (required)`] : []),
+      ...defaultedUsed.map((v) => `${v.name} (default ${v.ref.slice(v.ref.indexOf(':-') + 2, -1)})`),
+    ].join('; ')}.`,
+    '# Every other $ in a value is written $$, which Compose reads as a literal $ (shell variables of the route helpers).',
     '# Nodes have no NET_ADMIN: each *-routes service installs its routes between IDCs once it has started.',
     '# `hadrill up` does the same and then sets up replication (users, GTID replicas) and waits for every phase.',
     '',
   ].join('\n');
-  return header + composeYaml({ name: `hadrill-${scenario.name}`, services, configs, networks });
+  return header + body;
+}
+
+/**
+ * Every string value with each `$` doubled, except where it starts one of
+ * hadrill's variable references (whose names are added to `used`). Keys are
+ * left alone: Compose does not interpolate them, and hadrill's hold no `$`.
+ */
+function escapeDollars(value: unknown, used: Set<string>): unknown {
+  if (typeof value === 'string') {
+    let out = '';
+    for (let i = 0; i < value.length; ) {
+      if (value[i] !== '$') {
+        out += value[i++];
+        continue;
+      }
+      const live = VARIABLES.find((v) => value.startsWith(v.ref, i));
+      if (live) {
+        used.add(live.name);
+        out += live.ref;
+        i += live.ref.length;
+      } else {
+        out += '$$';
+        i += 1;
+      }
+    }
+    return out;
+  }
+  if (Array.isArray(value)) return value.map((v) => escapeDollars(v, used));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeDollars(v, used)]));
+  return value;
 }
 
 /** Line breaks some YAML reader honours: LF and CR, and NEL, LS and PS (YAML 1.1, libyaml, go-yaml). */
