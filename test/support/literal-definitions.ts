@@ -33,9 +33,10 @@ export interface LiteralClientRto {
  * whose flight did not overlap a time its IDC was down are measured. A gap
  * opens at the first measured write that was not durable (at the period
  * start if it was sent before), and closes at the first later durable write
- * W such that the measured writes invoked in [W, W + window] are at least two
- * and all durable, and the client's history reaches W + window; a gap still
- * open when the client's IDC goes down ends there.
+ * W such that the measured writes invoked in [W, W + window] are all durable
+ * and at least two, or W alone still in flight at W + window, and the
+ * client's history reaches W + window; a gap still open when the client's IDC
+ * goes down ends there.
  */
 export function literalClientRto(client: string, all: LiteralWrite[], durable: (id: string) => boolean, periodStartMs: number, down: LiteralDown[], windowMs: number): LiteralClientRto {
   // A write refused because another's write to its key won certification says nothing of being served: left out.
@@ -62,7 +63,8 @@ export function literalClientRto(client: string, all: LiteralWrite[], durable: (
       if (!good(cand)) continue;
       const windowEnd = cand.invokeMs + windowMs;
       const inside = measured.filter((x) => x.invokeMs >= cand.invokeMs && x.invokeMs <= windowEnd);
-      if (reach >= windowEnd && inside.length >= 2 && inside.every(good)) {
+      const sustained = inside.length >= 2 || (cand.completeMs ?? -Infinity) >= windowEnd;
+      if (reach >= windowEnd && sustained && inside.every(good)) {
         end = w;
         break;
       }
@@ -84,9 +86,15 @@ export function literalClientRto(client: string, all: LiteralWrite[], durable: (
   return { client, measured: true, recovered: !open, rtoMs: open ? null : longest, gaps };
 }
 
-/** The service: the worst measured client; not recovered if any measured client is not, or none was measured. */
+/**
+ * The service: the worst measured client; not recovered if any measured
+ * client is not, or none was measured although some write's outcome came in
+ * the period (or never came); not measured (null, recovered) when none did.
+ */
 export function literalServiceRto(all: LiteralWrite[], durable: (id: string) => boolean, periodStartMs: number, down: LiteralDown[], windowMs: number): { rtoMs: number | null; recovered: boolean; clients: LiteralClientRto[] } {
   const clients = [...new Set(all.map((w) => w.client))].sort().map((c) => literalClientRto(c, all, durable, periodStartMs, down, windowMs));
+  const refused = (w: LiteralWrite): boolean => w.outcome === 'failed' && (w.error ?? '').startsWith('ER_LOCK_DEADLOCK');
+  if (!all.some((w) => !refused(w) && (w.completeMs ?? Infinity) >= periodStartMs)) return { rtoMs: null, recovered: true, clients };
   const measured = clients.filter((c) => c.measured);
   const recovered = measured.length > 0 && measured.every((c) => c.recovered);
   return { rtoMs: recovered ? Math.max(...measured.map((c) => c.rtoMs!)) : null, recovered, clients };

@@ -93,11 +93,14 @@ describe('parseHistoryJsonl', () => {
     assert.deepEqual(parseHistoryJsonl('', 'c1.jsonl'), []);
   });
 
-  it('drops a truncated final line left by a killed agent', () => {
+  it('drops a truncated final line left by a killed agent, and marks where', () => {
     const lines = parseHistoryJsonl(`${good}\n{"t":"invoke","id":"b","serv`, 'c1.jsonl');
-    assert.equal(lines.length, 2);
+    assert.deepEqual(lines.slice(2), [{ t: 'cut', source: 'c1.jsonl', line: 3, record: 'invoke', id: 'b' }]);
     const withNewline = parseHistoryJsonl(`${good}\n{"t":"complete","id":"a","at":2,"outc\n`, 'c1.jsonl');
-    assert.equal(withNewline.length, 2);
+    assert.deepEqual(withNewline.slice(2), [{ t: 'cut', source: 'c1.jsonl', line: 3, record: 'complete', id: 'a' }]);
+    const merged = mergeHistory(withNewline);
+    assert.equal(merged.ops[0]!.outcome, 'ok', 'a completion already recorded whole stands');
+    assert.deepEqual(merged.notes, ['1 history record cut short by an agent killed mid-write was dropped (c1.jsonl:3)']);
   });
 
   it('rejects a corrupt line in the middle, naming the file and line', () => {

@@ -96,7 +96,7 @@ export interface ServiceResult {
   reads: ReadResult;
   /** RPO: how many acknowledged writes were lost, and when they had been acknowledged. */
   rpo: Rpo;
-  /** The worst client's RTO, ms; null if there was no outage, or if a client never recovered. */
+  /** The worst client's RTO, ms; null if there was no outage, if a client never recovered (recovered false), or if no write came after the outage began (not measured: recovered true). */
   rtoMs: number | null;
   recovered: boolean;
   /** RTO per client and IDC, with the gaps behind it. */

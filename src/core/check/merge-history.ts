@@ -2,19 +2,12 @@
 // invoke before sending and a complete after the outcome, so a missing
 // completion means the agent died mid-flight: the op may or may not have
 // applied, which is exactly what 'unknown' means.
-import type { HistoryLine, OpKind, OpRecord, Outcome, ServiceName } from '../history.js';
+import type { HistoryLine, OpRecord } from '../history.js';
 import { IdIndex } from './id-index.js';
+import type { CutRecord, ParsedLine } from './parse-history.js';
 
-export class HistoryParseError extends Error {
-  readonly source: string;
-  readonly line: number;
-  constructor(source: string, line: number, reason: string) {
-    super(`${source}:${line}: corrupt history line (${reason}); only the last line of a file may be cut short`);
-    this.name = 'HistoryParseError';
-    this.source = source;
-    this.line = line;
-  }
-}
+// The engine and the tests read files through this module.
+export { HistoryParseError, parseHistoryJsonl, type CutRecord, type ParsedLine } from './parse-history.js';
 
 export interface MergedHistory {
   /** Sorted by invokeMs; ties keep the order the invokes were seen in. */
@@ -23,67 +16,12 @@ export interface MergedHistory {
   orphanCompletions: number;
   /** Invoke and complete lines repeating an id already seen (a file read twice, an agent bug): only the first of each is kept. */
   duplicates: number;
-}
-
-const OUTCOMES: ReadonlySet<string> = new Set<Outcome>(['ok', 'failed', 'unknown']);
-const KINDS: ReadonlySet<string> = new Set<OpKind>(['write', 'read']);
-
-/**
- * A killed agent can leave its final line half written, so a final line that
- * is not JSON is dropped; anywhere else it means the file is damaged and
- * silently skipping it could hide an acknowledged write.
- */
-export function parseHistoryJsonl(text: string, source: string): HistoryLine[] {
-  const raw = text.split('\n');
-  let last = raw.length - 1;
-  while (last >= 0 && raw[last]!.trim() === '') last--;
-  const out: HistoryLine[] = [];
-  for (let i = 0; i <= last; i++) {
-    const lineText = raw[i]!.trim();
-    if (lineText === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(lineText);
-    } catch (err) {
-      if (i === last) break;
-      throw new HistoryParseError(source, i + 1, `not JSON: ${(err as Error).message}`);
-    }
-    const problem = shapeProblem(value);
-    if (problem !== null) throw new HistoryParseError(source, i + 1, problem);
-    out.push(value as HistoryLine);
-  }
-  return out;
-}
-
-function shapeProblem(v: unknown): string | null {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'not an object';
-  const o = v as Record<string, unknown>;
-  if (typeof o['at'] !== 'number' || !Number.isFinite(o['at'])) return '"at" must be a finite number';
-  switch (o['t']) {
-    case 'invoke':
-      if (typeof o['id'] !== 'string') return 'invoke without a string "id"';
-      // A service is a group of the scenario: any name the scenario gave it.
-      if (typeof o['service'] !== 'string' || o['service'] === '') return `invoke without a service name (got ${JSON.stringify(o['service'])})`;
-      if (typeof o['kind'] !== 'string' || !KINDS.has(o['kind'])) return `unknown kind ${JSON.stringify(o['kind'])}`;
-      if (o['key'] !== undefined && (typeof o['key'] !== 'string' || o['kind'] !== 'write')) return '"key" must be a string, on a write';
-      if (typeof o['client'] !== 'string') return 'invoke without a string "client"';
-      if (typeof o['idc'] !== 'string') return 'invoke without a string "idc"';
-      return null;
-    case 'complete':
-      if (typeof o['id'] !== 'string') return 'complete without a string "id"';
-      if (typeof o['outcome'] !== 'string' || !OUTCOMES.has(o['outcome'])) return `unknown outcome ${JSON.stringify(o['outcome'])}`;
-      if (o['error'] !== undefined && typeof o['error'] !== 'string') return '"error" must be a string';
-      if (o['node'] !== undefined && typeof o['node'] !== 'string') return '"node" must be a string';
-      if (o['observed'] !== undefined && o['observed'] !== null && typeof o['observed'] !== 'string') return '"observed" must be a string or null';
-      if (o['route'] !== undefined && !isRoute(o['route'])) return '"route" must be { zone: string, epoch: number, forwarded: boolean }';
-      return null;
-    case 'paused':
-    case 'resumed':
-      if (typeof o['client'] !== 'string') return `${o['t']} without a string "client"`;
-      return null;
-    default:
-      return `unknown line type ${JSON.stringify(o['t'])}`;
-  }
+  /** Records cut short by an agent killed mid-write, dropped: a cut invoke was never sent, a cut completion leaves its op unknown. */
+  cutLines: number;
+  /** Ops whose completion was stamped before their invoke: the completion is refused and the op stays unknown. Sorted. */
+  completedBeforeInvoke: string[];
+  /** The cut records and refused completions in words, for the report's notes; empty when there were none. */
+  notes: string[];
 }
 
 /** How many invokes still awaiting their completion are compared by id before falling back to the index. */
@@ -98,7 +36,7 @@ type CompleteLine = Extract<HistoryLine, { t: 'complete' }>;
  * and only the rest go through the id index. Every invoke still goes into the
  * index once, to find repeated ids.
  */
-export function mergeHistory(lines: readonly HistoryLine[]): MergedHistory {
+export function mergeHistory(lines: readonly ParsedLine[]): MergedHistory {
   // An agent writes an invoke and a completion per op: half the lines is a
   // good first size, and allocating once spares the garbage collector the
   // copies that growing a million-element array by pushing leaves behind.
@@ -111,6 +49,13 @@ export function mergeHistory(lines: readonly HistoryLine[]): MergedHistory {
   const runStarts: number[] = [0];
   let lastInvokeMs = -Infinity;
   let duplicates = 0;
+  const cuts: CutRecord[] = [];
+  // A completion stamped before its invoke contradicts it: one of the two is wrong, so its outcome is not taken.
+  const refused = new Set<string>();
+  const complete = (op: OpRecord, line: CompleteLine): void => {
+    if (line.at < op.invokeMs) refused.add(op.id);
+    else applyCompletion(op, line);
+  };
   for (const line of lines) {
     if (line.t === 'invoke') {
       if (byId.add(line.id, count) !== -1) {
@@ -130,11 +75,11 @@ export function mergeHistory(lines: readonly HistoryLine[]): MergedHistory {
         deferred.push(line);
         continue;
       }
-      applyCompletion(recent[k]!, line);
+      complete(recent[k]!, line);
       // Usually the last one: removing it in place allocates nothing, unlike splice.
       for (; k < recent.length - 1; k++) recent[k] = recent[k + 1]!;
       recent.pop();
-    }
+    } else if (line.t === 'cut') cuts.push(line);
   }
 
   ops.length = count;
@@ -142,10 +87,36 @@ export function mergeHistory(lines: readonly HistoryLine[]): MergedHistory {
   for (const line of deferred) {
     const op = ops[byId.find(line.id)];
     if (op === undefined) orphanCompletions++;
-    else if (op.completeMs !== null) duplicates++;
-    else applyCompletion(op, line);
+    else if (op.completeMs !== null || refused.has(op.id)) duplicates++;
+    else complete(op, line);
   }
-  return { ops: sortByInvoke(ops, runStarts), orphanCompletions, duplicates };
+  const completedBeforeInvoke = [...refused].sort();
+  // A cut completion leaves its op unknown, unless the op had its outcome recorded whole after all.
+  const leftUnknown = cuts.filter((c) => c.record === 'complete' && (c.id === null || ops[byId.find(c.id)]?.completeMs === null)).map((c) => c.id ?? '(id cut off)');
+  const notes = historyNotes(cuts, leftUnknown, completedBeforeInvoke);
+  return { ops: sortByInvoke(ops, runStarts), orphanCompletions, duplicates, cutLines: cuts.length, completedBeforeInvoke, notes };
+}
+
+/** How many places and ids a note names before it says how many more. */
+const NAMED = 10;
+
+function named(items: readonly string[]): string {
+  return items.slice(0, NAMED).join(', ') + (items.length > NAMED ? `, ... (${items.length - NAMED} more)` : '');
+}
+
+/** The cut records and refused completions in words: where, and what they leave unknown. */
+function historyNotes(cuts: readonly CutRecord[], leftUnknown: readonly string[], refused: readonly string[]): string[] {
+  const notes: string[] = [];
+  if (cuts.length > 0) {
+    const one = cuts.length === 1;
+    const parts = [`${cuts.length} history record${one ? '' : 's'} cut short by an agent killed mid-write ${one ? 'was' : 'were'} dropped (${named(cuts.map((c) => `${c.source}:${c.line}`))})`];
+    if (cuts.some((c) => c.record === 'invoke')) parts.push('an invoke cut short was never sent');
+    if (leftUnknown.length > 0) parts.push(`the ops whose completion was cut are left unknown: ${named(leftUnknown)}`);
+    notes.push(parts.join('; '));
+  }
+  if (refused.length === 1) notes.push(`1 completion stamped before its invoke was refused, its op left unknown: ${refused[0]}`);
+  else if (refused.length > 1) notes.push(`${refused.length} completions stamped before their invoke were refused, their ops left unknown: ${named(refused)}`);
+  return notes;
 }
 
 /** Beyond this many runs the input is not a few files back to back, and a general sort does better. */
@@ -198,11 +169,6 @@ function applyCompletion(op: OpRecord, line: CompleteLine): void {
   if (line.node !== undefined) op.node = line.node;
   if (line.observed !== undefined) op.observed = line.observed;
   if (line.route !== undefined) op.route = line.route;
-}
-
-function isRoute(v: unknown): boolean {
-  const r = v as Record<string, unknown> | null;
-  return typeof r === 'object' && r !== null && typeof r['zone'] === 'string' && typeof r['epoch'] === 'number' && typeof r['forwarded'] === 'boolean';
 }
 
 function toOp(line: Extract<HistoryLine, { t: 'invoke' }>): OpRecord {

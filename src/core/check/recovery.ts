@@ -10,7 +10,7 @@ import { NO_SPLIT, splitGap, type ClockFault } from './rto-split.js';
 export interface Recovery {
   /** The IDCs' down intervals, which split brain needs too. */
   down: DownInterval[];
-  /** The worst client's RTO; null without an outage, or when a client never recovered. */
+  /** The worst client's RTO; null without an outage, when a client never recovered, or when no write came after the outage began (not measured, recovered). */
   rtoMs: number | null;
   recovered: boolean;
   /** Phase of an invoke instant: 0 before the outage, 1 during it, 2 after the last client recovered. */
@@ -19,13 +19,17 @@ export interface Recovery {
   split: RtoSplit;
 }
 
+const NOT_MEASURED = 'no write was sent or answered after the outage began: RTO not measured';
+
 export function measureRecovery(service: ServiceName, ops: readonly OpRecord[], present: Uint8Array, input: CheckInput): Recovery {
   const start = input.outageStartMs;
   const down = downIntervals(input);
   const rto = start === null ? null : measureRtoByClient({ ops, present, periodStartMs: start, down, windowMs: input.rtoWindowMs });
   const worst = rto?.worst ?? null;
-  // No client outside the failed IDCs was measured: nothing shows that writes came back.
-  const recovered = start === null || (worst !== null && rto!.byClient.every((c) => c.recovered));
+  // No write in the period at all: nothing stopped, nothing to measure, no failure.
+  const unmeasured = rto !== null && rto.periodWrites === 0;
+  // Writes in the period, but no client outside the failed IDCs was measured: nothing shows that writes came back.
+  const recovered = start === null || unmeasured || (worst !== null && rto!.byClient.every((c) => c.recovered));
   const rtoMs = recovered && worst !== null ? worst.rtoMs : null;
   const recoveredAtMs = start === null || !recovered ? null : (rto?.lastRecoveryMs ?? null);
   const phaseOf = (t: number): 0 | 1 | 2 => (start === null || t < start ? 0 : recoveredAtMs === null || t < recoveredAtMs ? 1 : 2);
@@ -44,7 +48,7 @@ export function measureRecovery(service: ServiceName, ops: readonly OpRecord[], 
       byClient: rto?.byClient ?? [],
       byIdc: rto?.byIdc ?? [],
     },
-    split: worstGap === null ? NO_SPLIT : splitGap(worstGap, clockFaults(input), input.failoverEvents?.[service]),
+    split: unmeasured ? { ...NO_SPLIT, note: NOT_MEASURED } : worstGap === null ? NO_SPLIT : splitGap(worstGap, clockFaults(input), input.failoverEvents?.[service]),
   };
 }
 

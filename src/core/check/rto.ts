@@ -33,6 +33,8 @@ export interface RtoMeasure {
   worst: ClientRto | null;
   /** When the last client recovered from its last gap (the end of the "during" phase; the period start when none stopped); null when one never did. */
   lastRecoveryMs: number | null;
+  /** Writes whose outcome came in the period (or never came), wherever their IDC was: none means there was nothing to measure. */
+  periodWrites: number;
 }
 
 /**
@@ -50,18 +52,22 @@ export function refusedByConflict(op: OpRecord): boolean {
  * For each client, its gaps without durable writes from the period start on:
  * a gap opens at the first write that failed, ended unknown or was later lost
  * (no earlier than the period start), and closes at the invoke of the first
- * write that starts a window of `windowMs` in which every write of the client
- * was durable (both ends included, at least two writes, and the client's
- * history reaches the window's end). Writes whose flight overlaps a time the
+ * durable write that starts a window of `windowMs` (both ends included) in
+ * which every write the client sent was durable, that shows the client served
+ * throughout (at least two writes sent in it, or that write still in flight at
+ * its end: slower than the window, however slow, and durable), and that the
+ * client's history reaches the end of. Writes whose flight overlaps a time the
  * client's IDC was down are not measured; a gap still open when the IDC goes
  * down ends there, marked interrupted.
  */
 export function measureRtoByClient(input: RtoInput): RtoMeasure {
   const byClient = new Map<string, { idc: string; writes: OpRecord[]; durable: boolean[] }>();
   const { ops, present } = input;
+  let periodWrites = 0;
   for (let i = 0; i < ops.length; i++) {
     const op = ops[i]!;
     if (op.kind !== 'write' || refusedByConflict(op)) continue;
+    if ((op.completeMs ?? Infinity) >= input.periodStartMs) periodWrites++;
     let c = byClient.get(op.client);
     if (c === undefined) byClient.set(op.client, (c = { idc: op.idc, writes: [], durable: [] }));
     c.writes.push(op);
@@ -72,7 +78,7 @@ export function measureRtoByClient(input: RtoInput): RtoMeasure {
     const down = input.down.filter((d) => d.idc === c.idc);
     clients.push({ client, idc: c.idc, ...clientGaps(c.writes, c.durable, input.periodStartMs, down, input.windowMs) });
   }
-  return summarize(clients, input.periodStartMs);
+  return { ...summarize(clients, input.periodStartMs), periodWrites };
 }
 
 function clientGaps(
@@ -139,7 +145,10 @@ function clientGaps(
 /**
  * The index of the first durable write after position `bad` (and invoked
  * before cutMs) that starts a sustained window, or -1. Both window ends only
- * move forward, so the search is linear in the writes it passes.
+ * move forward, so the search is linear in the writes it passes. A write
+ * alone in its window shows service throughout only when it was still in
+ * flight at the window's end: a client kept waiting by a slow link, which
+ * answered and kept the write, was served all along.
  */
 function recoveryWindow(m: readonly OpRecord[], nextBad: Int32Array, bad: number, cutMs: number, windowMs: number, reachMs: number): number {
   const n = m.length;
@@ -155,13 +164,14 @@ function recoveryWindow(m: readonly OpRecord[], nextBad: Int32Array, bad: number
     while (hi + 1 < n && m[hi + 1]!.invokeMs <= end) hi++;
     // Later windows end later still: none of them was seen whole either.
     if (reachMs < end) return -1;
-    if (nextBad[lo]! <= hi || hi - lo + 1 < 2) continue;
+    if (nextBad[lo]! <= hi) continue;
+    if (hi === lo && (m[w]!.completeMs ?? -Infinity) < end) continue;
     return w;
   }
   return -1;
 }
 
-function summarize(clients: ClientRto[], periodStart: number): RtoMeasure {
+function summarize(clients: ClientRto[], periodStart: number): Omit<RtoMeasure, 'periodWrites'> {
   const measured = clients.filter((c) => c.measured);
   const worse = (a: ClientRto, b: ClientRto): boolean => (a.recovered !== b.recovered ? !a.recovered : (a.rtoMs ?? 0) > (b.rtoMs ?? 0));
   let worst: ClientRto | null = null;

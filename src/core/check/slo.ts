@@ -54,9 +54,10 @@ export function evaluateSlos(services: readonly ServiceResult[], slo: SloSpec): 
 function rtoSlo(s: ServiceResult, threshold: number): SloResult {
   const base = { name: `${s.name} rtoMs <= ${threshold}`, service: s.name, metric: 'rtoMs' as const, threshold };
   if (s.rtoMs === null) {
-    // recovered with no RTO means there was no outage to recover from.
+    // Recovered with no RTO: no outage to recover from (no recovery instant either), or no write after it began to measure.
+    const why = s.rto.recoveredAtMs === null ? 'no outage' : s.attempted === 0 ? 'no writes' : 'no write after the outage began';
     return s.recovered
-      ? { ...base, actual: null, ok: true, message: `${s.name}: no outage, RTO not measured` }
+      ? { ...base, actual: null, ok: true, message: `${s.name}: ${why}, RTO not measured` }
       : {
           ...base,
           actual: null,
