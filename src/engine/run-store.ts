@@ -2,7 +2,9 @@
 // journal, the agents' histories and the manager's events. One directory per
 // run under HADRILL_HOME/runs (default ~/.hadrill), and a pointer to the
 // current run. Directories are 0700 and files 0600: the state holds passwords.
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// Files are replaced whole (a temporary file beside them, flushed, renamed
+// over): a crash while one is written leaves the previous one as it was.
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { HadrillError } from '../core/errors.js';
@@ -10,6 +12,7 @@ import { nameProblem, requireName } from '../core/names.js';
 import type { Secrets, TopologyPlan } from '../core/plan/topology-plan.js';
 import type { Scenario } from '../core/scenario/scenario.js';
 import type { WanMechanism } from '../core/links.js';
+import { writeFileAtomic } from './atomic-file.js';
 
 export interface RunState {
   run: string;
@@ -74,10 +77,13 @@ function privateDir(dir: string): void {
   chmodSync(dir, 0o700);
 }
 
-/** A file only the user can read, also when it existed before with a wider mode. */
+/**
+ * A file only the user can read (a new file, so also when the one it replaces
+ * had a wider mode), replaced whole: written to a temporary file in the same
+ * directory, flushed to disk and renamed over it, never written in place.
+ */
 export function writePrivateFile(file: string, text: string): void {
-  writeFileSync(file, text, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  writeFileAtomic(file, text, { mode: 0o600 });
 }
 
 export function saveRunState(state: RunState): void {
