@@ -87,6 +87,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
     const notes: string[] = [...(options.notes ?? []), `links between IDCs shaped with ${state.wan?.mechanism === 'netem' ? 'tc netem' : state.wan?.mechanism === 'userspace' ? 'the userspace WAN emulator (no netem in this kernel)' : 'nothing'}`];
     if (history.orphanCompletions > 0) notes.push(`${history.orphanCompletions} completions had no invoke in the history`);
     if (history.duplicates > 0) notes.push(`${history.duplicates} duplicate history lines were ignored`);
+    notes.push(...history.notes);
     for (const s of finalState.services) for (const u of s.unreadable) notes.push(`${s.service}: node ${u.node} could not be read (${u.reason})`);
     return buildReport({
       scenario: { name: state.scenario.name, file: state.scenario.file, tier: state.scenario.tier },
