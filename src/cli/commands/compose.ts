@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { renderCompose } from '../../core/compose.js';
 import { PLANNERS } from '../../datastores/registry.js';
+import { writeFileAtomic } from '../../engine/atomic-file.js';
 import { readScenarioFile } from '../context.js';
 import type { ContextFactory } from './index.js';
 
@@ -14,7 +14,8 @@ export function registerCompose(program: Command, ctx: ContextFactory): void {
     .action((file: string, opts: { output?: string }) => {
       const text = renderCompose(readScenarioFile(file), PLANNERS);
       if (opts.output) {
-        writeFileSync(opts.output, text);
+        // Replaced whole, never written through a link planted at its name.
+        writeFileAtomic(opts.output, text);
         ctx().output.print(`wrote ${opts.output}`);
       } else process.stdout.write(text);
     });
