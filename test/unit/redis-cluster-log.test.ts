@@ -3,13 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { clusterMilestones, parseClusterLog, type ClusterLogEvent } from '../../src/datastores/redis-cluster/host/cluster-log.js';
+import { M_A, M_B, M_C, R_A, R_B, R_C } from '../support/redis-cluster-ids.js';
 
-const M_A = 'e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca';
-const M_B = '67ed2db8d677e59ec4a4cefb06858cf2a1a89fa1';
-const M_C = '292f8b365bb7edb5e285caf0b7e6ddc7265d2f4f';
-const R_A = '07c37dfeb235213a872192d90877d0cd55635b91';
-const R_B = '6ec23923021cf3ffec47632106199cb7f496ce01';
-const R_C = '824fe116063bc5fcf9f4ffd895bc17aee7731ac3';
 const NAME_OF_ID = new Map([
   [M_A, 'm-a'],
   [M_B, 'm-b'],

@@ -3,24 +3,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { clusterViewOf, parseClusterInfo, parseClusterNodes, slotCount, type ClusterNode } from '../../src/datastores/redis-cluster/host/cluster-nodes.js';
+import { M_A, M_B, M_C, R_A, R_B, R_C, NAMES } from '../support/redis-cluster-ids.js';
 
-const M_A = 'e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca';
-const M_B = '67ed2db8d677e59ec4a4cefb06858cf2a1a89fa1';
-const M_C = '292f8b365bb7edb5e285caf0b7e6ddc7265d2f4f';
-const R_A = '07c37dfeb235213a872192d90877d0cd55635b91';
-const R_B = '6ec23923021cf3ffec47632106199cb7f496ce01';
-const R_C = '824fe116063bc5fcf9f4ffd895bc17aee7731ac3';
 const STRANGER = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const GHOST = 'd3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2';
 
-const NAMES: ReadonlyMap<string, string> = new Map([
-  ['10.20.1.11', 'm-a'],
-  ['10.20.2.11', 'm-b'],
-  ['10.20.3.11', 'm-c'],
-  ['10.20.2.12', 'r-a'],
-  ['10.20.3.12', 'r-b'],
-  ['10.20.1.12', 'r-c'],
-]);
 
 /** m-a's view of a healthy cluster: three masters, each with a replica in another IDC. */
 const HEALTHY = `${M_A} 10.20.1.11:6379@16379,m-a myself,master - 0 1765111918000 1 connected 0-5460
