@@ -14,6 +14,7 @@ import { findHostMirror } from './apt-mirror.js';
 import {
   DEBIAN_SUITE,
   DEBOOTSTRAP_VARIANT,
+  BUILD_SCRIPTS,
   IMAGE_FILES,
   IMAGE_PACKAGES,
   IMAGE_REPOSITORY,
@@ -240,6 +241,12 @@ async function customiseRootfs(rootfs: string, dir: string, progress: (msg: stri
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, readImageFile(dir, file));
     await chmod(target, file.mode);
+  }
+
+  // Scripts the build runs once inside the rootfs, after the files are in place.
+  for (const script of BUILD_SCRIPTS) {
+    progress(`running ${script} in the rootfs`);
+    await execa('chroot', [rootfs, script], { env: { PATH: sbinPath(), LC_ALL: 'C' }, stdin: 'ignore' });
   }
 
   // debootstrap copies the build host's name and resolver into the rootfs;

@@ -52,9 +52,14 @@ export const IMAGE_FILES: readonly ImageFile[] = [
   { source: 'hadrill-redis', target: '/usr/local/bin/hadrill-redis', mode: 0o755 },
   { source: 'hadrill-sentinel', target: '/usr/local/bin/hadrill-sentinel', mode: 0o755 },
   { source: 'hadrill-wan', target: '/usr/local/bin/hadrill-wan', mode: 0o755 },
+  // Run once at build, in the rootfs: MHA 0.58 as Debian ships it fails on MariaDB 10.11 (see the script).
+  { source: 'hadrill-mha-fixes', target: '/usr/local/sbin/hadrill-mha-fixes', mode: 0o755 },
   // Debian's 50-server.cnf binds to 127.0.0.1; this file sorts after it.
   { source: '99-hadrill.cnf', target: '/etc/mysql/mariadb.conf.d/99-hadrill.cnf', mode: 0o644 },
 ];
+
+/** Image files the build runs once in the rootfs (the recipe version moves when this list does). */
+export const BUILD_SCRIPTS: readonly string[] = ['/usr/local/sbin/hadrill-mha-fixes'];
 
 /** Environment baked into the image; `docker import` starts from an empty config. */
 export const IMAGE_ENV: Readonly<Record<string, string>> = {
@@ -72,7 +77,7 @@ export const TINI_PATH = '/usr/bin/tini';
  * Bumped whenever the build changes the image in a way the inputs above do
  * not show (clean-up steps, entrypoint wiring), so that the tag moves too.
  */
-export const IMAGE_RECIPE_VERSION = 1;
+export const IMAGE_RECIPE_VERSION = 2;
 
 export function imagesDir(): string {
   return join(packageRoot(), 'images');

@@ -13,7 +13,9 @@ export const mysqlKind = {
   engine: mysqlEngine,
   report: { family: 'MySQL', lagChart: true, certifies: false },
   // mariadb-backup: the server's own tools beside it, as an installed server has them.
-  imagePackages: ['mariadb-server', 'mariadb-client', 'mariadb-backup'],
+  // MHA (manager and node) with the SSH it drives every node by, and HAProxy for the proxy route:
+  // the user's own failover stack, as Debian packages it.
+  imagePackages: ['mariadb-server', 'mariadb-client', 'mariadb-backup', 'mha4mysql-manager', 'mha4mysql-node', 'openssh-server', 'openssh-client', 'haproxy'],
   // The controller waits on MariaDB's GTID domains and multi-source connections when it moves shards.
   holdsDalShards: (group) => mysqlSettings(group).flavor === 'mariadb',
 } satisfies DatastoreKind<'mysql'>;
