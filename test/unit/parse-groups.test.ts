@@ -272,7 +272,7 @@ describe('group problems name the file, the place and the fix', () => {
   });
 
   test('a failover kind the group\'s kind does not have', () => {
-    assert.match(problemAt(mysql(TWO, '    failover: { kind: sentinel, sentinels: [{ idc: idc-c }] }\n'), 'groups[0].failover.kind', 'kind: sentinel'), /a mysql group's failover is one of manager, restore, none, not "sentinel"/);
+    assert.match(problemAt(mysql(TWO, '    failover: { kind: sentinel, sentinels: [{ idc: idc-c }] }\n'), 'groups[0].failover.kind', 'kind: sentinel'), /a mysql group's failover is one of manager, mha, restore, none, not "sentinel"/);
     const galera = `${IDCS}groups:\n  - name: g\n    kind: galera\n    nodes: ${TWO}\n    failover: { kind: manager }\n${CLIENT_A}`;
     const error = rejected(galera);
     assert.match(error.problems.map((p) => `${p.path}: ${p.message}`).join('\n'), /groups\[0\]\.failover\.kind: a galera group's failover is one of quorum, not "manager"/);

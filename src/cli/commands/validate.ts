@@ -13,6 +13,10 @@ export function registerValidate(program: Command, ctx: ContextFactory): void {
       if (output.json) return output.printJson({ valid: true, scenario });
       const nodes = scenario.groups.reduce((n, g) => n + g.nodes.length, 0);
       const groups = scenario.groups.map((g) => `${g.name}: ${g.kind}`).join(', ');
-      output.print(`${file}: valid (${scenario.idcs.length} IDCs, ${scenario.groups.length} ${scenario.groups.length === 1 ? 'group' : 'groups'} [${groups}], ${nodes} datastore nodes, ${scenario.workload.clients.length} clients, ${scenario.drill.timeline.length} faults in the drill)`);
+      output.print(`${file}: valid (${scenario.idcs.length} IDCs, ${scenario.groups.length} ${scenario.groups.length === 1 ? 'group' : 'groups'} [${groups}], ${nodes} datastore nodes, ${scenario.workload.clients.length} clients, ${faultCount(scenario.drill.timeline.length)})`);
     });
+}
+
+function faultCount(n: number): string {
+  return n === 0 ? 'no fault: a drill that watches for false failovers' : `${n} ${n === 1 ? 'fault' : 'faults'} in the drill`;
 }

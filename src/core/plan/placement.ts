@@ -6,6 +6,7 @@
 // code), the planner to guard its addresses; a test holds it to what the
 // per-kind planners really place.
 import type { Dal, Group, Workload } from '../scenario/scenario.js';
+import { proxiesOf } from './proxies.js';
 
 /** The first host the planner gives in an IDC's network: below it are the gateway (.1) and room Docker may take. */
 export const FIRST_HOST = 10;
@@ -23,7 +24,9 @@ export type Origin =
   | { part: 'storage'; group: number }
   | { part: 'dal-zone'; zone: number }
   | { part: 'dal-controller' }
-  | { part: 'client'; client: number };
+  | { part: 'client'; client: number }
+  /** An HAProxy of a group's proxy route. */
+  | { part: 'proxy'; workload: number };
 
 export interface Placed {
   name: string;
@@ -34,7 +37,8 @@ export interface Placed {
 export interface Placeable {
   groups: readonly Group[];
   dal: Dal | null;
-  workload: Pick<Workload, 'clients'>;
+  /** The groups' workload entries place the proxies of proxy routes; before they are read, none are counted. */
+  workload: Pick<Workload, 'clients'> & Partial<Pick<Workload, 'groups'>>;
 }
 
 /**
@@ -48,7 +52,7 @@ export function placedContainers(s: Placeable): Placed[] {
   s.groups.forEach((g, group) => {
     g.nodes.forEach((n, node) => placed.push({ name: n.name, idc: n.idc, origin: { part: 'node', group, node } }));
     const f = g.failover;
-    if (f.kind === 'manager') placed.push({ name: f.name, idc: f.idc, origin: { part: 'failover', group } });
+    if (f.kind === 'manager' || f.kind === 'mha') placed.push({ name: f.name, idc: f.idc, origin: { part: 'failover', group } });
     if (f.kind === 'sentinel') f.sentinels.forEach((s, sentinel) => placed.push({ name: s.name, idc: s.idc, origin: { part: 'sentinel', group, sentinel } }));
     // A backup adds storage, and with restore failover a restore manager that needs a writer to watch and a
     // standby to restore onto (see cold-backup/plan/plan.ts). The parser refuses backups to kinds that take none.
@@ -61,6 +65,9 @@ export function placedContainers(s: Placeable): Placed[] {
   s.dal?.zones.forEach((z, zone) => placed.push({ name: z.name, idc: z.idc, origin: { part: 'dal-zone', zone } }));
   if (s.dal) placed.push({ name: s.dal.controller.name, idc: s.dal.controller.idc, origin: { part: 'dal-controller' } });
   s.workload.clients.forEach((c, client) => placed.push({ name: c.name, idc: c.idc, origin: { part: 'client', client } }));
+  s.workload.groups?.forEach((w, workload) => {
+    for (const p of proxiesOf(w, s.workload.clients)) placed.push({ name: p.name, idc: p.idc, origin: { part: 'proxy', workload } });
+  });
   return placed;
 }
 
@@ -74,5 +81,5 @@ export function containersPerIdc(s: Placeable): Map<string, number> {
 /** What is wrong when `count` containers are placed in one IDC, or null when they fit. */
 export function capacityProblem(idc: string, count: number): string | null {
   if (count <= IDC_CAPACITY) return null;
-  return `IDC "${idc}" would hold ${count} containers (datastore nodes, failover machinery, backup storage, data access layer, clients); its network has addresses for ${IDC_CAPACITY} (hosts .${FIRST_HOST} to .${ROUTER_HOST - 1}): place some of them in another IDC`;
+  return `IDC "${idc}" would hold ${count} containers (datastore nodes, failover machinery, backup storage, data access layer, clients, proxies); its network has addresses for ${IDC_CAPACITY} (hosts .${FIRST_HOST} to .${ROUTER_HOST - 1}): place some of them in another IDC`;
 }

@@ -24,6 +24,12 @@ export interface KindModel {
    * every writable node together (converged), or each node for its own shard.
    */
   authority(settings: KindSettings): Authority;
+  /**
+   * Whether a client can find the writer by asking each node whether it
+   * takes writes (MySQL's read_only), as a proxy's health check or a
+   * multi-host connector does: the proxy and writable routes need it.
+   */
+  findsWritableNode(settings: KindSettings): boolean;
   /** Why the kind takes no cold backup, or null when it can. */
   readonly noColdBackup: string | null;
   /** Kind-specific checks of the whole group (node counts, images), reported at their place. */

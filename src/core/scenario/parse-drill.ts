@@ -1,6 +1,7 @@
 // The drill: the fault timeline and the phases around it. Every fault names
 // something the scenario has (an IDC, a link, a replica, a node), and a drill
-// without a timeline cuts power to the IDC of the first group's writer.
+// without a timeline cuts power to the IDC of the first group's writer (an
+// empty one has no fault at all).
 import type { FaultSpec } from '../faults.js';
 import { NO_SHAPE, type LinkShape } from '../links.js';
 import { parsePercent, parseRateKbit } from '../units.js';
@@ -59,7 +60,8 @@ export function buildDrill(raw: Raw, groups: readonly Group[], crashable: readon
     }
     return { atMs: ms(f.at), spec, ...(f.duration !== undefined ? { durationMs: ms(f.duration) } : {}) };
   });
-  if (timeline.length === 0) {
+  // `timeline: []` asks for a drill without faults (a soak: do the links alone make the machinery fail over?).
+  if (raw.timeline === undefined) {
     // The default drill: the writer's IDC loses power once the workload is steady.
     const writerIdc = groups.map(initialWriter).find((n) => n !== null)?.idc ?? groups[0]?.nodes[0]?.idc ?? idcNames[0];
     timeline.push({ atMs: steadyMs, spec: { kind: 'power', idc: writerIdc } });

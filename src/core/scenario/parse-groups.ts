@@ -123,7 +123,7 @@ function buildFailover(raw: Raw, kind: KindModel, settings: KindSettings, author
   switch (which) {
     case 'manager':
     case 'restore': {
-      misplaced(['sentinels', 'quorum', 'downAfter', 'failoverTimeout', ...(which === 'restore' ? ['prefer'] : [])]);
+      misplaced(['sentinels', 'quorum', 'downAfter', 'failoverTimeout', 'pingInterval', 'pingType', ...(which === 'restore' ? ['prefer'] : [])]);
       if (f.idc !== undefined) c.idc(p.failover('idc'), f.idc);
       const probe = { checkIntervalMs: ms(f.checkInterval ?? '500ms'), failureThreshold: f.failureThreshold ?? 3, connectTimeoutMs: ms(f.connectTimeout ?? '1s') };
       // By default the machinery lives away from the writer, so that losing the writer's IDC does not take it too.
@@ -132,7 +132,7 @@ function buildFailover(raw: Raw, kind: KindModel, settings: KindSettings, author
       return { kind: which, name: f.name ?? `${group}-manager`, idc, prefer: f.prefer ?? 'most-advanced', ...probe };
     }
     case 'sentinel': {
-      misplaced(['idc', 'checkInterval', 'failureThreshold', 'connectTimeout']);
+      misplaced(['idc', 'checkInterval', 'failureThreshold', 'connectTimeout', 'pingInterval', 'pingType']);
       const raws: Raw[] = f.sentinels ?? [];
       if (raws.length === 0) c.report(p.failover('sentinels'), 'Sentinel failover needs sentinels, e.g. [{ idc: idc-a }, { idc: idc-b }, { idc: idc-c }]');
       raws.forEach((s: Raw, i: number) => c.idc(p.failover('sentinels', i, 'idc'), s.idc));
@@ -142,8 +142,17 @@ function buildFailover(raw: Raw, kind: KindModel, settings: KindSettings, author
       if (quorum > sentinels.length) c.report(p.failover('quorum'), `quorum ${quorum} is more than the ${sentinels.length} sentinels; no failover could ever be agreed`);
       return { kind: which, sentinels, quorum, downAfterMs: ms(f.downAfter ?? '2s'), failoverTimeoutMs: ms(f.failoverTimeout ?? '10s'), prefer: f.prefer ?? 'most-advanced' };
     }
+    case 'mha': {
+      misplaced(['prefer', 'checkInterval', 'failureThreshold', 'connectTimeout', 'sentinels', 'quorum', 'downAfter', 'failoverTimeout']);
+      if (f.idc !== undefined) c.idc(p.failover('idc'), f.idc);
+      const pingIntervalMs = ms(f.pingInterval ?? '3s');
+      // MHA's ping_interval is whole seconds, at least one.
+      if (pingIntervalMs < 1000 || pingIntervalMs % 1000 !== 0) c.report(p.failover('pingInterval'), `MHA pings in whole seconds (its ping_interval), at least 1s; "${f.pingInterval}" is not`);
+      const idc = f.idc ?? idcNames.find((n) => n !== writerIdc) ?? idcNames[0]!;
+      return { kind: which, name: f.name ?? `${group}-mha`, idc, pingIntervalMs, pingType: f.pingType ?? 'select' };
+    }
     default:
-      misplaced(['idc', 'prefer', 'checkInterval', 'failureThreshold', 'connectTimeout', 'sentinels', 'quorum', 'downAfter', 'failoverTimeout', 'name']);
+      misplaced(['idc', 'prefer', 'checkInterval', 'failureThreshold', 'connectTimeout', 'sentinels', 'quorum', 'downAfter', 'failoverTimeout', 'name', 'pingInterval', 'pingType']);
       return { kind: which };
   }
 }

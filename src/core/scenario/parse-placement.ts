@@ -47,5 +47,7 @@ function nameOf(origin: Origin, groupPaths: readonly GroupPaths[]): Path {
       return ['dal', 'controller', 'name'];
     case 'client':
       return ['workload', 'clients', origin.client, 'name'];
+    case 'proxy':
+      return ['workload', 'groups', origin.workload, 'proxy'];
   }
 }

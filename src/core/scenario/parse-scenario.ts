@@ -61,7 +61,7 @@ function build(raw: Raw, file: string, kinds: KindCatalog, report: Report): Scen
   // Names and room in each IDC are checked before the workload's routes, so their problems are listed in the order of the file.
   checkPlacement({ groups, dal, workload: { clients } }, paths, idcNames, c);
   const shorthands = shorthandSections(kinds);
-  const workload = buildWorkload(raw.workload, clients, groups, dal, idcNames, c, shorthands);
+  const workload = buildWorkload(raw.workload, clients, groups, dal, idcNames, c, shorthands, kinds);
 
   const network = buildNetwork(raw.network ?? {}, c);
   // Nodes and machinery can crash or lose power; clients are the drill's measuring instruments.

@@ -5,8 +5,9 @@
 // through its announced writer, a multi-writer group on the client's local
 // node. Every write route, and every read route the scenario gives, must
 // lead somewhere from each IDC its clients take it from.
-import { authorityOf, type Dal, type Group, type GroupWorkload, type ReadRoute, type Workload, type WorkloadClient, type WriteRoute } from './scenario.js';
+import { authorityOf, type Dal, type Group, type GroupWorkload, type ProxyRoute, type ReadRoute, type Workload, type WorkloadClient, type WriteRoute } from './scenario.js';
 import { ms, type Checks, type Raw } from './parse-support.js';
+import { kindOf, type KindCatalog } from './kind-model.js';
 
 const DEFAULT_WRITES = 20;
 const DEFAULT_READS = 10;
@@ -17,7 +18,16 @@ export function buildClients(raw: Raw, c: Checks): WorkloadClient[] {
   return c.names(raw.clients, 'app', ['workload', 'clients']);
 }
 
-export function buildWorkload(raw: Raw, clients: WorkloadClient[], groups: readonly Group[], dal: Dal | null, idcNames: readonly string[], c: Checks, shorthands: readonly string[]): Workload {
+export function buildWorkload(
+  raw: Raw,
+  clients: WorkloadClient[],
+  groups: readonly Group[],
+  dal: Dal | null,
+  idcNames: readonly string[],
+  c: Checks,
+  shorthands: readonly string[],
+  kinds: KindCatalog,
+): Workload {
   const given: Raw[] = raw.groups ?? [];
   given.forEach((g: Raw, i: number) => {
     if (!groups.some((x) => x.name === g.group)) c.report(['workload', 'groups', i, 'group'], `unknown group "${g.group}"; groups: ${groups.map((x) => x.name).join(', ')}`);
@@ -42,15 +52,37 @@ export function buildWorkload(raw: Raw, clients: WorkloadClient[], groups: reado
       writesPerSecond: g.writesPerSecond ?? shorthandRate('Writes') ?? DEFAULT_WRITES,
       readsPerSecond: reads === 'none' ? 0 : (g.readsPerSecond ?? shorthandRate('Reads') ?? DEFAULT_READS),
       writes,
+      proxy: writes === 'proxy' ? buildProxy(g.proxy ?? {}, where, c) : null,
       reads,
       from: g.from ?? [...idcNames],
     };
+    if (writes !== 'proxy' && g.proxy !== undefined) c.report([...where, 'proxy'], `"proxy" sets up the proxy route: it needs writes: proxy (this group's writes are "${writes}")`);
     // `from` defaults to every IDC, also those without clients: those send nothing, so routes are checked where clients are.
     const usedFrom: string[] = g.from ?? idcNames.filter((idc) => clients.some((cl) => cl.idc === idc));
     checkRoute(entry, usedFrom, g.reads !== undefined, group, dal, where, c);
+    checkFindsWriter(entry, group, kinds, where, c);
     return entry;
   });
   return { clients, groups: entries, keys: raw.keys ?? 32, users: raw.users ?? 1000, opTimeoutMs: ms(raw.opTimeout ?? '2s') };
+}
+
+function buildProxy(raw: Raw, where: (string | number)[], c: Checks): ProxyRoute {
+  if (raw.idc !== undefined) c.idc([...where, 'proxy', 'idc'], raw.idc);
+  return { idc: raw.idc ?? null, checkIntervalMs: ms(raw.checkInterval ?? '1s'), fall: raw.fall ?? 3, rise: raw.rise ?? 2 };
+}
+
+/**
+ * The proxy and writable routes find the writer by asking every node
+ * whether it takes writes: only kinds whose one writer says so (MySQL's
+ * read_only) can be reached that way.
+ */
+function checkFindsWriter(w: GroupWorkload, group: Group, kinds: KindCatalog, where: (string | number)[], c: Checks): void {
+  if (w.writes !== 'proxy' && w.writes !== 'writable') return;
+  const model = kindOf(kinds, group.kind);
+  const how = w.writes === 'proxy' ? 'a proxy health-checks every node' : 'the client tries every node';
+  if (!model.findsWritableNode(group.settings)) {
+    c.report([...where, 'writes'], `writes: ${w.writes} finds the writer as ${how} for the one that takes writes; ${authorityOf(group) === 'converged' ? `${model.name} groups like this one take writes on every node, so theirs cannot be found that way: write "local" (or through the "dal") instead` : `a ${model.name} group's writer cannot be found that way: write through the "writer" instead`}`);
+  }
 }
 
 /**

@@ -47,6 +47,10 @@ export interface Probe {
  *   a Redis Cluster's majority of masters electing a replica); the side with a
  *   majority goes on.
  * restore: the newest complete cold backup is restored onto a standby node.
+ * mha: the user's own stack: MHA's masterha_manager (Debian's mha4mysql) in
+ *   its IDC pings the primary every `pingIntervalMs` and, once it is dead,
+ *   applies the missing relay logs over SSH and promotes a replica; it exits
+ *   after one failover, as it does in production.
  * none: nothing; a lost writer stays lost (multi-active groups need none).
  */
 export type Failover =
@@ -54,6 +58,7 @@ export type Failover =
   | { kind: 'sentinel'; sentinels: { name: string; idc: string }[]; quorum: number; downAfterMs: number; failoverTimeoutMs: number; prefer: 'most-advanced' | 'same-city' }
   | { kind: 'quorum' }
   | ({ kind: 'restore'; name: string; idc: string } & Probe)
+  | { kind: 'mha'; name: string; idc: string; pingIntervalMs: number; pingType: 'select' | 'connect' }
   | { kind: 'none' };
 
 /** Cold backup: the writer is stopped every `everyMs`, its data files copied to storage in another IDC, and started again. */
@@ -80,9 +85,26 @@ export interface Group {
  * machinery announces (a manager's announcement, the Sentinels' master), as
  * an application behind a service name. local: to the group's node in the
  * client's own IDC (multi-active). dal: through the data access layer in the
- * client's IDC, which routes by shard.
+ * client's IDC, which routes by shard. proxy: through an HAProxy that
+ * health-checks every node for the one that takes writes (read_only off).
+ * writable: the client tries the nodes in order and keeps the first that
+ * takes writes, as multi-host connectors do. The last two need nothing from
+ * the failover machinery, so any machinery fits behind them.
  */
-export type WriteRoute = 'writer' | 'local' | 'dal';
+export type WriteRoute = 'writer' | 'local' | 'dal' | 'proxy' | 'writable';
+
+/**
+ * The HAProxy of a group's proxy route: one in each IDC its clients write
+ * from (`idc` null), or one shared by all in `idc`. It checks every node
+ * every `checkIntervalMs`; `fall` failed checks mark a node down, `rise`
+ * good ones up again.
+ */
+export interface ProxyRoute {
+  idc: string | null;
+  checkIntervalMs: number;
+  fall: number;
+  rise: number;
+}
 /** local: the group's node in the client's IDC. writer: wherever writes go. none: no reads. */
 export type ReadRoute = 'local' | 'writer' | 'none';
 
@@ -97,6 +119,8 @@ export interface GroupWorkload {
   writesPerSecond: number;
   readsPerSecond: number;
   writes: WriteRoute;
+  /** The proxies of the proxy route (null for other routes). */
+  proxy: ProxyRoute | null;
   reads: ReadRoute;
   /** The IDCs whose clients use this group. */
   from: string[];

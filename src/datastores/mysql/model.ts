@@ -3,7 +3,7 @@
 // timeout, the server flavour its image runs). Pure: the parser reads it.
 import type { KindModel, KindSettings } from '../../core/scenario/kind-model.js';
 import { ms, type Raw } from '../../core/scenario/parse-support.js';
-import type { Group } from '../../core/scenario/scenario.js';
+import { OWN_IMAGE, type Group } from '../../core/scenario/scenario.js';
 
 /**
  * async / semi-sync: one primary, replicas follow it. bidirectional: every
@@ -31,15 +31,22 @@ export const mysqlModel: KindModel = {
   name: 'mysql',
   writerRole: 'primary',
   roles: ['primary', 'replica', 'standby'],
-  failovers: ['manager', 'restore', 'none'],
+  failovers: ['manager', 'mha', 'restore', 'none'],
   defaultFailover: (settings) => ((settings as unknown as MysqlSettings).replication === 'bidirectional' ? 'none' : 'manager'),
   settings(raw: Raw, image): KindSettings {
     const settings: MysqlSettings = { flavor: flavorOf(image), replication: raw.replication ?? 'async', semiSyncTimeoutMs: ms(raw.semiSyncTimeout ?? '10s') };
     return settings as unknown as KindSettings;
   },
   authority: (settings) => ((settings as unknown as MysqlSettings).replication === 'bidirectional' ? 'converged' : 'writer'),
+  // The one writable node is the one with read_only off (every node starts read-only); bidirectional primaries all are.
+  findsWritableNode: (settings) => (settings as unknown as MysqlSettings).replication !== 'bidirectional',
   noColdBackup: null,
   checkGroup(group, at, c) {
+    if (group.failover.kind === 'mha') {
+      // MHA's node tools, SSH and mysqlbinlog run inside every node.
+      if (group.image !== OWN_IMAGE) c.report(at('image'), `MHA drives every node over SSH with its mha4mysql-node tools: it needs hadrill's own image (image: ${OWN_IMAGE}), not "${group.image}"`);
+      if (!group.nodes.some((n) => n.role === 'replica')) c.report(at('nodes'), 'MHA promotes a replica: give the group at least one node with role replica');
+    }
     if (mysqlSettings(group).replication !== 'bidirectional') return;
     if (group.nodes.length < 2) c.report(at('nodes'), 'bidirectional replication needs at least 2 primaries');
     else if (group.nodes.some((n) => n.role !== 'primary')) c.report(at('nodes'), 'in bidirectional replication every node is a primary');

@@ -44,6 +44,8 @@ export const redisClusterModel: KindModel = {
     return settings as unknown as KindSettings;
   },
   authority: () => 'sharded',
+  // A cluster's writer is each slot's master: a client follows the slot map, not one writable node.
+  findsWritableNode: () => false,
   noColdBackup: 'a Redis Cluster group takes no cold backup: its masters hold different slots and a returning node rejoins as a replica',
   checkGroup(group, at, c) {
     const masters = group.nodes.filter((n) => n.role === 'master');

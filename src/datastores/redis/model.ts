@@ -12,6 +12,8 @@ export const redisModel: KindModel = {
   defaultFailover: () => 'none',
   settings: () => ({}),
   authority: () => 'writer',
+  // Redis clients find their master through Sentinel or a fixed address; no proxy or multi-host route is built for them.
+  findsWritableNode: () => false,
   noColdBackup: null,
   checkGroup: () => undefined,
   stoppableReplicas: () => [],
