@@ -28,10 +28,11 @@ const SECRETS_FROM_ENV: Secrets = {
   redisPassword: required('HADRILL_REDIS_PASSWORD'),
   sentinelPassword: required('HADRILL_SENTINEL_PASSWORD'),
   managerToken: required('HADRILL_MANAGER_TOKEN'),
+  sshKey: { privatePem: required('HADRILL_SSH_PRIVATE_KEY'), publicLine: required('HADRILL_SSH_PUBLIC_KEY') },
 };
 
 /** Every reference the file may make, with its variable's name. */
-const VARIABLES: readonly { ref: string; name: string }[] = [IMAGE, PACKAGE_DIR, ...Object.values(SECRETS_FROM_ENV)].map((ref) => ({ ref, name: /^\$\{([A-Z_]+)/.exec(ref)![1]! }));
+const VARIABLES: readonly { ref: string; name: string }[] = [IMAGE, PACKAGE_DIR, ...Object.values(SECRETS_FROM_ENV).flatMap((v: string | Record<string, string>) => (typeof v === 'string' ? [v] : Object.values(v)))].map((ref) => ({ ref, name: /^\$\{([A-Z_]+)/.exec(ref)![1]! }));
 
 /** The Compose version that reads what a rendered file uses: configs given by `content` came in 2.23.1. */
 export const COMPOSE_MIN_VERSION = '2.23.1';

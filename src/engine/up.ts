@@ -3,6 +3,7 @@
 // agents, each phase waited for. Running it again on a run that is up
 // creates nothing twice.
 import { randomBytes } from 'node:crypto';
+import { newSshKeyPair } from './ssh-key.js';
 import { networkInterfaces } from 'node:os';
 import { HadrillError } from '../core/errors.js';
 import { phase, type EventSink } from '../core/engine-events.js';
@@ -185,6 +186,14 @@ async function newPlan(scenario: Scenario, { home, run }: { home: string; run: s
 
 function newSecrets(): Secrets {
   const secret = (): string => randomBytes(12).toString('base64url');
-  return { rootPassword: secret(), replPassword: secret(), appPassword: secret(), redisPassword: secret(), sentinelPassword: secret(), managerToken: randomBytes(24).toString('base64url') };
+  return {
+    rootPassword: secret(),
+    replPassword: secret(),
+    appPassword: secret(),
+    redisPassword: secret(),
+    sentinelPassword: secret(),
+    managerToken: randomBytes(24).toString('base64url'),
+    sshKey: newSshKeyPair('hadrill-run'),
+  };
 }
 

@@ -12,6 +12,9 @@ export const PROGRAMS = {
   agent: 'agent/main.js',
   /** hadrill's reference MySQL failover manager. */
   mysqlManager: 'datastores/mysql/inside/manager/main.js',
+  /** The HAProxy of a MySQL group's proxy route, and MHA's manager with hadrill's announcement beside it. */
+  mysqlProxy: 'datastores/mysql/inside/proxy/main.js',
+  mhaManager: 'datastores/mysql/inside/mha/main.js',
   /** The data access layer's controller and its router in each zone. */
   dalController: 'datastores/dal/inside/controller.js',
   dalRouter: 'datastores/dal/inside/router.js',

@@ -12,6 +12,14 @@ export type WriteTarget =
   | { via: 'sentinel'; sentinels: { host: string; port: number }[]; masterName: string; sentinelPassword: string }
   /** One node, fixed: the group's node in the client's own IDC. */
   | { via: 'node'; host: string }
+  /**
+   * The proxy of the client's IDC (or the shared one), which finds the writer
+   * itself. `nodes`: the group's addresses by server id (the first has id 1),
+   * so the client can say which node its connection through the proxy reached.
+   */
+  | { via: 'proxy'; host: string; proxy: string; nodes: string[] }
+  /** Every node, in order: the client keeps the first that takes writes, and looks again from the first once it fails. */
+  | { via: 'writable'; hosts: string[] }
   /** The data access layer in the client's IDC. */
   | { via: 'dal'; url: string; token: string }
   /** Every node of the group: the client finds the writer of each write among them itself (a cluster client following its slot map). */

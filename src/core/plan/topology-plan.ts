@@ -12,13 +12,14 @@ import { PACKAGE_MOUNT, programCommand } from './programs.js';
 
 /**
  * What a container is. Datastore nodes by kind (mysql, galera, redis); the
- * failover machinery (manager, sentinel, and the cold backup's restore
- * manager and storage); the data access layer; workload agents; the router.
+ * failover machinery (manager, MHA, sentinel, and the cold backup's restore
+ * manager and storage); the data access layer; the proxies of proxy routes;
+ * workload agents; the router.
  */
 export type NodeKind = GroupKind | MachineryKind;
 
 /** The containers that are not a group's datastore nodes: failover machinery, the data access layer, agents, the router. */
-export type MachineryKind = 'sentinel' | 'manager' | 'restore' | 'storage' | 'dal' | 'dal-controller' | 'agent' | 'router';
+export type MachineryKind = 'sentinel' | 'manager' | 'mha' | 'restore' | 'storage' | 'dal' | 'dal-controller' | 'proxy' | 'agent' | 'router';
 
 export interface NetworkPlan {
   idc: string;
@@ -65,6 +66,8 @@ export interface Secrets {
   sentinelPassword: string;
   /** Bearer token of the failover manager's HTTP endpoint. */
   managerToken: string;
+  /** The run's SSH key pair, for machinery that drives the nodes over SSH (MHA); runs made before it have none. */
+  sshKey?: { privatePem: string; publicLine: string };
 }
 
 export interface PlanInputs {

@@ -97,9 +97,9 @@ function groupConfig(group: string, target: WriteTarget): AgentGroupConfig {
 }
 
 function targetName(target: WriteTarget): string {
-  if (target.via === 'node') return target.host;
+  if (target.via === 'node' || target.via === 'proxy') return target.host;
   if (target.via === 'sentinel') return target.masterName;
-  if (target.via === 'nodes') return target.hosts.join(',');
+  if (target.via === 'nodes' || target.via === 'writable') return target.hosts.join(',');
   return target.url;
 }
 

@@ -13,7 +13,7 @@ import { phase } from '../../../core/engine-events.js';
 import { waitFor } from '../../../core/wait.js';
 import { announcement, serviceState } from '../../host/final-state.js';
 import type { GroupContext, GroupEngine, NodeRow } from '../../host/group-engine.js';
-import { backupEvents, machineryEvents } from '../../host/machinery-events.js';
+import { announcerOf, backupEvents, machineryEvents, proxyEvents } from '../../host/machinery-events.js';
 import { bidirectional } from './bidirectional.js';
 import { bootstrapPrimary, configureReplica, hasWritesTable, nodeStatus, readFinalNode, startReplication, stopReplication, withMysql } from './control.js';
 
@@ -22,8 +22,8 @@ const READY_TIMEOUT_MS = 90_000;
 const group = (ctx: GroupContext): MysqlGroup => asMysqlGroup(ctx.group);
 const multiActive = (ctx: GroupContext): boolean => group(ctx).replication === 'bidirectional';
 const roleOf = (ctx: GroupContext, node: string): string | undefined => ctx.group.nodes.find((n) => n.name === node)?.role;
-/** The manager, or a cold backup's restore manager: whoever announces the writer. */
-const announcer = (ctx: GroupContext): ContainerPlan | undefined => ctx.machinery.find((c) => c.kind === 'manager' || c.kind === 'restore');
+/** The manager, MHA, or a cold backup's restore manager: whoever announces the writer. */
+const announcer = (ctx: GroupContext): ContainerPlan | undefined => announcerOf(ctx);
 
 export const mysqlEngine: GroupEngine = {
   missing(): string | null {
@@ -60,13 +60,15 @@ export const mysqlEngine: GroupEngine = {
         });
       }
     });
-    if (ctx.machinery.length === 0 && g.failover.kind === 'none') {
+    if (announcer(ctx) === undefined && g.failover.kind === 'none') {
       // Nobody else will open it: a group without failover machinery has its writer open from the start.
       await withMysql(primary.ip, secrets, (c) => c.query('SET GLOBAL read_only = 0'));
+      if (ctx.machinery.length > 0) await startMachinery(ctx.machinery);
       return;
     }
     const where = announcer(ctx)?.idc ?? ctx.machinery[0]?.idc ?? '';
-    await phase(emit, `${g.name}-machinery`, `${g.name}: starting its ${g.failover.kind === 'restore' ? 'cold backup and restore manager' : 'failover manager'} in ${where}`, async () => {
+    const what = g.failover.kind === 'restore' ? 'cold backup and restore manager' : g.failover.kind === 'mha' ? 'MHA manager' : 'failover manager';
+    await phase(emit, `${g.name}-machinery`, `${g.name}: starting its ${what} in ${where}`, async () => {
       await startMachinery(ctx.machinery);
       await waitFor(`${primary.node} to be opened for writes`, () => withMysql(primary.ip, secrets, async (c) => ((await nodeStatus(c, g.flavor)).readOnly ? undefined : true)), {
         timeoutMs: READY_TIMEOUT_MS,
@@ -107,7 +109,7 @@ export const mysqlEngine: GroupEngine = {
     if (primary) primary.role = 'primary';
     const result = serviceState(g.name, read, primary, (n) => primary !== undefined && n.source === primary.ip, unreadable);
     if (!primary) {
-      const who = g.failover.kind === 'restore' ? 'the restore manager' : 'the failover manager';
+      const who = g.failover.kind === 'restore' ? 'the restore manager' : g.failover.kind === 'mha' ? "MHA's announcement" : 'the failover manager';
       const word = machinery === undefined ? 'the group has no failover machinery' : announced === null ? `${who} could not be reached` : `${who} names ${announced.name}, which could not be read`;
       result.noAuthority = `${word}, and ${writable.length === 0 ? 'no node is writable' : `${writable.length} nodes are writable (${writable.map((n) => n.node).join(', ')})`}`;
     }
@@ -155,7 +157,10 @@ export const mysqlEngine: GroupEngine = {
   },
 
   async milestones(ctx, sinceMs): Promise<FailoverMilestones> {
-    return managerMilestones(machineryEvents(ctx), sinceMs);
+    const milestones = managerMilestones(machineryEvents(ctx), sinceMs);
+    if (!ctx.machinery.some((c) => c.kind === 'proxy')) return milestones;
+    const routedMs = proxyEvents(ctx).flatMap((e) => (e.t === 'proxy-marked' && e.state === 'up' && e.at >= sinceMs ? [e.at] : []));
+    return { ...milestones, routedMs: routedMs.sort((a, b) => a - b) };
   },
 
   lag(ctx, fromMs, toMs): LagSeries[] {

@@ -1,18 +1,23 @@
 // Writes one MySQL-protocol group (MariaDB/MySQL replication, Galera): to the
 // writer the failover machinery announces, the way an application behind a
-// service-discovery name would, or to one fixed node (the client's local one
-// in a multi-active group).
+// service-discovery name would; to one fixed node (the client's local one
+// in a multi-active group) or proxy; or, on the writable route, to the first
+// node in order that says it takes writes, as a multi-host connector does.
 import mysql from 'mysql2/promise';
 import { AnnouncementFollower } from '../../../clients/announcement.js';
+import { WritableFinder } from './writable-finder.js';
 import { mysqlOutcome } from './outcome.js';
 import type { OpAttempt, OpRequest } from '../../../clients/operation.js';
 import type { AgentGroupConfig } from '../../../core/plan/runtime-configs.js';
 
 export class MysqlWriter {
   private readonly follower: AnnouncementFollower | null;
+  private readonly finder: WritableFinder | null;
   private readonly fixedHost: string;
   private connection: mysql.Connection | null = null;
   private connectionHost: string | null = null;
+  /** Through a proxy: the node this connection reached, as its server id says. */
+  private reached: string | null = null;
 
   constructor(
     private readonly config: AgentGroupConfig,
@@ -22,8 +27,9 @@ export class MysqlWriter {
   ) {
     const w = config.write;
     if (w.via === 'sentinel' || w.via === 'dal' || w.via === 'nodes') throw new Error(`group ${config.group}: MySQL writes ${w.via === 'dal' ? 'through the data access layer go by its DalWriter' : `cannot go by ${w.via}`}`);
-    this.fixedHost = w.via === 'node' ? w.host : w.initialHost;
+    this.fixedHost = w.via === 'node' || w.via === 'proxy' ? w.host : w.via === 'writable' ? (w.hosts[0] ?? '') : w.initialHost;
     this.follower = w.via === 'announcement' ? new AnnouncementFollower(w.url, w.token, w.initialHost, () => this.drop()) : null;
+    this.finder = w.via === 'writable' ? new WritableFinder(w.hosts, (host, timeoutMs) => this.open(host, timeoutMs), opTimeoutMs) : null;
   }
 
   start(): void {
@@ -39,10 +45,29 @@ export class MysqlWriter {
     this.connection?.destroy();
     this.connection = null;
     this.connectionHost = null;
+    this.reached = null;
+  }
+
+  private open(host: string, connectTimeoutMs = this.opTimeoutMs): Promise<mysql.Connection> {
+    return mysql.createConnection({
+      host,
+      port: this.config.port,
+      user: this.config.user,
+      password: this.config.password,
+      database: this.config.database,
+      connectTimeout: connectTimeoutMs,
+    });
+  }
+
+  /** A proxy holds a client's connection to one node for its life: which one, by the server id it answers with. */
+  private async nodeBehind(connection: mysql.Connection, nodes: readonly string[]): Promise<string | null> {
+    const [rows] = await connection.query({ sql: 'SELECT @@server_id AS id', timeout: this.opTimeoutMs });
+    return nodes[Number((rows as { id: number }[])[0]?.id) - 1] ?? null;
   }
 
   write = async ({ id, key }: OpRequest): Promise<OpAttempt> => {
-    const host = this.follower?.host ?? this.fixedHost;
+    const w = this.config.write;
+    let host = this.follower?.host ?? this.finder?.current ?? this.fixedHost;
     let sent = false;
     // Once the deadline has passed the outcome is recorded; the late attempt must not send anything after that.
     let abandoned = false;
@@ -51,16 +76,16 @@ export class MysqlWriter {
       const attempt = (async () => {
         if (!this.connection || this.connectionHost !== host) {
           this.drop();
-          this.connection = await mysql.createConnection({
-            host,
-            port: this.config.port,
-            user: this.config.user,
-            password: this.config.password,
-            database: this.config.database,
-            connectTimeout: this.opTimeoutMs,
-          });
+          if (this.finder) {
+            const found = await this.finder.find(() => abandoned);
+            host = found.host;
+            this.connection = found.connection;
+          } else {
+            this.connection = await this.open(host);
+          }
           this.connection.on('error', () => this.drop());
           this.connectionHost = host;
+          if (w.via === 'proxy') this.reached = await this.nodeBehind(this.connection, w.nodes);
         }
         if (abandoned) throw new Error('abandoned after the deadline');
         sent = true;
@@ -79,12 +104,13 @@ export class MysqlWriter {
       });
       attempt.catch(() => undefined);
       await Promise.race([attempt, deadline]);
-      return { outcome: 'ok', node: host };
+      return { outcome: 'ok', node: this.reached ?? host };
     } catch (error) {
       const e = error as { code?: string; errno?: number; fatal?: boolean; message?: string };
       const outcome = mysqlOutcome(e, sent);
-      if (outcome === 'unknown' || !sent) this.drop();
-      return { outcome, error: `${e.code ?? ''} ${e.message ?? String(error)}`.trim(), node: host };
+      // On the writable route any failure sends the next write looking again from the first node.
+      if (outcome === 'unknown' || !sent || this.finder) this.drop();
+      return { outcome, error: `${e.code ?? ''} ${e.message ?? String(error)}`.trim(), node: this.reached ?? host };
     } finally {
       clearTimeout(timer);
     }

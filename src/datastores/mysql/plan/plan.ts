@@ -11,22 +11,33 @@ import { machineryMount, probingMachinery } from '../../../core/plan/machinery.j
 import { planColdBackup } from '../../cold-backup/plan/plan.js';
 import { MYSQL_DATA_DIR, mysqlCommand, mysqlEnv } from './commands.js';
 import { programCommand } from '../../../core/plan/programs.js';
+import { proxyFor } from '../../../core/plan/proxies.js';
+import { planMha, sshFiles } from './mha.js';
+import { planProxies } from './proxy.js';
 
 export const mysqlPlanner: GroupPlanner = {
   plan(group: Group, ctx: PlanContext): PlannedGroup {
     const g = asMysqlGroup(group);
     const own = g.image === OWN_IMAGE;
     const serverId = (node: string): number => g.nodes.findIndex((n) => n.name === node) + 1;
+    // MHA drives every node over SSH: each gets the run's key pair and runs an sshd beside the server.
+    const ssh = g.failover.kind === 'mha' ? sshFiles(ctx) : { env: {}, files: [] };
     const nodes = g.nodes.map((n) =>
       ctx.add('mysql', n.name, n.idc, g.image, mysqlCommand(g, serverId(n.name), own), {
-        env: mysqlEnv(g.flavor, own),
-        files: [secretFile('db-root-password', ctx.inputs.secrets.rootPassword, own)],
+        env: { ...mysqlEnv(g.flavor, own), ...ssh.env },
+        files: [secretFile('db-root-password', ctx.inputs.secrets.rootPassword, own), ...ssh.files],
       }),
     );
     const access = (c: ContainerPlan): ServerAccess => ({ kind: 'mysql', host: c.ip, port: PORTS.mysql, user: 'root', password: ctx.inputs.secrets.rootPassword });
     const restoreUrl = planColdBackup(g, ctx, nodes, { access, serverCommand: (c) => mysqlCommand(g, serverId(c.node), own), dataDir: MYSQL_DATA_DIR });
-    const managerUrl = g.failover.kind === 'manager' ? planManager(g, ctx, nodes) : restoreUrl;
-    return { group: g, nodes, announcementUrl: managerUrl, clientConfig: (client, workload) => clientConfig(g, ctx, nodes, managerUrl, client, workload) };
+    const managerUrl = g.failover.kind === 'manager' ? planManager(g, ctx, nodes) : g.failover.kind === 'mha' ? planMha(g, ctx, nodes) : restoreUrl;
+    const proxies = planProxies(g, ctx, nodes);
+    return {
+      group: g,
+      nodes,
+      announcementUrl: managerUrl,
+      clientConfig: (client, workload) => clientConfig(g, ctx, nodes, managerUrl, client, workload, proxies),
+    };
   },
 };
 
@@ -54,7 +65,15 @@ function planManager(g: MysqlGroup, ctx: PlanContext, nodes: readonly ContainerP
   return `http://${manager.ip}:${PORTS.manager}/primary`;
 }
 
-function clientConfig(g: MysqlGroup, ctx: PlanContext, nodes: readonly ContainerPlan[], announcementUrl: string | null, client: WorkloadClient, w: GroupWorkload): AgentGroupConfig {
+function clientConfig(
+  g: MysqlGroup,
+  ctx: PlanContext,
+  nodes: readonly ContainerPlan[],
+  announcementUrl: string | null,
+  client: WorkloadClient,
+  w: GroupWorkload,
+  proxies: readonly ContainerPlan[],
+): AgentGroupConfig {
   const { secrets } = ctx.inputs;
   const roles = new Map(g.nodes.map((n) => [n.name, n.role]));
   const writerNode = nodes.find((c) => c.node === initialWriter(g)?.name) ?? null;
@@ -63,13 +82,22 @@ function clientConfig(g: MysqlGroup, ctx: PlanContext, nodes: readonly Container
     kind: 'mysql',
     writesPerSecond: w.writesPerSecond,
     readsPerSecond: w.readsPerSecond,
-    write: writeTarget(w, client, nodes, roles, writerNode, announcementUrl, ctx),
+    write: routeOfOwn(w, client, nodes, proxies) ?? writeTarget(w, client, nodes, roles, writerNode, announcementUrl, ctx),
     readHost: readHostFor(nodes, roles, client.idc, w.reads, writerNode?.ip ?? null),
     port: PORTS.mysql,
     user: APP_USER,
     password: secrets.appPassword,
     database: DATABASE,
   };
+}
+
+/** The routes that find the writer without the machinery's help: through the client's proxy, or by asking every node. */
+function routeOfOwn(w: GroupWorkload, client: WorkloadClient, nodes: readonly ContainerPlan[], proxies: readonly ContainerPlan[]): WriteTarget | null {
+  if (w.writes === 'writable') return { via: 'writable', hosts: nodes.map((n) => n.ip) };
+  if (w.writes !== 'proxy') return null;
+  const proxy = proxies.find((p) => p.node === proxyFor(w, client.idc));
+  // Server ids follow the nodes' order (see serverId above).
+  return { via: 'proxy', host: proxy?.ip ?? '', proxy: proxy?.node ?? '', nodes: nodes.map((n) => n.ip) };
 }
 
 /** How a client's writes reach a group of one or several writable nodes: shared by MySQL and Galera. */

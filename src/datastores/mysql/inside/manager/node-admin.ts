@@ -8,10 +8,10 @@ export type ManagedNode = ManagerConfig['nodes'][number];
 export class NodeAdmin {
   private readonly connections = new Map<string, mysql.Connection>();
 
-  constructor(private readonly config: ManagerConfig) {}
+  constructor(private readonly config: Pick<ManagerConfig, 'adminUser' | 'adminPassword' | 'connectTimeoutMs'>) {}
 
   /** Runs statements on a node over a kept-open connection; any error drops the connection. */
-  async run<T = unknown>(node: ManagedNode, sql: string, values: unknown[] = [], timeoutMs = this.config.connectTimeoutMs): Promise<T> {
+  async run<T = unknown>(node: Pick<ManagedNode, 'name' | 'host' | 'port'>, sql: string, values: unknown[] = [], timeoutMs = this.config.connectTimeoutMs): Promise<T> {
     let connection = this.connections.get(node.name);
     try {
       if (!connection) {
