@@ -72,7 +72,8 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       outageIdcs: [...new Set(outages.map((f) => (isOutageFault(f.spec) ? f.spec.idc : '')))],
       down: downFromFaults(faults),
       rtoWindowMs: state.scenario.drill.rtoWindowMs,
-      failoverEvents: outageStartMs === null ? {} : await failoverEvents(state, runtime, groups, outageStartMs),
+      // From the drill's start: a promotion before any fault is a false failover, and the report counts it.
+      failoverEvents: await failoverEvents(state, runtime, groups, options.startedAtMs),
       writeIntervalMs: writeIntervals(state),
       // Clients record the address that answered a write; reports speak of nodes.
       nodeNames: Object.fromEntries(state.plan.containers.map((c) => [c.ip, c.node])),

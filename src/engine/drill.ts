@@ -124,14 +124,16 @@ async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: s
     step(name, () => sleepFor(clock, at - clock.now(), signal, () => checkTopology(runtime, state, name)));
 
   const first = plan.timeline[0]?.atMs ?? 0;
-  await phase(emit, 'steady', `Writing steadily until the first fault at +${formatMs(first)}`, () => waitUntil('steady', started + first));
+  if (plan.timeline.length > 0) await phase(emit, 'steady', `Writing steadily until the first fault at +${formatMs(first)}`, () => waitUntil('steady', started + first));
   for (const fault of plan.timeline) {
     await waitUntil('fault', started + fault.atMs);
     const text = `Injecting ${describeFault(fault.spec)} at +${formatMs(fault.atMs)}${fault.durationMs !== undefined ? ` for ${formatMs(fault.durationMs)}` : ''}`;
     await phase(emit, 'fault', text, () => step('fault', () => applyFault(state, runtime, fault.spec, fault.durationMs)));
   }
   const lastFault = plan.timeline.at(-1)?.atMs ?? 0;
-  await phase(emit, 'recovery', `Letting the failover machinery work for ${formatMs(plan.recoveryMs)}`, () => waitUntil('recovery', started + lastFault + plan.recoveryMs));
+  // A drill without faults watches for false failovers: the machinery has nothing to do.
+  const watch = plan.timeline.length === 0 ? `No fault in this drill: watching for failovers nothing asked for, for ${formatMs(plan.recoveryMs)}` : `Letting the failover machinery work for ${formatMs(plan.recoveryMs)}`;
+  await phase(emit, 'recovery', watch, () => waitUntil('recovery', started + lastFault + plan.recoveryMs));
   await phase(emit, 'heal', 'Healing every fault', () => step('heal', () => healFaults(state, runtime)));
   await phase(emit, 'settle', `Settling for ${formatMs(plan.settleMs)}`, () => waitUntil('settle', clock.now() + plan.settleMs));
   const convergence = await phase(

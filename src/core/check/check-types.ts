@@ -111,6 +111,8 @@ export interface ServiceResult {
   byIdc: { idc: string; attempted: number; acknowledged: number; failed: number; unknown: number; lost: number; lostWindowMs: number | null; steadyWriteLatency: LatencyStats }[];
   /** Every promotion the failover machinery reported after the first fault: when, which node, and why. */
   promotions: { atMs: number; node: string; reason: string | null }[];
+  /** Promotions before any fault was asked for (every one, in a drill without faults): false failovers. */
+  promotionsWithoutFault?: { atMs: number; node: string; reason: string | null }[];
   phases: { before: PhaseStats; during: PhaseStats; after: PhaseStats };
   authoritativeNode: string | null;
   /** Write outcomes over time per client IDC, bucketed by invoke time; every service of a check shares bucketMs and startMs. */

@@ -12,6 +12,8 @@ export interface FailoverMilestones {
   promotedMs: number[];
   /** The promotions with the node promoted (a name, or the address Sentinel logs) and the machinery's reason, when it gives one. */
   promotions?: { atMs: number; node: string; reason: string | null }[];
+  /** When a proxy in front of the group marked a node up, the clients' way to a new writer (proxy routes only). */
+  routedMs?: number[];
 }
 
 export interface ClockFault {
@@ -53,6 +55,11 @@ export function splitGap(gap: RtoGap | null, clockFaults: readonly ClockFault[],
     rerouteMs: promote !== undefined && end !== null && end >= promote ? end - promote : null,
     note: null,
   };
+  if (milestones?.routedMs !== undefined) {
+    // The proxy's part of the reroute: from the promotion until it sent clients to a node again.
+    const routed = promote === undefined ? undefined : milestones.routedMs.filter((t) => within(t, promote)).sort((a, b) => a - b)[0];
+    split.proxyMs = routed !== undefined && end !== null && routed <= end ? routed - promote! : null;
+  }
   if (end === null) split.note = 'writes had not recovered when the drill ended';
   else if (gap.interrupted) split.note = "the client's own IDC went down before it recovered";
   else if (detect !== undefined && end < detect) split.note = `clients wrote durably again ${formatMs(detect - end)} before the failure was detected`;

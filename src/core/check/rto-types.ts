@@ -54,6 +54,8 @@ export interface RtoSplit {
   detectMs: number | null;
   promoteMs: number | null;
   rerouteMs: number | null;
+  /** Of the reroute, the part until a proxy marked the new writer up (proxy routes only; absent otherwise). */
+  proxyMs?: number | null;
   /** Said in words where a part cannot be a duration, e.g. clients served again before the promotion was reported. */
   note: string | null;
 }

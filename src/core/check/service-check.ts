@@ -35,7 +35,10 @@ export function checkServiceOps(service: ServiceName, ops: readonly OpRecord[], 
 
   const kind = input.kinds?.[service] ?? 'unknown';
   const backups = input.backups?.[service];
-  const promotions = (input.failoverEvents?.[service]?.promotions ?? []).map((p) => ({ ...p, node: nodeName(p.node) }));
+  const reported = (input.failoverEvents?.[service]?.promotions ?? []).map((p) => ({ ...p, node: nodeName(p.node) }));
+  // A promotion before any fault was asked for is a false failover: nothing had failed.
+  const promotions = start === null ? [] : reported.filter((p) => p.atMs >= start);
+  const withoutFault = reported.filter((p) => start === null || p.atMs < start);
   const splitBrain = singleWriter ? measureSplitBrain({ ops, present, nodeName, down: recovery.down }) : null;
   const lostCauses = explainLostWrites({ lost: verdicts.lostWrites, nodeName, state, promotions, splitBrain, backups, faults: input.faults, nodeIdcs: input.nodeIdcs ?? {} });
   return {
@@ -63,6 +66,7 @@ export function checkServiceOps(service: ServiceName, ops: readonly OpRecord[], 
     rto: recovery.detail,
     rtoSplit: recovery.split,
     promotions,
+    promotionsWithoutFault: withoutFault,
     splitBrain,
     backups: backups === undefined ? null : summarizeBackups(backups, ops, start, latencyStats),
     byIdc: byIdc.finish(),

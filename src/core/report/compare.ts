@@ -8,6 +8,7 @@ import type { Report } from './report-model.js';
 import { familyOf, type ReportFamilies } from './report-family.js';
 import { escapeHtml } from './render-html.js';
 import { alignTable, formatDuration, formatRto } from './render-summary.js';
+import { FAILOVER_HEAD, FAILOVER_NOTE, FAILOVER_TITLE, failoverCells, failoverRow, type FailoverCells } from './compare-failover.js';
 
 export interface CompareInput {
   /** Where the report was read from, as the user named it. */
@@ -50,6 +51,8 @@ export interface CompareService {
 
 export interface CompareRow {
   source: string;
+  /** How each service failed over (the second table). */
+  failovers: FailoverCells[];
   scenario: string;
   tier: string;
   run: string;
@@ -61,6 +64,7 @@ export interface CompareRow {
 export function compareRows(inputs: readonly CompareInput[]): CompareRow[] {
   return inputs.map(({ source, report, nodeCount }) => ({
     source,
+    failovers: report.services.map((s) => failoverCells(report.scenario.name, s)),
     scenario: report.scenario.name,
     tier: report.scenario.tier,
     run: report.run,
@@ -209,7 +213,19 @@ export function renderCompareText(rows: readonly CompareRow[]): string {
   if (rows.length === 0) return 'no reports to compare\n';
   const t = table(rows);
   const causes = lostCauseLines(rows);
-  return [...alignTable([t.head, ...t.body], t.numeric), '', LATENCY_NOTE, '', ...(causes.length === 0 ? [] : [CAUSES_TITLE, ...causes.map((l) => `  ${l}`), ''])].join('\n');
+  const failovers = rows.flatMap((r) => r.failovers.map(failoverRow));
+  return [
+    ...alignTable([t.head, ...t.body], t.numeric),
+    '',
+    LATENCY_NOTE,
+    '',
+    ...(causes.length === 0 ? [] : [CAUSES_TITLE, ...causes.map((l) => `  ${l}`), '']),
+    FAILOVER_TITLE,
+    ...alignTable([[...FAILOVER_HEAD], ...failovers], new Set([2, 3, 4, 6])).map((l) => `  ${l}`),
+    '',
+    FAILOVER_NOTE,
+    '',
+  ].join('\n');
 }
 
 export function renderCompareMarkdown(rows: readonly CompareRow[]): string {
@@ -227,6 +243,16 @@ export function renderCompareMarkdown(rows: readonly CompareRow[]): string {
   ];
   const causes = lostCauseLines(rows);
   if (causes.length > 0) out.push(CAUSES_TITLE, '', ...causes.map((l) => `- ${cell(l)}`), '');
+  out.push(
+    FAILOVER_TITLE,
+    '',
+    `| ${FAILOVER_HEAD.join(' | ')} |`,
+    `|${FAILOVER_HEAD.map((_, i) => ([2, 3, 4, 6].includes(i) ? '---:' : '---')).join('|')}|`,
+    ...rows.flatMap((r) => r.failovers.map((c) => `| ${failoverRow(c).map(cell).join(' | ')} |`)),
+    '',
+    FAILOVER_NOTE,
+    '',
+  );
   return out.join('\n');
 }
 
@@ -277,6 +303,14 @@ ${body}
 </tbody>
 </table></div>
 <p>${esc(LATENCY_NOTE)}</p>${lostCauseLines(rows).length === 0 ? '' : `\n<h2>${esc(CAUSES_TITLE)}</h2>\n<ul>${lostCauseLines(rows).map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`}
+<h2>${esc(FAILOVER_TITLE)}</h2>
+<div style="overflow-x:auto"><table>
+<thead><tr>${FAILOVER_HEAD.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>
+<tbody>
+${rows.flatMap((r) => r.failovers.map((c) => `<tr>${failoverRow(c).map((v, i) => `<td${[2, 3, 4, 6].includes(i) ? ' class="n"' : ''}>${esc(v)}</td>`).join('')}</tr>`)).join('\n')}
+</tbody>
+</table></div>
+<p>${esc(FAILOVER_NOTE)}</p>
 <h2>Each measure, scenario by scenario</h2>
 <p>Every group of every family together: the worst RTO, latency and stale read; the sums of lost, conflicting and divergent writes. An unrecovered RTO is drawn as the longest bar, marked "not recovered".</p>
 ${charts(rows)}

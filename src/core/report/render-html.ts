@@ -134,7 +134,7 @@ function summarySection(report: Report): string {
       `<b>${esc(formatRto(s))}</b>${s.rto.client === null ? '' : ` <small class="muted">${esc(s.rto.client)}</small>`}`,
       esc(formatDuration(s.rtoSplit.detectMs)),
       esc(formatDuration(s.rtoSplit.promoteMs)),
-      s.rtoSplit.note === null ? esc(formatDuration(s.rtoSplit.rerouteMs)) : `${esc(formatDuration(s.rtoSplit.rerouteMs))} <small class="muted">${esc(s.rtoSplit.note)}</small>`,
+      `${esc(formatDuration(s.rtoSplit.rerouteMs))}${s.rtoSplit.proxyMs === undefined ? '' : ` <small class="muted">proxy ${esc(formatDuration(s.rtoSplit.proxyMs))}</small>`}${s.rtoSplit.note === null ? '' : ` <small class="muted">${esc(s.rtoSplit.note)}</small>`}`,
       esc(formatDuration(s.rpo.windowMs)),
       s.splitBrain === null ? 'n/a' : s.splitBrain.ms > 0 ? `<b class="bad">${esc(formatDuration(s.splitBrain.ms))}</b>` : '0',
       esc(latencyTriple(s.phases.before.writeLatency)),

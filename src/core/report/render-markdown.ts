@@ -5,7 +5,7 @@ import type { DalSummary } from '../check/dal-summary.js';
 import { describeFault } from '../faults.js';
 import { DEFINITIONS } from './definitions.js';
 import type { Report } from './report-model.js';
-import { formatBackups, formatDuration, formatLostCause, formatPromotions, formatRto, formatSloActual, formatSplitBrain } from './render-summary.js';
+import { formatBackups, formatDuration, formatLostCause, formatPromotions, formatFalsePromotions, formatRto, formatSloActual, formatSplitBrain } from './render-summary.js';
 
 /** Lost and conflicting ids listed inline; the full lists are in report.json. */
 const MAX_IDS = 50;
@@ -96,7 +96,7 @@ function serviceSection(report: Report, s: ServiceResult): string[] {
     row(['RTO resolution (write interval)', formatDuration(s.rto.resolutionMs)]),
     row([
       'RTO: detect / promote / reroute',
-      `${formatDuration(split.detectMs)} / ${formatDuration(split.promoteMs)} / ${formatDuration(split.rerouteMs)}${split.note === null ? '' : ` (${esc(split.note)})`}`,
+      `${formatDuration(split.detectMs)} / ${formatDuration(split.promoteMs)} / ${formatDuration(split.rerouteMs)}${split.proxyMs === undefined ? '' : ` (of it, the proxy: ${formatDuration(split.proxyMs)})`}${split.note === null ? '' : ` (${esc(split.note)})`}`,
     ]),
     row(['RPO window (oldest to newest lost acknowledgement)', formatDuration(s.rpo.windowMs)]),
     row(['RPO: oldest lost write acknowledged before the outage by', formatDuration(s.rpo.beforeOutageMs)]),
@@ -108,6 +108,8 @@ function serviceSection(report: Report, s: ServiceResult): string[] {
   out.push('');
   const promotions = formatPromotions(report, s);
   if (promotions.length > 0) out.push('Promotions after the fault:', '', ...promotions.map((p) => `- ${esc(p)}`), '');
+  const falsePromotions = formatFalsePromotions(report, s);
+  if (falsePromotions.length > 0) out.push('**Promotions without a fault** (false failovers):', '', ...falsePromotions.map((p) => `- ${esc(p)}`), '');
 
   out.push(
     '| phase | writes | ok | error rate | write p50 | write p99 | write max | reads | read errors | read p50 | read p99 | read max |',

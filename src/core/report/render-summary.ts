@@ -33,7 +33,16 @@ export function formatSinceStart(report: Pick<Report, 'startedAt'>, atMs: number
 
 /** One line per promotion: when, which node, and the machinery's reason. */
 export function formatPromotions(report: Pick<Report, 'startedAt'>, s: Pick<ServiceResult, 'promotions'>): string[] {
-  return s.promotions.map((p) => `${formatSinceStart(report, p.atMs)}: ${p.node} promoted${p.reason === null ? '' : ` (${p.reason})`}`);
+  return promotionLines(report, s.promotions);
+}
+
+/** Promotions before any fault (false failovers), one line each. */
+export function formatFalsePromotions(report: Pick<Report, 'startedAt'>, s: Pick<ServiceResult, 'promotionsWithoutFault'>): string[] {
+  return promotionLines(report, s.promotionsWithoutFault ?? []);
+}
+
+function promotionLines(report: Pick<Report, 'startedAt'>, promotions: ServiceResult['promotions']): string[] {
+  return promotions.map((p) => `${formatSinceStart(report, p.atMs)}: ${p.node} promoted${p.reason === null ? '' : ` (${p.reason})`}`);
 }
 
 /** Why a group of writes was lost, in a sentence: what lost them, when they were acknowledged, and where they are now. */
@@ -121,6 +130,8 @@ export function renderSummary(report: Report): string {
   for (const s of report.services) {
     const promotions = formatPromotions(report, s);
     if (promotions.length > 0) lines.push('', `${s.name} promotions:`, ...promotions.map((p) => `  ${p}`));
+    const falsePromotions = formatFalsePromotions(report, s);
+    if (falsePromotions.length > 0) lines.push('', `${s.name} promotions WITHOUT A FAULT (false failovers):`, ...falsePromotions.map((p) => `  ${p}`));
     const backups = formatBackups(report, s);
     if (backups !== null) lines.push('', `${s.name} cold backups: ${backups}`);
     const causes = s.lostCauses ?? [];
