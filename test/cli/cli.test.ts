@@ -92,9 +92,13 @@ describe('hadrill CLI', () => {
   });
 
   test('every shipped scenario validates, and its Compose file in compose/ is what `hadrill compose` renders', async () => {
-    const names = readdirSync(join(ROOT, 'scenarios')).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length));
+    const inDir = (dir: string): string[] => readdirSync(join(ROOT, 'scenarios', dir)).filter((f) => f.endsWith('.yaml')).map((f) => join(dir, f.slice(0, -'.yaml'.length)));
+    const names = inDir('.');
     assert.ok(names.length >= 9, `one scenario per tier: ${names.join(', ')}`);
-    for (const name of names) {
+    // The failover stacks drilled side by side (docs/stacks.md), and their soak.
+    const stacks = inDir('stacks');
+    assert.ok(stacks.length >= 5, `the stacks: ${stacks.join(', ')}`);
+    for (const name of [...names, ...stacks]) {
       const valid = await hadrill(['validate', `scenarios/${name}.yaml`], env);
       assert.equal(valid.code, 0, valid.stderr);
       const r = await hadrill(['compose', `scenarios/${name}.yaml`], env);
