@@ -13,7 +13,13 @@ export type FaultSpec =
   /** The link between a and b takes this shape (over its baseline) until healed. */
   | { kind: 'degrade'; a: string; b: string; shape: Partial<LinkShape> }
   /** The node's process dies (SIGKILL); with restart it comes straight back, as under a supervisor. */
-  | { kind: 'crash'; node: string; restart: boolean };
+  | { kind: 'crash'; node: string; restart: boolean }
+  /**
+   * Not a failure: the group's machinery moves the writer on purpose (to
+   * `to`, or a node of its choice), under write protection, as a planned
+   * maintenance does. Measured like a failure; nothing to heal.
+   */
+  | { kind: 'switchover'; group: string; to: string | null };
 
 /** A fault as it happened: when it was asked for, when it took effect, when it was healed. */
 export interface FaultEvent {
@@ -65,6 +71,8 @@ export function describeFault(spec: FaultSpec): string {
     }
     case 'crash':
       return `crash ${spec.node}${spec.restart ? ' (restarted)' : ''}`;
+    case 'switchover':
+      return `switchover ${spec.group}${spec.to === null ? '' : ` to ${spec.to}`}`;
   }
 }
 
@@ -84,6 +92,8 @@ export function faultNames(spec: FaultSpec): { what: string; name: string }[] {
       return [{ what: 'IDC', name: spec.a }, { what: 'IDC', name: spec.b }];
     case 'partition':
       return spec.groups.flat().map((name) => ({ what: 'IDC', name }));
+    case 'switchover':
+      return [{ what: 'group', name: spec.group }, ...(spec.to === null ? [] : [{ what: 'node', name: spec.to }])];
   }
 }
 

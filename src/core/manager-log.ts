@@ -19,7 +19,8 @@ export function parseManagerEvents(text: string): ManagerEvent[] {
 export function managerMilestones(events: ManagerEvent[], sinceMs: number): FailoverMilestones {
   const at = (t: ManagerEvent['t']): number[] => events.filter((e) => e.t === t && e.at >= sinceMs).map((e) => e.at).sort((a, b) => a - b);
   const promotions = events.flatMap((e) => (e.t === 'promoted' && e.at >= sinceMs ? [{ atMs: e.at, node: e.node, reason: e.reason ?? null }] : [])).sort((a, b) => a.atMs - b.atMs);
-  return { detectedMs: at('failure-detected'), promotedMs: at('promoted'), promotions };
+  // A planned switchover's start stands where a failure's detection would: the machinery has begun to move the writer.
+  return { detectedMs: [...at('failure-detected'), ...at('switchover-started')].sort((a, b) => a - b), promotedMs: at('promoted'), promotions };
 }
 
 export interface LagSeries {

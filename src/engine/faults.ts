@@ -109,6 +109,14 @@ async function perform(state: RunState, runtime: ContainerRuntime, spec: FaultSp
       }
       return;
     }
+    case 'switchover': {
+      // Done once it is done: there is nothing to heal.
+      if (action === 'heal') return;
+      const owner = liveGroups(state).find((g) => g.group.name === spec.group);
+      if (!owner?.engine.switchover) throw new HadrillError('usage', `Group ${spec.group} cannot move its writer on purpose.`);
+      await owner.engine.switchover(owner.ctx, spec.to);
+      return;
+    }
     case 'replication-stop': {
       const owner = liveGroups(state).find((g) => g.ctx.nodes.some((c) => c.node === spec.node));
       const node = owner?.ctx.nodes.find((c) => c.node === spec.node);
@@ -164,6 +172,13 @@ function validateTarget(state: RunState, spec: FaultSpec): void {
       spec.groups.flat().forEach(checkIdc);
       if (spec.groups.length < 2) throw new HadrillError('usage', 'A partition needs at least two groups, e.g. `hadrill partition idc-a,idc-b idc-c`.');
       return;
+    case 'switchover': {
+      const group = state.scenario.groups.find((g) => g.name === spec.group);
+      if (!group) throw new HadrillError('usage', `Unknown group "${spec.group}" in run ${state.run}; groups: ${state.scenario.groups.map((g) => g.name).join(', ')}.`);
+      const why = kindNamed(group.kind).model.switchover(group, spec.to);
+      if (why !== null) throw new HadrillError('usage', `No switchover of group ${spec.group}: ${why}.`);
+      return;
+    }
     default:
       checkIdc(spec.idc);
   }

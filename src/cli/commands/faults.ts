@@ -62,6 +62,14 @@ export function registerFaults(program: Command, ctx: ContextFactory): void {
     .option('--duration <time>', DURATION_HELP)
     .action((node: string, opts: { restart?: boolean; duration?: string }) => inject(ctx, { kind: 'crash', node, restart: Boolean(opts.restart) }, opts.duration));
 
+  program
+    .command('switchover')
+    .description("move a group's writer on purpose, as a planned maintenance does: its machinery (hadrill's manager, Sentinel) write-protects the writer, lets the new one catch up and promotes it; returns once it has")
+    .argument('<group>', 'a group of the run, e.g. mysql, redis')
+    .option('--to <node>', "the node that becomes the writer (hadrill's manager only; default: the machinery's choice)")
+    .addHelpText('after', '\nExamples:\n  hadrill switchover mysql --to db-b     move the MySQL primary to db-b\n  hadrill switchover mysql --to db-a     and back\n  hadrill switchover redis               Sentinel picks the new master')
+    .action((group: string, opts: { to?: string }) => inject(ctx, { kind: 'switchover', group, to: opts.to ?? null }, undefined));
+
   const replication = program.command('replication').description('stop or restart MySQL replication on a replica (a replication backlog builds while it is stopped)');
   replication
     .command('stop')
@@ -114,7 +122,7 @@ async function inject(ctx: ContextFactory, spec: FaultSpec, duration: string | u
   const state = requireRunState(resolveRun(c.options.run));
   const event = await applyFault(state, c.runtime, spec, durationMs);
   if (c.output.json) return c.output.printJson(event);
-  const heals = durationMs !== undefined ? `heals by itself in ${duration}` : 'undo with `hadrill heal`';
+  const heals = spec.kind === 'switchover' ? 'done: the writer stays where it moved (`hadrill switchover` again moves it back)' : durationMs !== undefined ? `heals by itself in ${duration}` : 'undo with `hadrill heal`';
   c.output.print(`${describeFault(spec)}: in effect at ${new Date(event.appliedMs).toISOString()} (took ${event.appliedMs - event.requestedMs} ms); ${heals}.`);
 }
 

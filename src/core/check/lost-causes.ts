@@ -26,6 +26,8 @@ export interface LostCauseInput {
   faults: readonly FaultEvent[];
   /** Each node's IDC, by node name. */
   nodeIdcs: Readonly<Record<string, string>>;
+  /** The group the service is: a planned switchover of another group did not reach its nodes. */
+  group?: string;
 }
 
 interface Decided {
@@ -112,7 +114,7 @@ function insideSplit(split: SplitBrainResult, ackMs: number, node: string): bool
 function faultsOf(nodes: readonly string[], ackMs: number, sealedMs: number, input: LostCauseInput): string[] {
   const inPlay = input.faults.filter((f) => (f.healedMs === null || f.healedMs >= ackMs) && f.requestedMs <= sealedMs);
   return inPlay
-    .filter((f) => nodes.some((n) => touches(f, n, input.nodeIdcs[n])))
+    .filter((f) => (f.spec.kind === 'switchover' ? f.spec.group === input.group : nodes.some((n) => touches(f, n, input.nodeIdcs[n]))))
     .sort((a, b) => a.requestedMs - b.requestedMs)
     .map((f) => describeFault(f.spec));
 }
@@ -129,6 +131,9 @@ function touches(fault: FaultEvent, node: string, idc: string | undefined): bool
       return idc !== undefined && spec.groups.some((g) => g.includes(idc));
     case 'degrade':
       return idc !== undefined && (spec.a === idc || spec.b === idc);
+    case 'switchover':
+      // Decided by group, before (see faultsOf).
+      return false;
     default:
       return spec.idc === idc;
   }

@@ -40,7 +40,7 @@ export function checkServiceOps(service: ServiceName, ops: readonly OpRecord[], 
   const promotions = start === null ? [] : reported.filter((p) => p.atMs >= start);
   const withoutFault = reported.filter((p) => start === null || p.atMs < start);
   const splitBrain = singleWriter ? measureSplitBrain({ ops, present, nodeName, down: recovery.down }) : null;
-  const lostCauses = explainLostWrites({ lost: verdicts.lostWrites, nodeName, state, promotions, splitBrain, backups, faults: input.faults, nodeIdcs: input.nodeIdcs ?? {} });
+  const lostCauses = explainLostWrites({ lost: verdicts.lostWrites, nodeName, state, promotions, splitBrain, backups, faults: input.faults, nodeIdcs: input.nodeIdcs ?? {}, group: service });
   return {
     name: service,
     kind,

@@ -106,6 +106,8 @@ export type ManagerEvent =
   | { t: 'restored'; at: number; primary: string; epoch: number; fenced: string[] }
   | { t: 'primary-unhealthy'; at: number; primary: string; failures: number; error: string }
   | { t: 'failure-detected'; at: number; primary: string }
+  /** A planned switchover began: the primary is write-protected from here until `to` is promoted. */
+  | { t: 'switchover-started'; at: number; from: string; to: string }
   | { t: 'fenced'; at: number; node: string; ok: boolean; error?: string }
   /** reason: why this candidate, in words (its city, how advanced it was against the others). */
   | { t: 'promoted'; at: number; node: string; epoch: number; gtid: string; reason?: string }

@@ -30,6 +30,11 @@ export interface KindModel {
    * multi-host connector does: the proxy and writable routes need it.
    */
   findsWritableNode(settings: KindSettings): boolean;
+  /**
+   * Why the group's machinery cannot move its writer on purpose (a planned
+   * switchover, to `to` or a node of its own choice), or null when it can.
+   */
+  switchover(group: Group, to: string | null): string | null;
   /** Why the kind takes no cold backup, or null when it can. */
   readonly noColdBackup: string | null;
   /** Kind-specific checks of the whole group (node counts, images), reported at their place. */

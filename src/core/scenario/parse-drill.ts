@@ -54,6 +54,18 @@ export function buildDrill(raw: Raw, groups: readonly Group[], crashable: readon
         if (need('node', `the node whose process dies, one of ${crashable.join(', ')}`) && !crashable.includes(f.node)) c.report([...where, 'node'], `unknown node "${f.node}"; nodes: ${crashable.join(', ')}`);
         spec = { kind: 'crash', node: f.node, restart: f.restart ?? false };
         break;
+      case 'switchover': {
+        const group = groups.find((g) => g.name === f.group);
+        if (need('group', `the group whose writer moves, one of ${groups.map((g) => g.name).join(', ')}`)) {
+          if (!group) c.report([...where, 'group'], `unknown group "${f.group}"; groups: ${groups.map((g) => g.name).join(', ')}`);
+          else {
+            const why = kindOf(kinds, group.kind).switchover(group, f.to ?? null);
+            if (why !== null) c.report([...where, f.to !== undefined && /"to"|not a node/.test(why) ? 'to' : 'group'], `no planned switchover of "${group.name}": ${why}`);
+          }
+        }
+        spec = { kind: 'switchover', group: f.group, to: f.to ?? null };
+        break;
+      }
       default:
         if (need('idc', `the IDC it hits (one of ${idcNames.join(', ')})`)) c.idc([...where, 'idc'], f.idc);
         spec = { kind: f.fault, idc: f.idc };

@@ -15,6 +15,7 @@ export const galeraModel: KindModel = {
   // Every Galera node is a writer, and a node that comes back rejoins by the cluster's own state transfer: no node is ever stopped to be copied.
   // Every member takes writes: read_only says nothing of which one to write to.
   findsWritableNode: () => false,
+  switchover: () => 'every Galera member takes writes: there is no writer to move',
   noColdBackup: 'a Galera group takes no cold backup: every node takes writes and a returning node rejoins by state transfer',
   checkGroup(group, at, c) {
     if (group.nodes.length < 2) c.report(at('nodes'), 'a Galera cluster needs at least 2 nodes (3 or more to survive the loss of one)');

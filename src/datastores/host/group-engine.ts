@@ -58,4 +58,6 @@ export interface GroupEngine {
   nodeRow(ctx: GroupContext, node: ContainerPlan): Promise<NodeRow>;
   /** Stops (or restarts) a replica's receiving, for the replication-stop fault. */
   replication(ctx: GroupContext, node: ContainerPlan, action: 'stop' | 'start'): Promise<void>;
+  /** Asks the group's machinery to move the writer on purpose (to `to`, or a node of its choice), and returns once it has. */
+  switchover?(ctx: GroupContext, to: string | null): Promise<void>;
 }

@@ -40,6 +40,14 @@ export const mysqlModel: KindModel = {
   authority: (settings) => ((settings as unknown as MysqlSettings).replication === 'bidirectional' ? 'converged' : 'writer'),
   // The one writable node is the one with read_only off (every node starts read-only); bidirectional primaries all are.
   findsWritableNode: (settings) => (settings as unknown as MysqlSettings).replication !== 'bidirectional',
+  switchover(group, to) {
+    if (group.failover.kind === 'mha') return "MHA's online switch refuses to run while masterha_manager watches the group, and hadrill does not stop MHA for it yet";
+    if (group.failover.kind !== 'manager') return `a planned switchover needs hadrill's manager (failover kind manager), not "${group.failover.kind}"`;
+    const target = group.nodes.find((n) => n.name === to);
+    // Any node that holds data: a move back goes to the node that was the primary at the start.
+    if (to !== null && (target === undefined || target.role === 'standby')) return `"${to}" is not a node of the group that holds data; its nodes: ${group.nodes.filter((n) => n.role !== 'standby').map((n) => n.name).join(', ')}`;
+    return null;
+  },
   noColdBackup: null,
   checkGroup(group, at, c) {
     if (group.failover.kind === 'mha') {

@@ -46,6 +46,7 @@ export const redisClusterModel: KindModel = {
   authority: () => 'sharded',
   // A cluster's writer is each slot's master: a client follows the slot map, not one writable node.
   findsWritableNode: () => false,
+  switchover: () => "a Redis Cluster moves each slot's master by itself (CLUSTER FAILOVER on a replica), which hadrill does not ask for yet",
   noColdBackup: 'a Redis Cluster group takes no cold backup: its masters hold different slots and a returning node rejoins as a replica',
   checkGroup(group, at, c) {
     const masters = group.nodes.filter((n) => n.role === 'master');

@@ -14,6 +14,12 @@ export const redisModel: KindModel = {
   authority: () => 'writer',
   // Redis clients find their master through Sentinel or a fixed address; no proxy or multi-host route is built for them.
   findsWritableNode: () => false,
+  switchover: (group, to) =>
+    group.failover.kind !== 'sentinel'
+      ? 'only Sentinels move a Redis master on purpose (SENTINEL FAILOVER); this group has none'
+      : to !== null
+        ? `Sentinel chooses the replica itself: leave out "to" (it was "${to}")`
+        : null,
   noColdBackup: null,
   checkGroup: () => undefined,
   stoppableReplicas: () => [],

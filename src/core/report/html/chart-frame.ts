@@ -17,6 +17,7 @@ export const FAULT_COLORS: Record<FaultEvent['spec']['kind'], string> = {
   partition: '#17a2b8',
   degrade: '#a0a010',
   crash: '#d6267e',
+  switchover: '#2ca02c',
 };
 
 export const SPLIT_BRAIN_COLOR = '#c2185b';

@@ -6,7 +6,8 @@ import type { NodeState, ServiceFinalState } from '../../../core/history.js';
 import { lagSeries, managerMilestones, type LagSeries } from '../../../core/manager-log.js';
 import { semiSyncSourceSql, waitForGtidSql } from '../sql/replication-sql.js';
 import type { BackupEvent } from '../../../core/plan/runtime-configs.js';
-import type { ContainerPlan } from '../../../core/plan/topology-plan.js';
+import { PORTS, type ContainerPlan } from '../../../core/plan/topology-plan.js';
+import { fetchWithin } from '../../../fetch-within.js';
 import { initialWriter } from '../../../core/scenario/scenario.js';
 import { asMysqlGroup, type MysqlGroup } from '../model.js';
 import { phase } from '../../../core/engine-events.js';
@@ -178,6 +179,15 @@ export const mysqlEngine: GroupEngine = {
       replication: s.replica ? `io ${s.replica.ioRunning ? 'on' : 'off'}, sql ${s.replica.sqlRunning ? 'on' : 'off'} from ${s.replica.source}` : '-',
       lagSeconds: s.replica?.lagSeconds ?? null,
     };
+  },
+
+  /** Asks hadrill's manager to move the writer (POST /switchover), and returns once it has. */
+  async switchover(ctx, to) {
+    const manager = announcer(ctx);
+    if (!manager || ctx.group.failover.kind !== 'manager') throw new Error(`group ${ctx.group.name} has no hadrill manager to move its writer`);
+    const url = `http://${manager.ip}:${PORTS.manager}/switchover${to === null ? '' : `?to=${encodeURIComponent(to)}`}`;
+    const answer = await fetchWithin(url, { method: 'POST', headers: { authorization: `Bearer ${ctx.secrets.managerToken}` } }, 60_000, async (r) => (await r.json()) as { ok: boolean; error?: string; primary?: string });
+    if (!answer.ok) throw new Error(`the manager of ${ctx.group.name} did not move its writer: ${answer.error ?? 'no reason given'}`);
   },
 
   async replication(ctx, c, action) {

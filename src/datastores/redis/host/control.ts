@@ -49,6 +49,11 @@ export async function sentinelView(host: string, secrets: Secrets): Promise<{ ma
   });
 }
 
+/** Asks a Sentinel to fail its master over now, as if it were down (a planned switchover; Sentinel picks the replica). */
+export async function sentinelFailover(host: string, secrets: Secrets): Promise<void> {
+  await withRedis(host, PORTS.sentinel, secrets.sentinelPassword, (r) => r.call('SENTINEL', 'FAILOVER', REDIS_MASTER_NAME));
+}
+
 /** The write ids a node holds, and the value of each shared key. */
 export async function readRedisContent(host: string, secrets: Secrets): Promise<{ ids: string[]; registers: Record<string, string> }> {
   return withRedis(

@@ -12,7 +12,7 @@ import { waitFor } from '../../../core/wait.js';
 import { announcement, serviceState } from '../../host/final-state.js';
 import type { GroupContext, GroupEngine, NodeRow } from '../../host/group-engine.js';
 import { backupEvents, machineryEvents } from '../../host/machinery-events.js';
-import { readRedisContent, redisRole, sentinelView, type RedisRole } from './control.js';
+import { readRedisContent, redisRole, sentinelFailover, sentinelView, type RedisRole } from './control.js';
 
 const READY_TIMEOUT_MS = 90_000;
 
@@ -145,10 +145,38 @@ export const redisEngine: GroupEngine = {
     return { role: r.role, replication: r.role === 'replica' ? `link ${r.linkUp ? 'up' : 'down'} from ${r.masterHost}` : `${r.connectedReplicas} replicas`, lagSeconds: null };
   },
 
+  async switchover(ctx) {
+    await switchover(ctx);
+  },
+
   async replication(ctx) {
     throw new Error(`replication-stop acts on MySQL replicas; ${ctx.group.name} is a Redis group`);
   },
 };
+
+/**
+ * A planned switchover: the first Sentinel that answers starts a failover of
+ * the master it knows; done once a majority of the Sentinels name another
+ * master.
+ */
+async function switchover(ctx: GroupContext): Promise<void> {
+  const before = await sentinelsMaster(ctx);
+  let asked = false;
+  for (const s of sentinelsOf(ctx)) {
+    try {
+      await sentinelFailover(s.ip, ctx.secrets);
+      asked = true;
+      break;
+    } catch {
+      // this Sentinel is away or refuses (a failover already under way): ask the next
+    }
+  }
+  if (!asked) throw new Error(`no Sentinel of ${ctx.group.name} took the switchover`);
+  await waitFor(`the Sentinels of ${ctx.group.name} to name a new master`, async () => {
+    const now = await sentinelsMaster(ctx);
+    return now !== null && now !== before ? true : undefined;
+  }, { timeoutMs: 60_000, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+}
 
 /** The master most reachable Sentinels of the group name. */
 async function sentinelsMaster(ctx: GroupContext): Promise<string | null> {

@@ -172,6 +172,57 @@ export class FailoverManager {
     }
   }
 
+  /**
+   * A planned switchover: the primary is made read-only (write protection:
+   * from here no client write is accepted anywhere), the target applies
+   * everything the primary committed, and is promoted; every other node,
+   * the old primary too, replicates from it. Nothing acknowledged can be
+   * lost. On any error the old primary is opened again.
+   */
+  async switchover(to: string | null): Promise<{ ok: true; primary: string } | { ok: false; error: string }> {
+    for (let waited = 0; this.busy; waited += 50) {
+      if (waited > 10_000) return { ok: false, error: 'the manager is busy with a failover' };
+      await sleep(50);
+    }
+    this.busy = true;
+    const old = this.primary;
+    try {
+      const target = to === null ? (await this.chooseReplica(old))?.node : this.config.nodes.find((n) => n.name === to);
+      if (!target) return { ok: false, error: to === null ? 'no replica is reachable' : `no node ${to}` };
+      if (target.name === old.name) return { ok: false, error: `${to} is already the primary` };
+      if (this.fenced.has(target.name)) return { ok: false, error: `${target.name} is fenced` };
+      this.emit({ t: 'switchover-started', at: Date.now(), from: old.name, to: target.name });
+      try {
+        for (const sql of setReadOnlySql(this.config.flavor, true)) await this.admin.run(old, sql);
+        const [row] = await this.admin.run<{ gtid: string }[]>(old, executedGtidSql(this.config.flavor));
+        await this.admin.run(target, waitForGtidSql(this.config.flavor), [row?.gtid ?? '', APPLY_TIMEOUT_S], (APPLY_TIMEOUT_S + 2) * 1000);
+        for (const sql of detachSql(this.config.flavor)) await this.admin.run(target, sql);
+        // The old primary's own writes are in its binary log, not in what it applied as a replica: MariaDB's
+        // replica position must start from the log, or it would ask the new primary for them again.
+        if (this.config.flavor === 'mariadb') await this.admin.run(old, 'SET GLOBAL gtid_slave_pos = @@global.gtid_binlog_pos');
+      } catch (error) {
+        for (const sql of setReadOnlySql(this.config.flavor, false)) await this.admin.run(old, sql).catch(() => undefined);
+        const message = `switchover to ${target.name}: ${(error as Error).message}`;
+        this.emit({ t: 'failover-failed', at: Date.now(), error: message });
+        return { ok: false, error: message };
+      }
+      const repointed = await this.repointOthers(target);
+      if (this.config.semiSync) await this.adjustSemiSync(target, repointed);
+      for (const sql of setReadOnlySql(this.config.flavor, false)) await this.admin.run(target, sql);
+      const [row] = await this.admin.run<{ gtid: string }[]>(target, executedGtidSql(this.config.flavor));
+      this.primary = target;
+      this.epoch += 1;
+      this.failures = 0;
+      this.memorize();
+      this.emit({ t: 'promoted', at: Date.now(), node: target.name, epoch: this.epoch, gtid: row?.gtid ?? '', reason: `planned switchover from ${old.name}` });
+      return { ok: true, primary: target.name };
+    } catch (error) {
+      return { ok: false, error: (error as Error).message };
+    } finally {
+      this.busy = false;
+    }
+  }
+
   private async repointOthers(primary: ManagedNode): Promise<number> {
     let repointed = 0;
     for (const node of this.config.nodes) {
