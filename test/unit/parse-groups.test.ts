@@ -6,13 +6,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { EXIT_CODES, ScenarioError } from '../../src/core/errors.js';
+import type { ScenarioError } from '../../src/core/errors.js';
 import { IDC_CAPACITY } from '../../src/core/plan/placement.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import type { Failover, Group } from '../../src/core/scenario/scenario.js';
 import { asMysqlGroup } from '../../src/datastores/mysql/model.js';
 import { ROOT } from '../support/hadrill-cli.js';
 import { KIND_MODELS } from '../../src/datastores/registry.js';
+import { problemAtPath, rejectedScenario } from '../support/scenario-problems.js';
 
 const FILE = 'scenarios/bad.yaml';
 const IDCS = 'name: t\nidcs: [{ name: idc-a }, { name: idc-b }, { name: idc-c }]\n';
@@ -20,35 +21,9 @@ const IDCS = 'name: t\nidcs: [{ name: idc-a }, { name: idc-b }, { name: idc-c }]
 const IDCS2 = 'name: t\nidcs: [{ name: idc-a }, { name: idc-b }]\n';
 const CLIENT_A = 'workload: { clients: [{ idc: idc-a }] }\n';
 
-function rejected(text: string): ScenarioError {
-  try {
-    parseScenario(text, FILE, KIND_MODELS);
-  } catch (error) {
-    assert.ok(error instanceof ScenarioError, String(error));
-    assert.equal(error.code, 'config');
-    assert.equal(EXIT_CODES[error.code], 2, 'bad input exits 2');
-    assert.equal(error.file, FILE);
-    return error;
-  }
-  assert.fail('the scenario was accepted');
-}
+const rejected = (text: string): ScenarioError => rejectedScenario(text, FILE);
 
-/**
- * The problems reported at `path`: the error's message shows each as
- * `file:line:column  path: message`, and the line it points at holds `onLine`.
- * Returns their messages, one a line, for the caller to check what they say to do.
- */
-function problemAt(text: string, path: string, onLine: string): string {
-  const error = rejected(text);
-  const found = error.problems.filter((x) => x.path === path);
-  assert.ok(found.length > 0, `no problem at ${path}; found: ${JSON.stringify(error.problems)}`);
-  for (const p of found) {
-    assert.ok(p.line !== null && p.column !== null, `${path} is located`);
-    assert.ok(text.split('\n')[p.line - 1]?.includes(onLine), `line ${p.line} of the file is where ${path} is written: ${text.split('\n')[p.line - 1]}`);
-    assert.ok(error.message.includes(`${FILE}:${p.line}:${p.column}  ${path}: ${p.message}`), error.message);
-  }
-  return found.map((p) => p.message).join('\n');
-}
+const problemAt = (text: string, path: string, onLine: string): string => problemAtPath(text, FILE, path, onLine);
 
 const group = (text: string, name: string): Group => {
   const g = parseScenario(text, FILE, KIND_MODELS).groups.find((x) => x.name === name);

@@ -7,6 +7,7 @@ import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import type { Group, GroupNode } from '../../src/core/scenario/scenario.js';
 import { clusterSettings, MIN_MASTERS, redisClusterModel, replicaPairs } from '../../src/datastores/redis-cluster/model.js';
 import { KIND_MODELS } from '../../src/datastores/registry.js';
+import { problemAtPath, rejectedScenario } from '../support/scenario-problems.js';
 
 const FILE = 'scenarios/cluster.yaml';
 const IDCS = 'name: t\nidcs: [{ name: idc-a }, { name: idc-b }, { name: idc-c }]\n';
@@ -30,27 +31,9 @@ const parsedGroup = (text: string): Group => {
   return g;
 };
 
-function rejected(text: string): ScenarioError {
-  try {
-    parseScenario(text, FILE, KIND_MODELS);
-  } catch (error) {
-    assert.ok(error instanceof ScenarioError, String(error));
-    return error;
-  }
-  assert.fail('the scenario was accepted');
-}
+const rejected = (text: string): ScenarioError => rejectedScenario(text, FILE);
 
-/** The messages of the problems at `path`, checking that the line each points at holds `onLine`. */
-function problemAt(text: string, path: string, onLine: string): string {
-  const error = rejected(text);
-  const found = error.problems.filter((p) => p.path === path);
-  assert.ok(found.length > 0, `no problem at ${path}; found: ${JSON.stringify(error.problems)}`);
-  for (const p of found) {
-    assert.ok(p.line !== null, `${path} is located`);
-    assert.ok(text.split('\n')[p.line - 1]?.includes(onLine), `line ${p.line} should hold ${onLine}: ${text.split('\n')[p.line - 1]}`);
-  }
-  return found.map((p) => p.message).join('\n');
-}
+const problemAt = (text: string, path: string, onLine: string): string => problemAtPath(text, FILE, path, onLine);
 
 describe('a valid redis-cluster group', () => {
   test('three masters and three replicas parse, in order, with their roles', () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { EXIT_CODES, ScenarioError } from '../../src/core/errors.js';
+import type { ScenarioError } from '../../src/core/errors.js';
 import { containersPerIdc, placedContainers } from '../../src/core/plan/placement.js';
 import type { AgentConfig } from '../../src/core/plan/runtime-configs.js';
 import { planTopology, type ContainerPlan, type PlanInputs, type TopologyPlan } from '../../src/core/plan/topology-plan.js';
@@ -18,6 +18,7 @@ import type { MhaConfig } from '../../src/datastores/mysql/mha-config.js';
 import type { ProxyConfig } from '../../src/datastores/mysql/proxy-config.js';
 import { KIND_MODELS, PLANNERS } from '../../src/datastores/registry.js';
 import { ROOT } from '../support/hadrill-cli.js';
+import { problemAtPath, rejectedScenario } from '../support/scenario-problems.js';
 
 const FILE = 'scenarios/stack.yaml';
 const IDCS = 'name: t\nidcs: [{ name: idc-a }, { name: idc-b }, { name: idc-c }]\n';
@@ -34,33 +35,9 @@ const entry = (fields: string, group = 'mysql'): string => `  groups:\n    - { g
 
 const parse = (text: string): Scenario => parseScenario(text, FILE, KIND_MODELS);
 
-function rejected(text: string): ScenarioError {
-  try {
-    parse(text);
-  } catch (error) {
-    assert.ok(error instanceof ScenarioError, String(error));
-    assert.equal(EXIT_CODES[error.code], 2);
-    assert.equal(error.file, FILE);
-    return error;
-  }
-  assert.fail('the scenario was accepted');
-}
+const rejected = (text: string): ScenarioError => rejectedScenario(text, FILE);
 
-/**
- * The problems reported at `path`: each is shown in the error's message as
- * `file:line:column  path: message`, on the line that holds `onLine`.
- */
-function problemAt(text: string, path: string, onLine: string): string {
-  const error = rejected(text);
-  const found = error.problems.filter((x) => x.path === path);
-  assert.ok(found.length > 0, `no problem at ${path}; found: ${JSON.stringify(error.problems)}`);
-  for (const p of found) {
-    assert.ok(p.line !== null && p.column !== null, `${path} is located`);
-    assert.ok(text.split('\n')[p.line - 1]?.includes(onLine), `line ${p.line} is not where ${path} is written: ${text.split('\n')[p.line - 1]}`);
-    assert.ok(error.message.includes(`${FILE}:${p.line}:${p.column}  ${path}: ${p.message}`), error.message);
-  }
-  return found.map((p) => p.message).join('\n');
-}
+const problemAt = (text: string, path: string, onLine: string): string => problemAtPath(text, FILE, path, onLine);
 
 describe('MHA failover, parsed', () => {
   test('every setting given', () => {

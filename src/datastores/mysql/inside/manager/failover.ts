@@ -160,13 +160,7 @@ export class FailoverManager {
     const repointed = await this.repointOthers(chosen);
     if (this.config.semiSync) await this.adjustSemiSync(chosen, repointed);
     try {
-      for (const sql of setReadOnlySql(this.config.flavor, false)) await this.admin.run(chosen, sql);
-      const [row] = await this.admin.run<{ gtid: string }[]>(chosen, executedGtidSql(this.config.flavor));
-      this.primary = chosen;
-      this.epoch += 1;
-      this.failures = 0;
-      this.memorize();
-      this.emit({ t: 'promoted', at: Date.now(), node: chosen.name, epoch: this.epoch, gtid: row?.gtid ?? '', reason: candidate.reason });
+      await this.openAsPrimary(chosen, candidate.reason);
     } catch (error) {
       this.emit({ t: 'failover-failed', at: Date.now(), error: `opening ${chosen.name} for writes: ${(error as Error).message}` });
     }
@@ -208,19 +202,24 @@ export class FailoverManager {
       }
       const repointed = await this.repointOthers(target);
       if (this.config.semiSync) await this.adjustSemiSync(target, repointed);
-      for (const sql of setReadOnlySql(this.config.flavor, false)) await this.admin.run(target, sql);
-      const [row] = await this.admin.run<{ gtid: string }[]>(target, executedGtidSql(this.config.flavor));
-      this.primary = target;
-      this.epoch += 1;
-      this.failures = 0;
-      this.memorize();
-      this.emit({ t: 'promoted', at: Date.now(), node: target.name, epoch: this.epoch, gtid: row?.gtid ?? '', reason: `planned switchover from ${old.name}` });
+      await this.openAsPrimary(target, `planned switchover from ${old.name}`);
       return { ok: true, primary: target.name };
     } catch (error) {
       return { ok: false, error: (error as Error).message };
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Makes the node writable and the one the manager announces, under a new epoch. */
+  private async openAsPrimary(node: ManagedNode, reason: string): Promise<void> {
+    for (const sql of setReadOnlySql(this.config.flavor, false)) await this.admin.run(node, sql);
+    const [row] = await this.admin.run<{ gtid: string }[]>(node, executedGtidSql(this.config.flavor));
+    this.primary = node;
+    this.epoch += 1;
+    this.failures = 0;
+    this.memorize();
+    this.emit({ t: 'promoted', at: Date.now(), node: node.name, epoch: this.epoch, gtid: row?.gtid ?? '', reason });
   }
 
   private async repointOthers(primary: ManagedNode): Promise<number> {
