@@ -234,12 +234,14 @@ describe('hadrill base image', () => {
     // The way hadrill runs its nodes: no NET_ADMIN, the routes installed by a helper in the node's namespace.
     await runDetached('routes-from-outside', ['--network', NETWORK, '-e', `HADRILL_ROUTES=10.77.2.0/24=${gateway}`, image, 'sh', '-c', 'echo command started; ip -4 route show; sleep 120']);
     await docker(['run', '--rm', ...LABELS, '--network', `container:${RUN_ID}-routes-from-outside`, '--cap-add', 'NET_ADMIN', image, 'ip', 'route', 'replace', '10.77.2.0/24', 'via', gateway]);
-    const logs = await waitFor('the command to start once its route is in place', 20_000, async () => {
+    // The command prints its routes just after it starts: wait for both, not for the first line only.
+    const routeLine = new RegExp(`^10\\.77\\.2\\.0/24 via ${gateway.replaceAll('.', '\\.')} dev eth0`, 'm');
+    const logs = await waitFor('the command to start once its route is in place, and print its routes', 20_000, async () => {
       const out = await execa('docker', ['logs', `${RUN_ID}-routes-from-outside`], { timeout: 10_000 });
-      return out.stdout.includes('command started') ? `${out.stdout}\n${out.stderr}` : undefined;
+      return out.stdout.includes('command started') && routeLine.test(out.stdout) ? `${out.stdout}\n${out.stderr}` : undefined;
     });
     assert.match(logs, /hadrill-entrypoint: route 10\.77\.2\.0\/24 via .* \(installed from outside\)/);
-    assert.match(logs, new RegExp(`^10\\.77\\.2\\.0/24 via ${gateway.replaceAll('.', '\\.')} dev eth0`, 'm'));
+    assert.match(logs, routeLine);
   });
 
   it('turns segmentation offload off, so every TCP segment crosses the WAN router as its own packet', async () => {
