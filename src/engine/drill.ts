@@ -15,6 +15,7 @@ import type { Scenario, Slo } from '../core/scenario/scenario.js';
 import { systemClock, type Clock } from '../core/wait.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { AbortableRuntime } from './abortable-runtime.js';
+import { restartBackupSchedules } from './backup-schedule.js';
 import { checkRun } from './check-run.js';
 import { waitForConvergence } from './convergence.js';
 import { downRun } from './down.js';
@@ -115,6 +116,7 @@ async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: s
   const clock = options.clock ?? systemClock;
   // A failed up removes what it created before it rethrows, so its failure is not explained by the missing containers.
   const state = await inPhase(progress, 'up', runtime, () => null, () => up({ scenario, runtime, ownImageTag: options.ownImageTag, run, emit, ...(signal ? { signal } : {}) }));
+  await restartBackupSchedules(state, runtime);
   const started = clock.now();
   progress.startedAtMs = started;
   appendJournal(run, { t: 'drill.started', at: started });

@@ -16,6 +16,7 @@ import { planTopology, type ContainerPlan, type PlanInputs } from '../../src/cor
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import { ROOT } from '../support/hadrill-cli.js';
 import { programCommand } from '../../src/core/plan/programs.js';
+import { backupSupervisors } from '../../src/engine/backup-schedule.js';
 
 const TOKEN = 'token-secret-value';
 const INPUTS: PlanInputs = {
@@ -147,6 +148,8 @@ describe('tier plans', () => {
       'redis-storage storage idc-b redis',
       'router router wan -',
     ]);
+    // The drill restarts the schedules of exactly the two supervised writers at its start.
+    assert.deepEqual(backupSupervisors({ plan: t.plan }).map((c) => c.node).sort(), ['db-a', 'redis-a']);
     for (const [group, writer, standby] of [['mysql', 'db-a', 'db-b'], ['redis', 'redis-a', 'redis-b']] as const) {
       const storageUrl = `http://${t.ip(`${group}-storage`)}:8082`;
       const restoreIp = t.ip(`${group}-restore`);
