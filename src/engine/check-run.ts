@@ -23,7 +23,7 @@ import { readJournal } from './journal.js';
 import { catchUpReplicas } from './replication-wait.js';
 import { readControllerEvents, readDalSummary } from './dal.js';
 import { dalMilestones } from '../core/dal-log.js';
-import { runLabels } from './ownership.js';
+import { liveRunContainers } from './ownership.js';
 import { runDir, type RunState } from './run-store.js';
 import { writeIntoReportDir, type ReportDirOptions } from './report-dir.js';
 import { familiesOf } from '../datastores/registry.js';
@@ -85,7 +85,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
     };
     const services = checkAll(input);
     const incomplete = incompleteServices(input);
-    const notes: string[] = [...(options.notes ?? []), `links between IDCs shaped with ${state.wan?.mechanism === 'netem' ? 'tc netem' : state.wan?.mechanism === 'userspace' ? 'the userspace WAN emulator (no netem in this kernel)' : 'nothing'}`];
+    const notes: string[] = [...(options.notes ?? []), linksNote(state)];
     if (history.orphanCompletions > 0) notes.push(`${history.orphanCompletions} completions had no invoke in the history`);
     if (history.duplicates > 0) notes.push(`${history.duplicates} duplicate history lines were ignored`);
     notes.push(...history.notes);
@@ -135,7 +135,7 @@ function writeIntervals(state: RunState): NonNullable<CheckInput['writeIntervalM
 }
 
 async function failoverEvents(state: RunState, runtime: ContainerRuntime, groups: LiveGroup[], sinceMs: number): Promise<NonNullable<CheckInput['failoverEvents']>> {
-  const live = new Set((await runtime.list(runLabels(state.plan))).map((c) => c.name));
+  const live = new Set((await liveRunContainers(runtime, state)).map((c) => c.name));
   // A container that is gone has no log to read: its milestones are lost with it.
   const logs = (name: string): Promise<string> => (live.has(name) ? runtime.logs(name) : Promise.resolve(''));
   const events: NonNullable<CheckInput['failoverEvents']> = {};
@@ -148,4 +148,11 @@ async function failoverEvents(state: RunState, runtime: ContainerRuntime, groups
     events[dal.shardedGroup] = dalMilestones(readControllerEvents(state), zoneNode, sinceMs);
   }
   return events;
+}
+
+function linksNote(state: RunState): string {
+  if (state.attach) {
+    return `attached to your containers on ${state.attach.network}: the IDCs are the scenario's names for them, with no latency between them; cuts are filter rules in each container's network namespace`;
+  }
+  return `links between IDCs shaped with ${state.wan?.mechanism === 'netem' ? 'tc netem' : state.wan?.mechanism === 'userspace' ? 'the userspace WAN emulator (no netem in this kernel)' : 'nothing'}`;
 }

@@ -1,10 +1,12 @@
 // `hadrill down`: removes every container and network that carries the run's
-// label, whatever state it is in, and nothing else.
+// label, whatever state it is in, and nothing else. An attached run first
+// gives the user's containers back as it found them (attach-release.ts).
 import { phase, type EventSink } from '../core/engine-events.js';
 import { homeLabels, ownerLabels, type Owner } from '../core/plan/labels.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { cancelHealers } from './healers.js';
-import { forgetRun, listRuns } from './run-store.js';
+import { forgetRun, listRuns, loadRunState } from './run-store.js';
+import { releaseAttached } from './attach-release.js';
 
 export interface RemovalSummary {
   containers: number;
@@ -14,6 +16,8 @@ export interface RemovalSummary {
 /** `hadrill down --run`: the run's pending healers stopped, its resources removed, its state forgotten. */
 export async function downRun(runtime: ContainerRuntime, owner: Owner, emit: EventSink): Promise<RemovalSummary> {
   cancelHealers(owner.run);
+  const state = loadRunState(owner.run);
+  if (state?.attach) await releaseAttached(state, runtime, emit);
   const removed = await removeRun(runtime, owner, emit);
   forgetRun(owner.run);
   return removed;
@@ -23,6 +27,10 @@ export async function downRun(runtime: ContainerRuntime, owner: Owner, emit: Eve
 export async function downAll(runtime: ContainerRuntime, home: string, emit: EventSink): Promise<RemovalSummary> {
   const runs = listRuns();
   for (const run of runs) cancelHealers(run);
+  for (const run of runs) {
+    const state = loadRunState(run);
+    if (state?.attach) await releaseAttached(state, runtime, emit);
+  }
   const removed = await removeAllRuns(runtime, home, emit);
   for (const run of runs) forgetRun(run);
   return removed;

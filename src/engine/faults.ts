@@ -17,10 +17,11 @@ import { appendJournal, readJournal } from './journal.js';
 import { liveGroups } from './groups.js';
 import { installRoutes } from './routes.js';
 import { recordHealer } from './healers.js';
-import { runLabels } from './ownership.js';
+import { liveRunContainers } from './ownership.js';
 import { runDir, type RunState } from './run-store.js';
 import { applyLinkShapes, routerOf } from './wan.js';
 import { kindNamed } from '../datastores/registry.js';
+import { attachedRules, powerOnAttached } from './attach-faults.js';
 
 export async function applyFault(state: RunState, runtime: ContainerRuntime, spec: FaultSpec, durationMs?: number): Promise<FaultEvent> {
   validateTarget(state, spec);
@@ -85,6 +86,7 @@ async function perform(state: RunState, runtime: ContainerRuntime, spec: FaultSp
     case 'isolate':
     case 'cut':
     case 'partition': {
+      if (state.attach) return attachedRules(state, runtime, spec, id, action);
       const command = faultRulesCommand(spec, state.plan.networks, id, action);
       if (!command) return;
       const result = await runtime.exec(routerOf(state).name, command);
@@ -92,6 +94,7 @@ async function perform(state: RunState, runtime: ContainerRuntime, spec: FaultSp
       return;
     }
     case 'degrade': {
+      if (state.attach) throw new HadrillError('usage', `Run ${state.run} is attached to your containers: hadrill cannot shape links on networks it did not make.`, { hint: 'Use cut, isolate or partition instead.' });
       const others = activeFaults(readJournal(state.run)).filter((f) => f.id !== id && f.spec.kind === 'degrade');
       const degradations = others.map((f) => f.spec as Extract<FaultSpec, { kind: 'degrade' }>);
       if (action === 'apply') degradations.push(spec);
@@ -130,12 +133,13 @@ async function perform(state: RunState, runtime: ContainerRuntime, spec: FaultSp
 /** Containers boot again in a new network namespace, which gets its routes from a helper. */
 async function powerOn(state: RunState, runtime: ContainerRuntime, members: { state: string; plan: ContainerPlan }[]): Promise<void> {
   const stopped = members.filter((m) => m.state !== 'running' && m.state !== 'paused');
+  if (state.attach) return powerOnAttached(state, runtime, stopped.map((m) => m.plan));
   await Promise.all(stopped.map((m) => runtime.start(m.plan.name)));
   await Promise.all(stopped.map((m) => installRoutes(runtime, m.plan, state.plan)));
 }
 
 async function liveContainers(state: RunState, runtime: ContainerRuntime, which: (c: ContainerPlan) => boolean): Promise<{ state: string; plan: ContainerPlan }[]> {
-  const live = new Map((await runtime.list(runLabels(state.plan))).map((c) => [c.name, c.state]));
+  const live = new Map((await liveRunContainers(runtime, state)).map((c) => [c.name, c.state]));
   return state.plan.containers
     .filter(which)
     .map((plan) => ({ state: live.get(plan.name) ?? 'missing', plan }))
@@ -143,7 +147,7 @@ async function liveContainers(state: RunState, runtime: ContainerRuntime, which:
 }
 
 function validateTarget(state: RunState, spec: FaultSpec): void {
-  const idcs = state.plan.networks.map((n) => n.idc);
+  const idcs = state.scenario.idcs.map((i) => i.name);
   const checkIdc = (idc: string): void => {
     if (!idcs.includes(idc)) throw new HadrillError('usage', `Unknown IDC "${idc}" in run ${state.run}; known: ${idcs.join(', ')}.`, { hint: 'See `hadrill status`.' });
   };

@@ -14,7 +14,7 @@ export interface LiveGroup {
 const quiet: EventSink = () => undefined;
 
 export function liveGroups(state: RunState, emit: EventSink = quiet, signal?: AbortSignal): LiveGroup[] {
-  return state.scenario.groups.map((group) => ({ group, engine: kindNamed(group.kind).engine, ctx: groupContext(group, state.plan, state.secrets, runDir(state.run), emit, signal, sharedKeysOf(state.scenario, group.name)) }));
+  return state.scenario.groups.map((group) => ({ group, engine: kindNamed(group.kind).engine, ctx: groupContext(group, state.plan, state.groupSecrets?.[group.name] ?? state.secrets, runDir(state.run), emit, signal, sharedKeysOf(state.scenario, group.name)) }));
 }
 
 export function liveGroup(state: RunState, name: string): LiveGroup | undefined {

@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { HadrillError } from '../core/errors.js';
 import { nameProblem, requireName } from '../core/names.js';
+import type { AttachedContainer } from '../core/attach/select.js';
 import type { Secrets, TopologyPlan } from '../core/plan/topology-plan.js';
 import type { Scenario } from '../core/scenario/scenario.js';
 import type { WanMechanism } from '../core/links.js';
@@ -22,6 +23,10 @@ export interface RunState {
   plan: TopologyPlan;
   secrets: Secrets;
   createdAt: string;
+  /** An attached run: the user's network its agents joined, and the user's containers its nodes are. */
+  attach?: { network: string; containers: Record<string, AttachedContainer> };
+  /** An attached group's own credentials over `secrets`, by group (this file is private to its owner). */
+  groupSecrets?: Record<string, Secrets>;
 }
 
 export const RUN_HINT = 'For example --run my-drill-2.';

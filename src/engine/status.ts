@@ -8,7 +8,7 @@ import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { liveGroups } from './groups.js';
 import { readJournal } from './journal.js';
 import { probeLinks, type LinkStatus } from './link-probe.js';
-import { runLabels } from './ownership.js';
+import { liveRunContainers } from './ownership.js';
 import type { RunState } from './run-store.js';
 
 export interface NodeStatusRow {
@@ -39,8 +39,9 @@ export interface RunStatus {
 }
 
 export async function runStatus(state: RunState, runtime: ContainerRuntime, options: { probeLinks?: boolean } = {}): Promise<RunStatus> {
-  const links = options.probeLinks === false ? Promise.resolve([]) : probeLinks(state, runtime);
-  const live = new Map((await runtime.list(runLabels(state.plan))).map((c) => [c.name, c.state]));
+  // An attached run's IDCs share the user's network: there are no links of hadrill's to probe.
+  const links = options.probeLinks === false || state.attach ? Promise.resolve([]) : probeLinks(state, runtime);
+  const live = new Map((await liveRunContainers(runtime, state)).map((c) => [c.name, c.state]));
   const groups = liveGroups(state);
   const rows = await Promise.all(
     state.plan.containers.map(async (c): Promise<NodeStatusRow> => {

@@ -6,7 +6,7 @@
 // out, in which phase it happened.
 import { EngineFaultError, HadrillError } from '../core/errors.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
-import { runLabels } from './ownership.js';
+import { liveRunContainers } from './ownership.js';
 import type { RunState } from './run-store.js';
 
 export async function checkTopology(runtime: ContainerRuntime, state: RunState, phase: string): Promise<void> {
@@ -19,7 +19,7 @@ export async function diagnose(runtime: ContainerRuntime, state: RunState, phase
   const way = `\`hadrill down --run ${state.run}\` removes what is left of the run`;
   let live;
   try {
-    live = new Map((await runtime.list(runLabels(state.plan))).map((c) => [c.name, c.state]));
+    live = new Map((await liveRunContainers(runtime, state)).map((c) => [c.name, c.state]));
   } catch (error) {
     if (!(error instanceof HadrillError) || error.code !== 'environment') throw error;
     return new EngineFaultError(phase, `The Docker engine stopped answering during the ${phase} phase of run ${state.run}: ${error.message}`, {

@@ -24,6 +24,7 @@ import { homeId } from './home-id.js';
 import { requireNamesFree, runLabels } from './ownership.js';
 import { loadRunState, runDir, saveRunState, type RunState } from './run-store.js';
 import { mustExec, setUpWan } from './wan.js';
+import { attachedSecrets, resolveAttach } from './attach.js';
 
 export interface UpOptions {
   scenario: Scenario;
@@ -58,13 +59,13 @@ export async function up(options: UpOptions): Promise<RunState> {
     });
   }
   const secrets = previous?.secrets ?? newSecrets();
-  const state: RunState = previous ?? {
+  const state: RunState = previous ?? (scenario.attach ? await newAttachedState(scenario, { home, run }, options, secrets) : {
     run,
     scenario,
     plan: await newPlan(scenario, { home, run }, options, secrets),
     secrets,
     createdAt: new Date().toISOString(),
-  };
+  });
   // Never adopt: a container or network name held by another home's run (or by anything else) stops here.
   await requireNamesFree(runtime, state.plan);
   saveRunState(state);
@@ -90,6 +91,7 @@ async function bringUp(state: RunState, options: UpOptions): Promise<void> {
   const { plan } = state;
   const existing = new Map((await runtime.list(runLabels(plan))).map((c) => [c.name, c]));
   const byKind = (kind: ContainerPlan['kind']): ContainerPlan[] => plan.containers.filter((c) => c.kind === kind);
+  if (state.attach) return bringUpAttached(state, options, existing, byKind('agent'));
 
   await phase(emit, 'networks', `Creating ${plan.networks.length} IDC networks and the WAN router`, async () => {
     const networks = new Set((await runtime.listNetworks(runLabels(plan))).map((n) => n.name));
@@ -131,6 +133,34 @@ async function bringUp(state: RunState, options: UpOptions): Promise<void> {
   });
 }
 
+/** An attached run: the user's groups checked and given hadrill's workload schema, then hadrill's agents on the user's network. */
+async function bringUpAttached(state: RunState, options: UpOptions, existing: Map<string, ContainerInfo>, agents: ContainerPlan[]): Promise<void> {
+  const { runtime, emit, signal } = options;
+  for (const { engine, ctx, group } of liveGroups(state, emit, signal)) {
+    if (!engine.prepareAttached) throw new HadrillError('usage', `Group ${group.name}: ${group.kind} groups cannot be attached yet.`);
+    await phase(emit, `${group.name}-attach`, `${group.name}: checking your ${group.kind} nodes and adding hadrill's workload schema`, () => engine.prepareAttached!(ctx));
+  }
+  const network = state.attach!.network;
+  await phase(emit, 'agents', `Starting ${agents.length} workload agents on ${network}`, async () => {
+    for (const c of agents) await ensureContainer(runtime, c, existing, state.plan);
+    // Their addresses, which the user's network picked: a container that loses power gets its own back (see powerOn).
+    const live = new Map((await runtime.list(runLabels(state.plan))).map((c) => [c.name, c.ips[network] ?? '']));
+    for (const c of agents) c.ip = live.get(c.name) ?? '';
+    saveRunState(state);
+  });
+}
+
+async function newAttachedState(scenario: Scenario, owner: { home: string; run: string }, options: UpOptions, secrets: Secrets): Promise<RunState> {
+  const resolved = await resolveAttach(scenario, options.runtime);
+  const groupSecrets = attachedSecrets(scenario, secrets);
+  const plan = planTopology(
+    scenario,
+    { ...owner, subnetBlock: 0, ownImageTag: options.ownImageTag, secrets, packageDir: packageRoot(), runDir: runDir(owner.run), attach: resolved, groupSecrets },
+    PLANNERS,
+  );
+  return { run: owner.run, scenario, plan, secrets, groupSecrets, attach: resolved, createdAt: new Date().toISOString() };
+}
+
 /** Refuses, before anything is created, a scenario whose groups this hadrill cannot yet bring up, naming what is missing. */
 export function requireDrillable(scenario: Scenario): void {
   const missing = missingMachinery(scenario.groups, scenario.dal);
@@ -147,7 +177,8 @@ async function ensureContainer(runtime: ContainerRuntime, container: ContainerPl
   if (found?.state === 'running' || found?.state === 'paused') return;
   if (found) await runtime.start(container.name);
   else await runtime.run(container);
-  await installRoutes(runtime, container, plan);
+  // On a user's network (an attached run) there is no router of hadrill's to route through.
+  if (plan.networks.length > 0) await installRoutes(runtime, container, plan);
 }
 
 async function requireImages(options: UpOptions): Promise<void> {

@@ -44,6 +44,8 @@ export interface ContainerInfo {
   labels: Record<string, string>;
   /** network name -> IPv4 address */
   ips: Record<string, string>;
+  /** bridge, host, none, a network's name, or container:ID. */
+  networkMode?: string;
 }
 
 export interface ExecResult {
@@ -66,7 +68,7 @@ export interface ContainerRuntime {
   listNetworks(labels?: Record<string, string>): Promise<NetworkInfo[]>;
   removeNetwork(name: string): Promise<void>;
 
-  /** Creates the container, attaches every network with its fixed address, starts it. */
+  /** Creates the container, attaches every network with its fixed address (or one the engine picks, for an empty one), starts it. */
   run(spec: ContainerSpec): Promise<void>;
   /** Runs a throwaway container to completion and returns its output (removed afterwards). */
   runOnce(spec: OneShotSpec, timeoutMs: number): Promise<ExecResult>;

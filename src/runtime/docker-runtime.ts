@@ -106,7 +106,7 @@ export class DockerRuntime implements ContainerRuntime {
           Sysctls: spec.sysctls,
           Binds: spec.binds,
         },
-        NetworkingConfig: first ? { EndpointsConfig: { [first.network]: { IPAMConfig: { IPv4Address: first.ip } } } } : undefined,
+        NetworkingConfig: first ? { EndpointsConfig: { [first.network]: endpoint(first.ip) } } : undefined,
       }),
     );
     if (spec.files.length > 0) {
@@ -114,7 +114,7 @@ export class DockerRuntime implements ContainerRuntime {
     }
     for (const net of rest) {
       await this.call(`connect ${spec.name} to ${net.network}`, () =>
-        this.docker.getNetwork(net.network).connect({ Container: container.id, EndpointConfig: { IPAMConfig: { IPv4Address: net.ip } } }),
+        this.docker.getNetwork(net.network).connect({ Container: container.id, EndpointConfig: endpoint(net.ip) }),
       );
     }
     await this.call(`start container ${spec.name}`, () => container.start());
@@ -150,6 +150,7 @@ export class DockerRuntime implements ContainerRuntime {
       state: c.State as ContainerState,
       labels: c.Labels ?? {},
       ips: Object.fromEntries(Object.entries(c.NetworkSettings?.Networks ?? {}).map(([name, n]) => [name, n.IPAddress])),
+      networkMode: c.HostConfig?.NetworkMode ?? '',
     }));
   }
 
@@ -279,4 +280,9 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, message: string):
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A fixed address, or (empty) one the network's own allocator picks: hadrill's agents on a network it did not make. */
+function endpoint(ip: string): { IPAMConfig?: { IPv4Address: string } } {
+  return ip ? { IPAMConfig: { IPv4Address: ip } } : {};
 }

@@ -93,7 +93,7 @@ workload:
     const mysql = asMysqlGroup(fromShorthand.groups[0]!);
     assert.deepEqual(mysql.nodes.map((n) => n.role), ['primary', 'replica']);
     assert.deepEqual(mysql.failover, { kind: 'manager', name: 'mysql-manager', idc: 'idc-b', prefer: 'most-advanced', checkIntervalMs: 500, failureThreshold: 3, connectTimeoutMs: 1000 } satisfies Failover);
-    assert.deepEqual(fromShorthand.groups[1]?.failover, { kind: 'sentinel', sentinels: ['idc-a', 'idc-b', 'idc-c'].map((idc) => ({ name: `sentinel-${idc}`, idc })), quorum: 2, downAfterMs: 2000, failoverTimeoutMs: 10_000, prefer: 'most-advanced' } satisfies Failover);
+    assert.deepEqual(fromShorthand.groups[1]?.failover, { kind: 'sentinel', sentinels: ['idc-a', 'idc-b', 'idc-c'].map((idc) => ({ name: `sentinel-${idc}`, idc })), quorum: 2, downAfterMs: 2000, failoverTimeoutMs: 10_000, prefer: 'most-advanced', masterName: 'hadrill' } satisfies Failover);
     assert.deepEqual(fromShorthand.workload.groups.map((w) => [w.group, w.writesPerSecond, w.readsPerSecond, w.writes]), [['mysql', 7, 10, 'writer'], ['redis', 20, 0, 'writer']]);
   });
 

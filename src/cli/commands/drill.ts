@@ -9,6 +9,7 @@ import type { Report } from '../../core/report/report-model.js';
 import { join } from 'node:path';
 import type { ContextFactory } from './index.js';
 import { checkReportDir } from '../../engine/report-dir.js';
+import { confirmAttach } from '../attach-consent.js';
 
 export function registerDrill(program: Command, ctx: ContextFactory): void {
   program
@@ -21,12 +22,13 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
     .option('--slo <slo...>', 'add or override SLOs, e.g. --slo rto=10s --slo lostWrites=0')
     .option('--repeat <n>', 'run the drill n times (reports in DIR/run-1 ...) and report the distribution', '1')
     .option('--gate <gate>', 'with --repeat: worst (every run must pass) or pNN (NN% of runs must pass)', 'worst')
+    .option('--yes', 'attach to your containers without asking (needed when not on a terminal)')
     .addHelpText(
       'after',
       '\nExit code: 0 when every SLO holds, 1 when one is violated, 2 on bad input or set-up failure, 130 when interrupted (SIGINT), 143 when terminated (SIGTERM): either heals every fault and removes the topology first.\n' +
         'Example:\n  hadrill drill scenarios/hot-standby-semisync.yaml --report-dir out --slo lostWrites=0',
     )
-    .action(async (file: string, opts: { reportDir: string; keep?: boolean; slo?: string[]; repeat: string; gate: string; force?: boolean }) => {
+    .action(async (file: string, opts: { reportDir: string; keep?: boolean; slo?: string[]; repeat: string; gate: string; force?: boolean; yes?: boolean }) => {
       const scenario = readScenarioFile(file);
       const c = ctx();
       const slo = mergeSlos(scenario.slo, opts.slo);
@@ -38,6 +40,7 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
       const force = Boolean(opts.force);
       const reportDirs = repeat === 1 ? [opts.reportDir] : Array.from({ length: repeat }, (_, i) => join(opts.reportDir, `run-${i + 1}`));
       for (const dir of repeat === 1 ? reportDirs : [opts.reportDir, ...reportDirs]) checkReportDir(dir, { force });
+      await confirmAttach(c, scenario, Boolean(opts.yes));
       // One signal ends the drill cleanly (heal, teardown, exit 130 or 143); a second one is Node's default, at once.
       const abort = new AbortController();
       const onSignal = (signal: NodeJS.Signals): void => {

@@ -3,6 +3,7 @@ import { initialWriter } from '../../core/scenario/scenario.js';
 import { imageTag } from '../../images/image-spec.js';
 import { up } from '../../engine/up.js';
 import { readScenarioFile } from '../context.js';
+import { attachPlan, confirmAttach } from '../attach-consent.js';
 import { renderStatus } from './status.js';
 import { runStatus } from '../../engine/status.js';
 import type { ContextFactory } from './index.js';
@@ -13,10 +14,19 @@ export function registerUp(program: Command, ctx: ContextFactory): void {
     .description('stand up the scenario topology (idempotent: running it again creates nothing twice); agents start writing')
     .argument('<scenario>', 'scenario YAML file')
     .option('--keep-on-failure', 'leave what was created when up fails, for debugging')
-    .addHelpText('after', '\nExample:\n  hadrill up scenarios/hot-standby.yaml && hadrill status')
-    .action(async (file: string, opts: { keepOnFailure?: boolean }) => {
+    .option('--dry-run', 'touch nothing: say which containers it would act on and how (for a scenario that attaches to yours)')
+    .option('--yes', 'attach to your containers without asking (needed when not on a terminal)')
+    .addHelpText('after', '\nExamples:\n  hadrill up scenarios/hot-standby.yaml && hadrill status\n  hadrill up --dry-run examples/attach/shop.yaml    # what an attached run would touch')
+    .action(async (file: string, opts: { keepOnFailure?: boolean; dryRun?: boolean; yes?: boolean }) => {
       const scenario = readScenarioFile(file);
       const c = ctx();
+      if (opts.dryRun) {
+        const plan = await attachPlan(c, scenario);
+        if (c.output.json) return c.output.printJson({ attach: plan !== null, plan });
+        c.output.print(plan ?? `${scenario.name} builds its own topology: hadrill creates its own networks and containers only (\`hadrill compose ${file}\` shows them) and touches nothing else.`);
+        return;
+      }
+      await confirmAttach(c, scenario, Boolean(opts.yes));
       const started = Date.now();
       const state = await up({
         scenario,

@@ -8,6 +8,7 @@ import type { PlanContext, PlannedGroup, Planners } from './group-planner.js';
 import { hadrillLabels, LABEL_GROUP, LABEL_KIND, LABEL_NODE, WAN } from './labels.js';
 import { capacityProblem, containersPerIdc, FIRST_HOST, ROUTER_HOST } from './placement.js';
 import type { AgentConfig } from './runtime-configs.js';
+import type { AttachedContainer } from '../attach/select.js';
 import { PACKAGE_MOUNT, programCommand } from './programs.js';
 
 /**
@@ -54,10 +55,18 @@ export interface ContainerPlan {
   files: ContainerFile[];
   /** Whether hadrill's image runs it, so its entrypoint installs the routes between IDCs. */
   ownImage: boolean;
+  /**
+   * A container of an attached scenario that hadrill did not create (named
+   * as the engine names it): never created, changed or removed, only acted
+   * on by the faults the scenario asks for.
+   */
+  foreign?: true;
 }
 
 export interface Secrets {
   rootPassword: string;
+  /** The administrator hadrill reads MySQL nodes as: root, unless an attached group names its own. */
+  mysqlAdminUser?: string;
   replPassword: string;
   appPassword: string;
   /** requirepass and masterauth of every Redis node. */
@@ -82,6 +91,10 @@ export interface PlanInputs {
   packageDir: string;
   /** Host directory of this run's data (agent histories, manager events). */
   runDir: string;
+  /** An attached scenario: the containers its nodes are, and the network they share, which the agents join. */
+  attach?: { network: string; containers: Record<string, AttachedContainer> };
+  /** An attached group's own credentials over the run's secrets, by group. */
+  groupSecrets?: Record<string, Secrets>;
 }
 
 export interface TopologyPlan {
@@ -133,6 +146,12 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: P
     scenario,
     inputs,
     add(kind, node, idc, image, cmd, extra = {}) {
+      const attached = inputs.attach;
+      if (attached) {
+        const plan = attachedPlan({ kind, node, idc, group, cmd }, attached, owner, scenario.name, inputs.ownImageTag, extra);
+        containers.push(plan);
+        return plan;
+      }
       const ownImage = image === OWN_IMAGE;
       const ip = allocateIp(idc);
       const plan: ContainerPlan = {
@@ -168,7 +187,8 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: P
     group = g.name;
     const planner = planners.groups[g.kind];
     if (!planner) throw new Error(`no planner for datastore kind "${g.kind}"`);
-    planned.push(planner.plan(g, ctx));
+    const secrets = inputs.groupSecrets?.[g.name];
+    planned.push(planner.plan(g, secrets ? { ...ctx, inputs: { ...inputs, secrets } } : ctx));
   }
   group = null;
   if (scenario.dal) planners.dal.plan(scenario.dal, ctx, planned);
@@ -193,6 +213,9 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: P
       ...programConfig('agent.json', config),
     });
   }
+
+  // An attached scenario's IDCs are names only: no networks or router of hadrill's between them.
+  if (inputs.attach) return { home: inputs.home, run, scenario: scenario.name, subnetBlock: inputs.subnetBlock, networks: [], containers };
 
   // The router stands for the WAN: one leg in every IDC, forwarding between them.
   containers.push({
@@ -230,4 +253,37 @@ export function readHostFor(nodes: readonly ContainerPlan[], roles: ReadonlyMap<
   if (route === 'writer') return writerHost;
   const local = nodes.filter((n) => n.idc === idc && roles.get(n.node) !== 'standby');
   return (local.find((n) => roles.get(n.node) === 'replica') ?? local[0])?.ip ?? null;
+}
+
+/**
+ * A container of an attached scenario: a node is the user's own container,
+ * as found; anything else (a workload agent) is hadrill's, on the user's
+ * network with an address its allocator picks, and no routes to install.
+ */
+function attachedPlan(
+  { kind, node, idc, group, cmd }: { kind: NodeKind; node: string; idc: string; group: string | null; cmd: string[] },
+  attached: NonNullable<PlanInputs['attach']>,
+  owner: { home: string; run: string },
+  scenario: string,
+  ownImageTag: string,
+  extra: Partial<ContainerPlan>,
+): ContainerPlan {
+  const found = attached.containers[node];
+  const base = { node, kind, group, idc, capAdd: [], capDrop: ['NET_RAW'], sysctls: {}, files: [] as ContainerFile[] };
+  if (found) return { ...base, name: found.name, image: found.image, ip: found.ip, networks: [], cmd: [], env: {}, binds: [], labels: {}, ownImage: false, foreign: true };
+  // An internal assertion: the parser names a container for every node and Sentinel, so only agents are left to create.
+  if (kind !== 'agent') throw new Error(`planner bug: an attached scenario has no container for ${kind} ${node}`);
+  return {
+    ...base,
+    name: `hadrill-${owner.run}-${node}`,
+    image: ownImageTag,
+    ip: '',
+    networks: [{ network: attached.network, ip: '' }],
+    cmd,
+    binds: [],
+    labels: hadrillLabels(owner, scenario, idc, { [LABEL_NODE]: node, [LABEL_KIND]: kind }),
+    ownImage: true,
+    ...extra,
+    env: { ...extra.env },
+  };
 }

@@ -6,6 +6,7 @@
 import type { KindCatalog, KindModel, KindSettings } from './kind-model.js';
 import { OWN_IMAGE, type Authority, type Backup, type Failover, type Group, type GroupNode } from './scenario.js';
 import { ms, type Checks, type Path, type Raw } from './parse-support.js';
+import { REDIS_MASTER_NAME } from '../plan/topology-plan.js';
 
 /** Where the parts of a group are in the file: `groups[i]`, or the shorthand's own places. */
 export interface GroupPaths {
@@ -123,7 +124,7 @@ function buildFailover(raw: Raw, kind: KindModel, settings: KindSettings, author
   switch (which) {
     case 'manager':
     case 'restore': {
-      misplaced(['sentinels', 'quorum', 'downAfter', 'failoverTimeout', 'pingInterval', 'pingType', ...(which === 'restore' ? ['prefer'] : [])]);
+      misplaced(['sentinels', 'quorum', 'downAfter', 'failoverTimeout', 'masterName', 'pingInterval', 'pingType', ...(which === 'restore' ? ['prefer'] : [])]);
       if (f.idc !== undefined) c.idc(p.failover('idc'), f.idc);
       const probe = { checkIntervalMs: ms(f.checkInterval ?? '500ms'), failureThreshold: f.failureThreshold ?? 3, connectTimeoutMs: ms(f.connectTimeout ?? '1s') };
       // By default the machinery lives away from the writer, so that losing the writer's IDC does not take it too.
@@ -140,10 +141,10 @@ function buildFailover(raw: Raw, kind: KindModel, settings: KindSettings, author
       const sentinels = c.names(raws, group === kind.shorthand?.section ? 'sentinel' : `${group}-sentinel`, p.failover('sentinels'));
       const quorum = f.quorum ?? Math.floor(sentinels.length / 2) + 1;
       if (quorum > sentinels.length) c.report(p.failover('quorum'), `quorum ${quorum} is more than the ${sentinels.length} sentinels; no failover could ever be agreed`);
-      return { kind: which, sentinels, quorum, downAfterMs: ms(f.downAfter ?? '2s'), failoverTimeoutMs: ms(f.failoverTimeout ?? '10s'), prefer: f.prefer ?? 'most-advanced' };
+      return { kind: which, sentinels, quorum, downAfterMs: ms(f.downAfter ?? '2s'), failoverTimeoutMs: ms(f.failoverTimeout ?? '10s'), prefer: f.prefer ?? 'most-advanced', masterName: f.masterName ?? REDIS_MASTER_NAME };
     }
     case 'mha': {
-      misplaced(['prefer', 'checkInterval', 'failureThreshold', 'connectTimeout', 'sentinels', 'quorum', 'downAfter', 'failoverTimeout']);
+      misplaced(['prefer', 'checkInterval', 'failureThreshold', 'connectTimeout', 'sentinels', 'quorum', 'downAfter', 'failoverTimeout', 'masterName']);
       if (f.idc !== undefined) c.idc(p.failover('idc'), f.idc);
       const pingIntervalMs = ms(f.pingInterval ?? '3s');
       // MHA's ping_interval is whole seconds, at least one.
@@ -152,7 +153,7 @@ function buildFailover(raw: Raw, kind: KindModel, settings: KindSettings, author
       return { kind: which, name: f.name ?? `${group}-mha`, idc, pingIntervalMs, pingType: f.pingType ?? 'select' };
     }
     default:
-      misplaced(['idc', 'prefer', 'checkInterval', 'failureThreshold', 'connectTimeout', 'sentinels', 'quorum', 'downAfter', 'failoverTimeout', 'name', 'pingInterval', 'pingType']);
+      misplaced(['idc', 'prefer', 'checkInterval', 'failureThreshold', 'connectTimeout', 'sentinels', 'quorum', 'downAfter', 'failoverTimeout', 'masterName', 'name', 'pingInterval', 'pingType']);
       return { kind: which };
   }
 }

@@ -5,6 +5,7 @@
 import { ScenarioError, type ScenarioProblem } from '../errors.js';
 import { placedContainers } from '../plan/placement.js';
 import { checkAgainstSchema } from './schema-check.js';
+import { buildAttach } from './parse-attach.js';
 import { buildDal } from './parse-dal.js';
 import { buildDrill, buildNetwork } from './parse-drill.js';
 import { buildGroups } from './parse-groups.js';
@@ -69,6 +70,7 @@ function build(raw: Raw, file: string, kinds: KindCatalog, report: Report): Scen
     .filter((p) => p.origin.part !== 'client')
     .map((p) => p.name);
   const drill = buildDrill(raw.drill ?? {}, groups, crashable, idcNames, c, kinds);
+  const attach = buildAttach(raw, groups, paths, c);
   return {
     name: raw.name,
     tier: raw.tier ?? raw.name,
@@ -81,6 +83,7 @@ function build(raw: Raw, file: string, kinds: KindCatalog, report: Report): Scen
     workload,
     drill,
     slo: buildSlo(raw.slo ?? {}, groups, shorthands, report),
+    ...(attach ? { attach } : {}),
   };
 }
 

@@ -55,7 +55,16 @@ export interface Probe {
  */
 export type Failover =
   | ({ kind: 'manager'; name: string; idc: string; prefer: 'most-advanced' | 'same-city' } & Probe)
-  | { kind: 'sentinel'; sentinels: { name: string; idc: string }[]; quorum: number; downAfterMs: number; failoverTimeoutMs: number; prefer: 'most-advanced' | 'same-city' }
+  | {
+      kind: 'sentinel';
+      sentinels: { name: string; idc: string }[];
+      quorum: number;
+      downAfterMs: number;
+      failoverTimeoutMs: number;
+      prefer: 'most-advanced' | 'same-city';
+      /** The name the Sentinels monitor the master under (an attached group's own; hadrill's Sentinels use "hadrill"). */
+      masterName: string;
+    }
   | { kind: 'quorum' }
   | ({ kind: 'restore'; name: string; idc: string } & Probe)
   | { kind: 'mha'; name: string; idc: string; pingIntervalMs: number; pingType: 'select' | 'connect' }
@@ -184,6 +193,41 @@ export interface Slo extends SloBounds {
   groups: Record<string, SloBounds>;
 }
 
+/**
+ * One container that already runs, which an attached scenario drills: by its
+ * name, by the Compose project and service that made it, or by labels that
+ * it alone carries (all of them).
+ */
+export type ContainerSelector =
+  | { name: string }
+  | { compose: { project: string; service: string; number: number } }
+  | { labels: Record<string, string> };
+
+/** Where a credential is read at `up`: an environment variable, or a file. It is never written in the scenario. */
+export type SecretSource = { env: string } | { file: string };
+
+/** How hadrill reaches an attached group as an administrator, and its Sentinels. */
+export interface AttachCredentials {
+  /** MySQL: the administrator (root unless named); unused for Redis. */
+  user: string;
+  /** MySQL: required; Redis: its requirepass, when it has one. */
+  password: SecretSource | null;
+  /** The Sentinels' own requirepass, when they have one. */
+  sentinelPassword: SecretSource | null;
+}
+
+/**
+ * A scenario that drills containers hadrill did not create: every node (and
+ * Sentinel) names its container, and each group how hadrill reads it.
+ * hadrill adds only its workload agents, and its faults touch only these.
+ */
+export interface AttachSpec {
+  /** By node (or Sentinel) name. */
+  containers: Record<string, ContainerSelector>;
+  /** By group name. */
+  credentials: Record<string, AttachCredentials>;
+}
+
 export interface Scenario {
   name: string;
   tier: string;
@@ -197,6 +241,8 @@ export interface Scenario {
   workload: Workload;
   drill: DrillPlan;
   slo: Slo;
+  /** Set when the scenario drills containers that already run instead of building its own (see AttachSpec). */
+  attach?: AttachSpec | null;
 }
 
 /** The image name that means "hadrill's own image, built by `hadrill images build`". */

@@ -58,6 +58,14 @@ export interface GroupEngine {
   nodeRow(ctx: GroupContext, node: ContainerPlan): Promise<NodeRow>;
   /** Stops (or restarts) a replica's receiving, for the replication-stop fault. */
   replication(ctx: GroupContext, node: ContainerPlan, action: 'stop' | 'start'): Promise<void>;
+  /**
+   * An attached group (nodes hadrill did not create): check it is as the
+   * scenario says and add what the workload writes into. Kinds without it
+   * cannot be attached.
+   */
+  prepareAttached?(ctx: GroupContext): Promise<void>;
+  /** Removes what prepareAttached and the workload added, and says what it did. */
+  releaseAttached?(ctx: GroupContext): Promise<string>;
   /** Asks the group's machinery to move the writer on purpose (to `to`, or a node of its choice), and returns once it has. */
   switchover?(ctx: GroupContext, to: string | null): Promise<void>;
 }

@@ -35,7 +35,7 @@ export interface MysqlNodeStatus {
  * semi-sync) must not hang hadrill with it.
  */
 export async function withMysql<T>(host: string, secrets: Secrets, fn: (c: mysql.Connection) => Promise<T>, timeoutMs = 2000, deadlineMs = 30_000): Promise<T> {
-  const connection = await mysql.createConnection({ host, port: PORTS.mysql, user: 'root', password: secrets.rootPassword, connectTimeout: timeoutMs });
+  const connection = await mysql.createConnection({ host, port: PORTS.mysql, user: secrets.mysqlAdminUser ?? 'root', password: secrets.rootPassword, connectTimeout: timeoutMs });
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([
@@ -57,9 +57,17 @@ export async function withMysql<T>(host: string, secrets: Secrets, fn: (c: mysql
  * for) and the value of its shared key, when it names one.
  */
 export async function bootstrapPrimary(c: mysql.Connection, secrets: Secrets): Promise<void> {
+  await c.query(`CREATE USER IF NOT EXISTS '${REPL_USER}'@'%' IDENTIFIED BY ?`, [secrets.replPassword]);
+  await c.query(`GRANT REPLICATION SLAVE ON *.* TO '${REPL_USER}'@'%'`);
+  await bootstrapWorkload(c, secrets);
+}
+
+/**
+ * What the workload writes into: hadrill's own database and workload user,
+ * nothing else (on an attached group, the user's primary; `down` drops both).
+ */
+export async function bootstrapWorkload(c: mysql.Connection, secrets: Secrets): Promise<void> {
   const statements: [string, unknown[]][] = [
-    [`CREATE USER IF NOT EXISTS '${REPL_USER}'@'%' IDENTIFIED BY ?`, [secrets.replPassword]],
-    [`GRANT REPLICATION SLAVE ON *.* TO '${REPL_USER}'@'%'`, []],
     [`CREATE DATABASE IF NOT EXISTS ${DATABASE}`, []],
     [
       `CREATE TABLE IF NOT EXISTS ${DATABASE}.writes (id VARCHAR(96) PRIMARY KEY, client VARCHAR(64) NOT NULL, idc VARCHAR(32) NOT NULL, written_at BIGINT NOT NULL, k VARCHAR(32) NULL) ENGINE=InnoDB`,
@@ -158,4 +166,10 @@ export async function readRegisters(c: mysql.Connection): Promise<Record<string,
   // A seeded key nobody wrote has no value yet.
   const [rows] = await c.query({ sql: `SELECT k, id FROM ${DATABASE}.registers WHERE id <> ''`, rowsAsArray: true });
   return Object.fromEntries(rows as [string, string][]);
+}
+
+/** Removes what bootstrapWorkload made: an attached group is left as hadrill found it. */
+export async function dropWorkload(c: mysql.Connection): Promise<void> {
+  await c.query(`DROP DATABASE IF EXISTS ${DATABASE}`);
+  await c.query(`DROP USER IF EXISTS '${APP_USER}'@'%'`);
 }

@@ -16,6 +16,7 @@ import { announcement, serviceState } from '../../host/final-state.js';
 import type { GroupContext, GroupEngine, NodeRow } from '../../host/group-engine.js';
 import { announcerOf, backupEvents, machineryEvents, proxyEvents } from '../../host/machinery-events.js';
 import { bidirectional } from './bidirectional.js';
+import { prepareAttachedMysql, releaseAttachedMysql } from './attached.js';
 import { bootstrapPrimary, configureReplica, hasWritesTable, nodeStatus, readFinalNode, startReplication, stopReplication, withMysql } from './control.js';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -30,6 +31,9 @@ export const mysqlEngine: GroupEngine = {
   missing(): string | null {
     return null;
   },
+
+  prepareAttached: prepareAttachedMysql,
+  releaseAttached: releaseAttachedMysql,
 
   async bootstrap(ctx, startMachinery) {
     const g = group(ctx);

@@ -2,7 +2,7 @@
 // roles, Sentinel's view, and the final state. Both ask for a password: the
 // run's Redis password for the nodes, the Sentinels' own for them.
 import { Redis } from 'ioredis';
-import { PORTS, REDIS_MASTER_NAME, type Secrets } from '../../../core/plan/topology-plan.js';
+import { PORTS, type Secrets } from '../../../core/plan/topology-plan.js';
 import { SHARED_KEY_PREFIX, WRITE_KEY_PREFIX } from '../../../core/redis-keys.js';
 
 
@@ -39,19 +39,19 @@ export async function redisRole(host: string, secrets: Secrets): Promise<RedisRo
 }
 
 /** The master address a Sentinel announces, and how many other Sentinels it knows. */
-export async function sentinelView(host: string, secrets: Secrets): Promise<{ master: string | null; otherSentinels: number }> {
+export async function sentinelView(host: string, secrets: Secrets, masterName: string): Promise<{ master: string | null; otherSentinels: number }> {
   return withRedis(host, PORTS.sentinel, secrets.sentinelPassword, async (r) => {
-    const addr = (await r.call('SENTINEL', 'get-master-addr-by-name', REDIS_MASTER_NAME)) as string[] | null;
-    const masters = (await r.call('SENTINEL', 'masters')) as string[][];
-    const fields = masters[0] ?? [];
+    const addr = (await r.call('SENTINEL', 'get-master-addr-by-name', masterName)) as string[] | null;
+    // A user's Sentinels may watch other masters too: only this one's fields count.
+    const fields = ((await r.call('SENTINEL', 'master', masterName).catch(() => [])) as string[]) ?? [];
     const index = fields.indexOf('num-other-sentinels');
     return { master: addr?.[0] ?? null, otherSentinels: index >= 0 ? Number(fields[index + 1]) : 0 };
   });
 }
 
 /** Asks a Sentinel to fail its master over now, as if it were down (a planned switchover; Sentinel picks the replica). */
-export async function sentinelFailover(host: string, secrets: Secrets): Promise<void> {
-  await withRedis(host, PORTS.sentinel, secrets.sentinelPassword, (r) => r.call('SENTINEL', 'FAILOVER', REDIS_MASTER_NAME));
+export async function sentinelFailover(host: string, secrets: Secrets, masterName: string): Promise<void> {
+  await withRedis(host, PORTS.sentinel, secrets.sentinelPassword, (r) => r.call('SENTINEL', 'FAILOVER', masterName));
 }
 
 /** The write ids a node holds, and the value of each shared key. */

@@ -12,11 +12,14 @@ import { waitFor } from '../../../core/wait.js';
 import { announcement, serviceState } from '../../host/final-state.js';
 import type { GroupContext, GroupEngine, NodeRow } from '../../host/group-engine.js';
 import { backupEvents, machineryEvents } from '../../host/machinery-events.js';
+import { checkAttachedRedis, releaseAttachedRedis } from './attached.js';
 import { readRedisContent, redisRole, sentinelFailover, sentinelView, type RedisRole } from './control.js';
 
 const READY_TIMEOUT_MS = 90_000;
 
 const sentinelsOf = (ctx: GroupContext): ContainerPlan[] => ctx.machinery.filter((c) => c.kind === 'sentinel');
+/** The name the group's Sentinels watch its master under. */
+const masterNameOf = (ctx: GroupContext): string => (ctx.group.failover.kind === 'sentinel' ? ctx.group.failover.masterName : '');
 const restoreOf = (ctx: GroupContext): ContainerPlan | undefined => ctx.machinery.find((c) => c.kind === 'restore');
 const roleOf = (ctx: GroupContext, node: string): string | undefined => ctx.group.nodes.find((n) => n.name === node)?.role;
 
@@ -24,6 +27,13 @@ export const redisEngine: GroupEngine = {
   missing(): string | null {
     return null;
   },
+
+  async prepareAttached(ctx) {
+    await checkAttachedRedis(ctx);
+    // The user's replicas and Sentinels are waited for as hadrill's own are; there is no machinery of hadrill's to start.
+    await redisEngine.bootstrap(ctx, async () => undefined);
+  },
+  releaseAttached: releaseAttachedRedis,
 
   async bootstrap(ctx, startMachinery) {
     const { secrets, signal, emit, group: g } = ctx;
@@ -41,7 +51,7 @@ export const redisEngine: GroupEngine = {
         await waitFor(
           `Sentinel ${s.node} to see the master and the other Sentinels`,
           async () => {
-            const view = await sentinelView(s.ip, secrets);
+            const view = await sentinelView(s.ip, secrets, masterNameOf(ctx));
             return view.master !== null && view.otherSentinels >= sentinels.length - 1 ? true : undefined;
           },
           { timeoutMs: READY_TIMEOUT_MS, signal },
@@ -164,7 +174,7 @@ async function switchover(ctx: GroupContext): Promise<void> {
   let asked = false;
   for (const s of sentinelsOf(ctx)) {
     try {
-      await sentinelFailover(s.ip, ctx.secrets);
+      await sentinelFailover(s.ip, ctx.secrets, masterNameOf(ctx));
       asked = true;
       break;
     } catch {
@@ -183,7 +193,7 @@ async function sentinelsMaster(ctx: GroupContext): Promise<string | null> {
   const votes = new Map<string, number>();
   for (const s of sentinelsOf(ctx)) {
     try {
-      const view = await sentinelView(s.ip, ctx.secrets);
+      const view = await sentinelView(s.ip, ctx.secrets, masterNameOf(ctx));
       if (view.master) votes.set(view.master, (votes.get(view.master) ?? 0) + 1);
     } catch {
       // a dead or frozen Sentinel has no vote

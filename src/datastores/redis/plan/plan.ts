@@ -3,7 +3,7 @@
 import { secretFile } from '../../../core/plan/container-files.js';
 import type { GroupPlanner, PlanContext, PlannedGroup } from '../../../core/plan/group-planner.js';
 import type { AgentGroupConfig, ServerAccess, WriteTarget } from '../../../core/plan/runtime-configs.js';
-import { PORTS, readHostFor, REDIS_MASTER_NAME, type ContainerPlan } from '../../../core/plan/topology-plan.js';
+import { PORTS, readHostFor, type ContainerPlan } from '../../../core/plan/topology-plan.js';
 import { initialWriter, OWN_IMAGE, type Group, type GroupWorkload, type WorkloadClient } from '../../../core/scenario/scenario.js';
 import { planColdBackup } from '../../cold-backup/plan/plan.js';
 import { REDIS_DATA_DIR, redisCommand, redisConf, sentinelEnv } from './commands.js';
@@ -35,7 +35,7 @@ export const redisPlanner: GroupPlanner = {
       f.kind === 'sentinel'
         ? f.sentinels.map((s) =>
             ctx.add('sentinel', s.name, s.idc, OWN_IMAGE, ['hadrill-sentinel'], {
-              env: sentinelEnv(f, REDIS_MASTER_NAME, master?.ip ?? ''),
+              env: sentinelEnv(f, f.masterName, master?.ip ?? ''),
               files: [secretFile('redis-password', secrets.redisPassword, true), secretFile('sentinel-password', secrets.sentinelPassword, true)],
             }),
           )
@@ -49,7 +49,7 @@ export const redisPlanner: GroupPlanner = {
       if (w.writes === 'dal') return { via: 'dal', url: `http://${ctx.dalIn(client.idc)?.ip ?? ''}:${PORTS.dal}`, token };
       // The master, if it is in the client's IDC: a replica there refuses writes (the parser checks there is one).
       if (w.writes === 'local') return { via: 'node', host: nodes.find((c) => c.idc === client.idc && roles.get(c.node) === 'master')?.ip ?? '' };
-      if (sentinels.length > 0) return { via: 'sentinel', sentinels: sentinels.map((s) => ({ host: s.ip, port: PORTS.sentinel })), masterName: REDIS_MASTER_NAME, sentinelPassword: secrets.sentinelPassword };
+      if (sentinels.length > 0) return { via: 'sentinel', sentinels: sentinels.map((s) => ({ host: s.ip, port: PORTS.sentinel })), masterName: f.kind === 'sentinel' ? f.masterName : '', sentinelPassword: secrets.sentinelPassword };
       if (restoreUrl !== null) return { via: 'announcement', url: restoreUrl, token, initialHost: master?.ip ?? '' };
       return { via: 'node', host: master?.ip ?? '' };
     };
