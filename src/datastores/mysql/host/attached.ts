@@ -55,7 +55,15 @@ export async function prepareAttachedMysql(ctx: GroupContext): Promise<void> {
 
 /** Drops hadrill's database and user on whichever node takes writes now; replication carries it to the others. */
 export async function releaseAttachedMysql(ctx: GroupContext): Promise<string> {
-  const { writable } = await writableNodes(ctx);
+  // A node `down` just powered on again is still starting: its server gets a while to answer.
+  const { writable } = await waitFor(
+    'every node of the group to answer',
+    async () => {
+      const found = await writableNodes(ctx);
+      return found.unreachable.length === 0 ? found : undefined;
+    },
+    { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500, ...(ctx.signal ? { signal: ctx.signal } : {}) },
+  ).catch(() => writableNodes(ctx));
   if (writable.length === 0) return `${ctx.group.name}: no node is writable, so hadrill's database and user are still on its nodes (drop database hadrill and user hadrill_app by hand)`;
   for (const c of writable) await withMysql(c.ip, ctx.secrets, dropWorkload);
   return `${ctx.group.name}: dropped hadrill's database and workload user on ${writable.map((c) => c.node).join(', ')}`;

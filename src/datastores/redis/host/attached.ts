@@ -19,7 +19,10 @@ export async function checkAttachedRedis(ctx: GroupContext): Promise<void> {
   });
   if (role.role !== 'master') {
     throw new HadrillError('setup', `${ctx.group.name}: the scenario says ${master.node} is the master, but it is a ${role.role} of ${role.masterHost ?? 'nobody'}.`, {
-      hint: 'Give role: master to the node that is the master now.',
+      hint:
+        ctx.group.failover.kind === 'sentinel'
+          ? `Give role: master to the node that is the master now, or move the master back first (\`redis-cli -p 26379 SENTINEL FAILOVER ${ctx.group.failover.masterName}\` on a Sentinel, after an earlier drill's failover).`
+          : 'Give role: master to the node that is the master now.',
     });
   }
 }
