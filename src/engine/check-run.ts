@@ -85,7 +85,7 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
     };
     const services = checkAll(input);
     const incomplete = incompleteServices(input);
-    const notes: string[] = [...(options.notes ?? []), linksNote(state)];
+    const notes: string[] = [...(options.notes ?? []), linksNote(state), ...unreadMachineryNotes(state)];
     if (history.orphanCompletions > 0) notes.push(`${history.orphanCompletions} completions had no invoke in the history`);
     if (history.duplicates > 0) notes.push(`${history.duplicates} duplicate history lines were ignored`);
     notes.push(...history.notes);
@@ -155,4 +155,12 @@ function linksNote(state: RunState): string {
     return `attached to your containers on ${state.attach.network}: the IDCs are the scenario's names for them, with no latency between them; cuts are filter rules in each container's network namespace`;
   }
   return `links between IDCs shaped with ${state.wan?.mechanism === 'netem' ? 'tc netem' : state.wan?.mechanism === 'userspace' ? 'the userspace WAN emulator (no netem in this kernel)' : 'nothing'}`;
+}
+
+/** An attached group whose machinery hadrill has no way to read: its RTO is the clients' alone. */
+function unreadMachineryNotes(state: RunState): string[] {
+  if (!state.attach) return [];
+  return state.scenario.groups
+    .filter((g) => g.failover.kind === 'none')
+    .map((g) => `${g.name}: attached with failover kind none: whatever failover machinery you run for it, hadrill does not read it, so its RTO is measured from the clients and not split into detection, promotion and rerouting`);
 }
