@@ -94,7 +94,8 @@ async function perform(state: RunState, runtime: ContainerRuntime, spec: FaultSp
       return;
     }
     case 'degrade': {
-      if (state.attach) throw new HadrillError('usage', `Run ${state.run} is attached to your containers: hadrill cannot shape links on networks it did not make.`, { hint: 'Use cut, isolate or partition instead.' });
+      // An attached run never shapes a link (validateTarget refuses it): nothing to heal.
+      if (state.attach) return;
       const others = activeFaults(readJournal(state.run)).filter((f) => f.id !== id && f.spec.kind === 'degrade');
       const degradations = others.map((f) => f.spec as Extract<FaultSpec, { kind: 'degrade' }>);
       if (action === 'apply') degradations.push(spec);
@@ -168,6 +169,8 @@ function validateTarget(state: RunState, spec: FaultSpec): void {
       if (spec.from === spec.to) throw new HadrillError('usage', 'A cut needs two different IDCs.');
       return;
     case 'degrade':
+      // Refused before it is journaled: a fault that never took effect has nothing to heal.
+      if (state.attach) throw new HadrillError('usage', `Run ${state.run} is attached to your containers: hadrill cannot shape links on networks it did not make.`, { hint: 'Use cut, isolate or partition instead.' });
       checkIdc(spec.a);
       checkIdc(spec.b);
       if (spec.a === spec.b) throw new HadrillError('usage', 'Traffic inside an IDC is not shaped: name two different IDCs.');

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { renderCompose } from '../../core/compose.js';
+import { HadrillError } from '../../core/errors.js';
 import { PLANNERS } from '../../datastores/registry.js';
 import { writeFileAtomic } from '../../engine/atomic-file.js';
 import { readScenarioFile } from '../context.js';
@@ -12,7 +13,13 @@ export function registerCompose(program: Command, ctx: ContextFactory): void {
     .argument('<scenario>', 'scenario YAML file')
     .option('-o, --output <file>', 'write to a file instead of stdout')
     .action((file: string, opts: { output?: string }) => {
-      const text = renderCompose(readScenarioFile(file), PLANNERS);
+      const scenario = readScenarioFile(file);
+      if (scenario.attach) {
+        throw new HadrillError('usage', `${file} attaches to containers that already run: hadrill builds none of them, so there is no topology to render.`, {
+          hint: `\`hadrill up --dry-run ${file}\` lists the containers it would act on.`,
+        });
+      }
+      const text = renderCompose(scenario, PLANNERS);
       if (opts.output) {
         // Replaced whole, never written through a link planted at its name.
         writeFileAtomic(opts.output, text);
