@@ -7,10 +7,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { HadrillError } from '../core/errors.js';
 import { describeFault } from '../core/faults.js';
+import { formatMs } from '../core/duration.js';
 import { selectContainer, sharedNetwork, type AttachedContainer, type Candidate } from '../core/attach/select.js';
 import type { Secrets } from '../core/plan/topology-plan.js';
 import type { Scenario, SecretSource } from '../core/scenario/scenario.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
+// The one kind-specific read attaching needs before the run is planned.
+import { readServerIds } from '../datastores/mysql/host/attached.js';
 
 export interface ResolvedAttach {
   /** The network every node shares, which hadrill's agents join. */
@@ -42,6 +45,18 @@ export async function resolveAttach(scenario: Scenario, runtime: ContainerRuntim
   const containers: Record<string, AttachedContainer> = {};
   for (const [node, c] of found) containers[node] = { node, name: c.name, id: c.id, image: c.image, ip: c.ips[network]!, };
   return { network, containers };
+}
+
+/** The server ids of the nodes of MySQL groups written through the user's own proxy (see readServerIds). */
+export async function proxiedServerIds(scenario: Scenario, resolved: ResolvedAttach, groupSecrets: Record<string, Secrets>): Promise<Record<string, number>> {
+  const ids: Record<string, number> = {};
+  for (const group of scenario.groups) {
+    const proxied = scenario.workload.groups.some((w) => w.group === group.name && w.writes === 'proxy');
+    const secrets = groupSecrets[group.name];
+    if (group.kind !== 'mysql' || !proxied || !secrets) continue;
+    Object.assign(ids, await readServerIds(group.nodes.map((n) => ({ node: n.name, ip: resolved.containers[n.name]!.ip })), secrets));
+  }
+  return ids;
 }
 
 /** Each attached group's credentials over the run's own secrets, read from where the scenario says. */
@@ -79,12 +94,17 @@ export function attachPlanText(scenario: Scenario, resolved: ResolvedAttach, run
   const lines: string[] = [`Attaching run ${run} to containers that already run (network ${resolved.network}):`];
   const faults = scenario.drill.timeline.map((t) => ({ at: t.atMs, spec: t.spec }));
   for (const group of scenario.groups) {
-    const members = [...group.nodes.map((n) => n.name), ...(group.failover.kind === 'sentinel' ? group.failover.sentinels.map((s) => s.name) : [])];
+    const proxy = `${group.name}-proxy`;
+    const members = [...group.nodes.map((n) => n.name), ...(group.failover.kind === 'sentinel' ? group.failover.sentinels.map((s) => s.name) : []), ...(resolved.containers[proxy] ? [proxy] : [])];
     lines.push(`  group ${group.name} (${group.kind}):`);
     for (const node of members) {
       const c = resolved.containers[node]!;
-      const idc = group.nodes.find((n) => n.name === node)?.idc ?? (group.failover.kind === 'sentinel' ? group.failover.sentinels.find((s) => s.name === node)?.idc : undefined);
-      const touched = faults.filter(({ spec }) => touches(spec, node, idc ?? '')).map(({ at, spec }) => `${describeFault(spec)} at +${(at / 1000).toFixed(0)}s`);
+      const idc =
+        group.nodes.find((n) => n.name === node)?.idc ??
+        (group.failover.kind === 'sentinel' ? group.failover.sentinels.find((s) => s.name === node)?.idc : undefined) ??
+        scenario.workload.groups.find((w) => w.group === group.name)?.proxy?.idc ??
+        undefined;
+      const touched = faults.filter(({ spec }) => touches(spec, node, idc ?? '')).map(({ at, spec }) => `${describeFault(spec)} at +${formatMs(at)}`);
       lines.push(`    ${node} = ${c.name} (${c.id.slice(0, 12)}, ${c.ip}) in ${idc}: ${touched.length > 0 ? touched.join('; ') : 'read only'}`);
     }
     lines.push(
@@ -93,7 +113,8 @@ export function attachPlanText(scenario: Scenario, resolved: ResolvedAttach, run
         : `    adds keys hadrill:* on the master (deleted by \`hadrill down\`)`,
     );
   }
-  lines.push(`  adds ${scenario.workload.clients.length} workload agents of hadrill's on ${resolved.network} (removed by \`hadrill down\`), and short-lived helpers for cuts and isolation`);
+  const agents = scenario.workload.clients.length;
+  lines.push(`  adds ${agents} workload ${agents === 1 ? 'agent' : 'agents'} of hadrill's on ${resolved.network} (removed by \`hadrill down\`), and short-lived helpers for cuts and isolation`);
   lines.push('  nothing else is touched; `hadrill down` starts, unpauses and unfilters every container a fault left stopped, paused or cut off.');
   return lines.join('\n');
 }
@@ -105,8 +126,10 @@ function touches(spec: Parameters<typeof describeFault>[0], node: string, idc: s
       return spec.node === node;
     case 'power':
     case 'freeze':
-    case 'isolate':
       return spec.idc === idc;
+    case 'isolate':
+      // The isolated IDC's containers, and every other container, which stops talking to them.
+      return true;
     case 'cut':
       return spec.from === idc || spec.to === idc;
     case 'partition':

@@ -24,7 +24,7 @@ import { homeId } from './home-id.js';
 import { requireNamesFree, runLabels } from './ownership.js';
 import { loadRunState, runDir, saveRunState, type RunState } from './run-store.js';
 import { mustExec, setUpWan } from './wan.js';
-import { attachedSecrets, resolveAttach } from './attach.js';
+import { attachedSecrets, proxiedServerIds, resolveAttach } from './attach.js';
 
 export interface UpOptions {
   scenario: Scenario;
@@ -151,8 +151,9 @@ async function bringUpAttached(state: RunState, options: UpOptions, existing: Ma
 }
 
 async function newAttachedState(scenario: Scenario, owner: { home: string; run: string }, options: UpOptions, secrets: Secrets): Promise<RunState> {
-  const resolved = await resolveAttach(scenario, options.runtime);
+  const found = await resolveAttach(scenario, options.runtime);
   const groupSecrets = attachedSecrets(scenario, secrets);
+  const resolved = { ...found, serverIds: await proxiedServerIds(scenario, found, groupSecrets) };
   const plan = planTopology(
     scenario,
     { ...owner, subnetBlock: 0, ownImageTag: options.ownImageTag, secrets, packageDir: packageRoot(), runDir: runDir(owner.run), attach: resolved, groupSecrets },

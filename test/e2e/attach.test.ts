@@ -62,9 +62,11 @@ describe('attach: a drill on a stack the user started with docker run', () => {
     const result = await hadrill(['up', '--dry-run', SCENARIO, '--run', run], env);
     assert.equal(result.code, 0, result.stderr);
     for (const name of USER_CONTAINERS) assert.match(result.stdout, new RegExp(`= ${name} \\(`), `${name} is in the plan:\n${result.stdout}`);
-    assert.match(result.stdout, /db-a = userstack-db-a .* in idc-a: power idc-a at \+14s/);
-    assert.match(result.stdout, /sentinel-c = userstack-sentinel-c .* in idc-c: isolate idc-c at \+3s/);
-    assert.match(result.stdout, /db-b = userstack-db-b .* in idc-b: read only/);
+    assert.match(result.stdout, /db-a = userstack-db-a .* in idc-a: isolate idc-c at \+3\.00 s; power idc-a at \+14\.0 s\n/);
+    assert.match(result.stdout, /sentinel-c = userstack-sentinel-c .* in idc-c: isolate idc-c at \+3\.00 s\n/);
+    // Isolating idc-c puts rules into every other container too: they stop talking to it.
+    assert.match(result.stdout, /db-b = userstack-db-b .* in idc-b: isolate idc-c at \+3\.00 s\n/);
+    assert.match(result.stdout, /mysql-proxy = userstack-haproxy .* in idc-b: isolate idc-c at \+3\.00 s\n/);
     assert.deepEqual(await leftovers(run), { containers: [], networks: [] });
     assert.deepEqual(await userStackSnapshot(), before_);
   });
@@ -98,6 +100,13 @@ describe('attach: a drill on a stack the user started with docker run', () => {
     }
     // MariaDB has no failover of the user's: its writes waited for the primary's power to come back.
     const mysqlService = report.services.find((x) => x.name === 'mysql')!;
+    // Through the user's HAProxy, every acknowledged write names the node the proxy reached: only db-a takes writes.
+    const proxied = files.history.filter((o) => o.service === 'mysql' && o.kind === 'write' && o.outcome === 'ok');
+    assert.deepEqual([...new Set(proxied.map((o) => o.node))], [dbA]);
+    // While db-a was down the proxy sent the clients to the read-only replica, which refused them.
+    const dbB = await userIp('userstack-db-b');
+    const refused = files.history.filter((o) => o.service === 'mysql' && o.kind === 'write' && o.outcome === 'failed' && o.node === dbB);
+    assert.ok(refused.length > 0 && refused.every((o) => /read-only|READ.ONLY/i.test(o.error ?? '')), `writes refused by db-b through the proxy: ${refused.length}`);
     assert.equal(mysqlService.authoritativeNode, 'db-a');
     assert.ok(mysqlService.rtoMs !== null && mysqlService.rtoMs >= 15_000, `mysql waited for the power: ${mysqlService.rtoMs}`);
 
@@ -119,6 +128,16 @@ describe('attach: a drill on a stack the user started with docker run', () => {
     assert.ok(isolate.healedMs !== null, 'the isolation healed itself after 6 s');
     const sdown = (await execa('docker', ['logs', 'userstack-sentinel-c'])).stdout.split('\n').filter((l) => /\+sdown master shop/.test(l));
     assert.ok(sdown.length >= 1, 'sentinel-c saw the master down while idc-c was isolated');
+
+    // The saved reports read as any drill's do.
+    const explained = await hadrill(['explain', reportDir], env);
+    assert.equal(explained.code, 0, explained.stderr);
+    assert.match(explained.stdout, /mysql/);
+    assert.match(explained.stdout, /redis/);
+    const compared = await hadrill(['compare', reportDir], env);
+    assert.equal(compared.code, 0, compared.stderr);
+    assert.match(compared.stdout, /attach-docker-run/);
+    assert.match(compared.stdout, /redis-b/, 'compare names the replica the Sentinels promoted');
 
     // No secret of the user's is in any report file.
     for (const secret of [DB_PASSWORD, REDIS_PASSWORD]) {

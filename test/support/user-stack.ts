@@ -13,7 +13,9 @@ export const REDIS_PASSWORD = 'userstack-redis-pw';
 
 interface UserContainer {
   name: string;
-  script: string;
+  /** A script of the example's, or (proxy) the command line of the container's own program. */
+  script?: string;
+  command?: string[];
   env: Record<string, string>;
   labels?: Record<string, string>;
 }
@@ -24,6 +26,8 @@ const CONTAINERS: UserContainer[] = [
   { name: 'userstack-redis-a', script: 'redis.sh', env: { REDIS_PASSWORD }, labels: { 'userstack.part': 'redis-a' } },
   { name: 'userstack-redis-b', script: 'redis.sh', env: { REDIS_PASSWORD, MASTER_HOST: 'userstack-redis-a' }, labels: { 'userstack.part': 'redis-b' } },
   ...['a', 'b', 'c'].map((x) => ({ name: `userstack-sentinel-${x}`, script: 'sentinel.sh', env: { REDIS_PASSWORD, MASTER_HOST: 'userstack-redis-a' } })),
+  // The user's own HAProxy in front of MariaDB: the primary, and the replica as a backup server.
+  { name: 'userstack-haproxy', command: ['haproxy', '-db', '-f', '/fixtures/haproxy.cfg'], env: {} },
 ];
 
 export const USER_CONTAINERS = CONTAINERS.map((c) => c.name);
@@ -39,9 +43,10 @@ export async function startUserStack(): Promise<void> {
     await docker([
       'run', '-d', '--name', c.name, '--network', USER_NETWORK,
       '-v', `${join(ROOT, 'examples', 'attach', 'shop')}:/shop:ro`,
+      '-v', `${join(ROOT, 'test', 'fixtures', 'attach')}:/fixtures:ro`,
       ...Object.entries(c.env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
       ...Object.entries(c.labels ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
-      '--entrypoint', 'sh', imageTag(), `/shop/${c.script}`,
+      ...(c.command ? ['--entrypoint', c.command[0]!, imageTag(), ...c.command.slice(1)] : ['--entrypoint', 'sh', imageTag(), `/shop/${c.script}`]),
     ]);
   }
 }

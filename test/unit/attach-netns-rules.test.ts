@@ -136,5 +136,4 @@ describe('the scripts as a shell runs them', () => {
     assert.equal(exitCode, 0);
     assert.equal(calls.length, 4);
   });
-
 });

@@ -73,6 +73,8 @@ describe('attached scenarios that parse', () => {
         'sentinel-a': { name: 'userstack-sentinel-a' },
         'sentinel-b': { name: 'userstack-sentinel-b' },
         'sentinel-c': { name: 'userstack-sentinel-c' },
+        // The user's own HAProxy, which the MySQL clients write through.
+        'mysql-proxy': { name: 'userstack-haproxy' },
       },
       credentials: {
         // No user given: MySQL is read as root.
@@ -221,6 +223,46 @@ describe('what an attached scenario refuses, each at its place with the fix', ()
     assert.match(message, /remove "user"/);
   });
 
+  test('a Sentinel password in a MySQL group\'s credentials is refused at sentinelPassword: the group has no Sentinels', () => {
+    const text = edit('credentials: { password: { env: SHOP_DB_PASSWORD } }', 'credentials: { password: { env: SHOP_DB_PASSWORD }, sentinelPassword: { env: UNUSED } }');
+    const message = problemAt(text, 'groups[0].credentials.sentinelPassword', 'sentinelPassword: { env: UNUSED }');
+    assert.match(message, /a MySQL group has no Sentinels: remove "sentinelPassword"/);
+  });
+
+  test('an attached group that names no failover is refused at the group: the default would be machinery hadrill builds', () => {
+    const text = edit('    failover: { kind: none }\n', '');
+    const error = rejectedScenario(text, FILE);
+    const problem = error.problems.find((p) => p.path === 'groups[0]');
+    assert.ok(problem, JSON.stringify(error.problems));
+    assert.match(problem.message, /add `failover: \{ kind: none \}`/);
+    assert.ok(!error.problems.some((p) => /not "manager"/.test(p.message)), 'no message about a manager the user never wrote');
+  });
+
+  test('a credential source with both env and file is refused, naming the two', () => {
+    const text = edit('credentials: { password: { env: SHOP_DB_PASSWORD } }', 'credentials: { password: { env: SHOP_DB_PASSWORD, file: pw } }');
+    const error = rejectedScenario(text, FILE);
+    assert.ok(error.problems.some((p) => p.path === 'groups[0].credentials.password' && /give exactly one of env, file/.test(p.message)), JSON.stringify(error.problems));
+  });
+
+  test('the user\'s own proxy is the write endpoint: its container is selected under the group\'s proxy name', () => {
+    const text = edit('{ group: db, writesPerSecond: 10, writes: writable }', '{ group: db, writesPerSecond: 10, writes: proxy, proxy: { idc: idc-b, container: { name: shop-haproxy } } }');
+    const s = parseScenario(text, FILE, KIND_MODELS);
+    assert.deepEqual(s.attach?.containers['db-proxy'], { name: 'shop-haproxy' });
+    assert.equal(s.workload.groups.find((w) => w.group === 'db')?.proxy?.idc, 'idc-b');
+  });
+
+  test('a proxy route without the user\'s proxy container is refused at proxy: hadrill puts no proxy into the user\'s stack', () => {
+    const text = edit('{ group: db, writesPerSecond: 10, writes: writable }', '{ group: db, writesPerSecond: 10, writes: proxy, proxy: { idc: idc-b } }');
+    const message = problemAt(text, 'workload.groups[0].proxy', 'proxy: { idc: idc-b }');
+    assert.match(message, /name its container and the IDC it stands in/);
+  });
+
+  test('health-check settings on the user\'s own proxy are refused at each: it keeps its own checks', () => {
+    const text = edit('{ group: db, writesPerSecond: 10, writes: writable }', '{ group: db, writesPerSecond: 10, writes: proxy, proxy: { idc: idc-b, fall: 2, container: { name: shop-haproxy } } }');
+    const error = rejectedScenario(text, FILE);
+    assert.ok(error.problems.some((p) => p.path === 'workload.groups[0].proxy.fall' && /your own proxy keeps its own checks/.test(p.message)), JSON.stringify(error.problems));
+  });
+
   test('a network section is refused at network: links between the user\'s containers cannot be shaped', () => {
     const text = edit('groups:\n', 'network: { crossCityLatency: 30ms }\ngroups:\n');
     const message = problemAt(text, 'network', 'network:');
@@ -242,12 +284,15 @@ describe('what an attached scenario refuses, each at its place with the fix', ()
     assert.match(message, /move "mysql" there/);
   });
 
-  test('a group written through a proxy is refused at its writes, naming the two routes that work', () => {
-    const text = edit('{ group: db, writesPerSecond: 10, writes: writable }', '{ group: db, writesPerSecond: 10, writes: proxy }');
-    const message = problemAt(text, 'workload.groups[0].writes', 'writes: proxy');
-    assert.match(message, /"writer"/);
-    assert.match(message, /"writable"/);
-    assert.match(message, /not "proxy"/);
+  test('a group written to its local node is refused at its writes, naming the three routes that work', () => {
+    const text = edit('{ group: db, writesPerSecond: 10, writes: writable }', '{ group: db, writesPerSecond: 10, writes: local }');
+    const error = rejectedScenario(text, FILE);
+    const problem = error.problems.find((p) => p.path === 'workload.groups[0].writes' && /attached/.test(p.message));
+    assert.ok(problem, JSON.stringify(error.problems));
+    assert.match(problem.message, /"writer"/);
+    assert.match(problem.message, /"writable"/);
+    assert.match(problem.message, /"proxy" \(your own proxy\)/);
+    assert.match(problem.message, /not "local"/);
   });
 
   test('a degrade fault in the timeline is refused at its fault, naming cut, isolate and partition instead', () => {
@@ -260,7 +305,7 @@ describe('what an attached scenario refuses, each at its place with the fix', ()
   test('every refusal of one scenario is listed at once', () => {
     let text = edit('failover: { kind: none }', 'failover: { kind: mha }');
     text = edit('groups:\n', 'network:\n  crossCityLatency: 30ms\ngroups:\n', text);
-    text = edit('writes: writable', 'writes: proxy', text);
+    text = edit('writes: writable', 'writes: local', text);
     const paths = rejectedScenario(text, FILE).problems.map((p) => p.path);
     for (const path of ['groups[0].failover.kind', 'network', 'workload.groups[0].writes']) assert.ok(paths.includes(path), `${path} in ${paths.join(', ')}`);
   });
@@ -273,7 +318,13 @@ describe('the container selector, as the schema reads it', () => {
     const problem = error.problems.find((p) => p.path === 'groups[0].nodes[1].container');
     assert.ok(problem, JSON.stringify(error.problems));
     assert.ok(problem.line !== null && text.split('\n')[problem.line - 1]?.includes('name: db-b'), `line ${problem.line}`);
-    assert.match(problem.message, /more than 1 propert/);
+    assert.match(problem.message, /give exactly one of name, compose, labels/);
+  });
+
+  test('an empty selector, which would choose nothing, is refused at the container', () => {
+    const text = edit('container: { name: shop-db-b }', 'container: {}');
+    const message = problemAt(text, 'groups[0].nodes[1].container', 'container: {}');
+    assert.match(message, /give exactly one of name, compose, labels/);
   });
 
   test('an unknown key in a selector is refused at that key, listing name, compose and labels', () => {

@@ -266,7 +266,7 @@ describe('planning the MHA + proxy stack', () => {
     ] as const) {
       const proxy = byNode(plan, `mysql-proxy-${idc}`);
       // `nodes`: every node's address by server id, for the client to tell which one the proxy reached.
-      assert.deepEqual(agentWrite(plan, client), { via: 'proxy', host: proxy.ip, proxy: proxy.node, nodes: ['db-a', 'db-b', 'db-c'].map((n) => byNode(plan, n).ip) }, client);
+      assert.deepEqual(agentWrite(plan, client), { via: 'proxy', host: proxy.ip, proxy: proxy.node, nodes: Object.fromEntries(['db-a', 'db-b', 'db-c'].map((n, i) => [String(i + 1), byNode(plan, n).ip])) }, client);
     }
   });
 
@@ -322,7 +322,7 @@ describe('planning the other routes', () => {
     const plan = planText(text);
     const proxies = plan.containers.filter((c) => c.kind === 'proxy');
     assert.deepEqual(proxies.map((c) => [c.node, c.idc]), [['mysql-proxy', 'idc-c']]);
-    const nodes = ['db-a', 'db-b', 'db-c'].map((n) => byNode(plan, n).ip);
+    const nodes = Object.fromEntries(['db-a', 'db-b', 'db-c'].map((n, i) => [String(i + 1), byNode(plan, n).ip]));
     for (const client of ['app-idc-a', 'app-idc-b']) assert.deepEqual(agentWrite(plan, client), { via: 'proxy', host: proxies[0]!.ip, proxy: 'mysql-proxy', nodes }, client);
     const placed = placedContainers(parseScenario(text, FILE, KIND_MODELS)).filter((p) => p.origin.part === 'proxy');
     assert.deepEqual(placed.map((p) => [p.name, p.idc]), [['mysql-proxy', 'idc-c']]);

@@ -13,11 +13,12 @@ export type WriteTarget =
   /** One node, fixed: the group's node in the client's own IDC. */
   | { via: 'node'; host: string }
   /**
-   * The proxy of the client's IDC (or the shared one), which finds the writer
-   * itself. `nodes`: the group's addresses by server id (the first has id 1),
-   * so the client can say which node its connection through the proxy reached.
+   * The proxy of the client's IDC (or the shared one, or the user's own in an
+   * attached run), which finds the writer itself. `nodes`: the group's
+   * addresses by server id, so the client can say which node its connection
+   * through the proxy reached.
    */
-  | { via: 'proxy'; host: string; proxy: string; nodes: string[] }
+  | { via: 'proxy'; host: string; proxy: string; nodes: Record<string, string> }
   /** Every node, in order: the client keeps the first that takes writes, and looks again from the first once it fails. */
   | { via: 'writable'; hosts: string[] }
   /** The data access layer in the client's IDC. */

@@ -92,7 +92,7 @@ export interface PlanInputs {
   /** Host directory of this run's data (agent histories, manager events). */
   runDir: string;
   /** An attached scenario: the containers its nodes are, and the network they share, which the agents join. */
-  attach?: { network: string; containers: Record<string, AttachedContainer> };
+  attach?: { network: string; containers: Record<string, AttachedContainer>; serverIds?: Record<string, number> };
   /** An attached group's own credentials over the run's secrets, by group. */
   groupSecrets?: Record<string, Secrets>;
 }

@@ -11,15 +11,16 @@ import type { Checks, Raw } from './parse-support.js';
 
 /** The kinds an attached scenario can drill, and the failover each accepts (the user's own machinery runs untouched). */
 const ATTACHABLE: Record<string, readonly string[]> = { mysql: ['none'], redis: ['sentinel', 'none'] };
-/** Routes that need nothing of hadrill's inside the user's stack. */
-const ATTACHABLE_ROUTES = ['writer', 'writable'];
+/** Routes that need nothing of hadrill's inside the user's stack (a proxy only when it is the user's own). */
+const ATTACHABLE_ROUTES = ['writer', 'writable', 'proxy'];
 
 /** The attach section of the scenario, or null when it builds its own topology. Problems are reported at their places. */
 export function buildAttach(raw: Raw, groups: readonly Group[], paths: readonly GroupPaths[], c: Checks): AttachSpec | null {
   const rawGroups: Raw[] = raw.groups ?? [];
-  const attached = rawGroups.some(
-    (g: Raw) => g.credentials !== undefined || (g.nodes ?? []).some((n: Raw) => n.container !== undefined) || (g.failover?.sentinels ?? []).some((s: Raw) => s.container !== undefined),
-  );
+  const rawRoutes: Raw[] = raw.workload?.groups ?? [];
+  const attached =
+    rawRoutes.some((w: Raw) => w.proxy?.container !== undefined) ||
+    rawGroups.some((g: Raw) => g.credentials !== undefined || (g.nodes ?? []).some((n: Raw) => n.container !== undefined) || (g.failover?.sentinels ?? []).some((s: Raw) => s.container !== undefined));
   if (!attached) return null;
 
   const containers: Record<string, ContainerSelector> = {};
@@ -49,11 +50,20 @@ export function buildAttach(raw: Raw, groups: readonly Group[], paths: readonly 
   if (raw.network !== undefined) {
     c.report(['network'], 'an attached scenario cannot shape the links between your containers (that needs hadrill\'s own networks, or netem in the kernel): remove "network"');
   }
-  (raw.workload?.groups ?? []).forEach((w: Raw, j: number) => {
+  rawRoutes.forEach((w: Raw, j: number) => {
     const route = w.writes ?? 'writer';
+    const at = ['workload', 'groups', j];
     if (!ATTACHABLE_ROUTES.includes(route)) {
-      c.report(['workload', 'groups', j, 'writes'], `an attached group's clients write through "writer" (the node your machinery names, or the Sentinels' master) or "writable" (the node that takes writes), not "${route}", which needs hadrill's own parts in your stack`);
+      c.report([...at, 'writes'], `an attached group's clients write through "writer" (the node your machinery names, or the Sentinels' master), "writable" (the node that takes writes) or "proxy" (your own proxy), not "${route}", which needs hadrill's own parts in your stack`);
     }
+    if (route !== 'proxy') return;
+    if (w.proxy?.container === undefined || w.proxy?.idc === undefined) {
+      c.report([...at, 'proxy'], "an attached group's proxy is your own: name its container and the IDC it stands in, `proxy: { idc: IDC, container: { name: ... } }` (hadrill puts no proxy of its own into your stack)");
+      return;
+    }
+    const misplaced = ['checkInterval', 'fall', 'rise'].filter((k) => w.proxy[k] !== undefined);
+    for (const key of misplaced) c.report([...at, 'proxy', key], `"${key}" sets up a proxy hadrill builds; your own proxy keeps its own checks: remove it`);
+    containers[`${w.group}-proxy`] = selectorOf(w.proxy.container);
   });
   (raw.drill?.timeline ?? []).forEach((step: Raw, k: number) => {
     if (step.fault === 'degrade') c.report(['drill', 'timeline', k, 'fault'], 'an attached scenario cannot shape links (no hadrill networks to shape them on): use cut, isolate or partition instead of degrade');
@@ -67,7 +77,10 @@ function checkGroup(group: Group, g: Raw, p: GroupPaths, c: Checks): void {
     c.report(p.at('kind'), `an attached group is mysql or redis (one writer, replicas, your own machinery); ${group.kind} groups are built by hadrill only`);
     return;
   }
-  if (!failovers.includes(group.failover.kind)) {
+  if (g.failover === undefined) {
+    // The kind's default (hadrill's manager, for MySQL) is machinery hadrill would build: an attached group says what it runs.
+    c.report(p.at(), `an attached group says how it fails over: add \`failover: { kind: ${failovers.join(' }` or `failover: { kind: ')} }\``);
+  } else if (!failovers.includes(group.failover.kind)) {
     const hint = group.kind === 'redis' ? 'sentinel (your Sentinels, each with its container) or none' : 'none: your own failover machinery (MHA, Orchestrator, a script) runs untouched, and clients find the writer with writes: writable';
     c.report(p.failover('kind'), `an attached ${group.kind} group's failover is ${hint}, not "${group.failover.kind}", which hadrill would have to build`);
   }
@@ -77,6 +90,7 @@ function checkGroup(group: Group, g: Raw, p: GroupPaths, c: Checks): void {
   if (group.kind === 'mysql' && g.credentials?.password === undefined) {
     c.report(p.at('credentials'), 'hadrill reads an attached MySQL group as an administrator: add `credentials: { password: { env: NAME } }` (or { file: PATH }), and `user` unless it is root');
   }
+  if (group.kind === 'mysql' && g.credentials?.sentinelPassword !== undefined) c.report(p.at('credentials', 'sentinelPassword'), 'a MySQL group has no Sentinels: remove "sentinelPassword"');
   if (group.kind === 'redis' && g.credentials?.user !== undefined) c.report(p.at('credentials', 'user'), 'Redis has no administrator name here: remove "user" (password is its requirepass)');
 }
 

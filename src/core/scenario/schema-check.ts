@@ -92,6 +92,15 @@ function toProblem(error: ErrorObject): SchemaProblem {
       return { segments, atKey: false, message: `${describeValue(error.data)} is not valid: ${parent.description ?? error.message ?? ''}` };
     case 'type':
       return { segments, atKey: false, message: `must be ${withArticle(String(error.params['type']))}, not ${describeValue(error.data)}` };
+    case 'minProperties':
+    case 'maxProperties': {
+      // A mapping that takes exactly one of its keys (a container selector, where a secret comes from).
+      const exactlyOne = (parent as { minProperties?: number; maxProperties?: number }).minProperties === 1 && (parent as { maxProperties?: number }).maxProperties === 1;
+      if (exactlyOne && parent.properties) {
+        return { segments, atKey: false, message: `give exactly one of ${Object.keys(parent.properties).join(', ')}${parent.description ? ` (${parent.description})` : ''}` };
+      }
+      return { segments, atKey: false, message: error.message ?? 'is invalid' };
+    }
     default:
       return { segments, atKey: false, message: error.message ?? 'is invalid' };
   }

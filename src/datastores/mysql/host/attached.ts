@@ -5,7 +5,7 @@
 import { HadrillError } from '../../../core/errors.js';
 import { initialWriter } from '../../../core/scenario/scenario.js';
 import { waitFor } from '../../../core/wait.js';
-import type { ContainerPlan } from '../../../core/plan/topology-plan.js';
+import type { ContainerPlan, Secrets } from '../../../core/plan/topology-plan.js';
 import type { GroupContext } from '../../host/group-engine.js';
 import { asMysqlGroup } from '../model.js';
 import { bootstrapWorkload, dropWorkload, hasWritesTable, nodeStatus, withMysql } from './control.js';
@@ -25,6 +25,23 @@ async function writableNodes(ctx: GroupContext): Promise<{ writable: ContainerPl
     }
   }
   return { writable, unreachable };
+}
+
+/**
+ * The server id of each node: a client writing through the user's own proxy
+ * asks its connection for @@server_id to say which node the proxy reached.
+ */
+export async function readServerIds(nodes: readonly { node: string; ip: string }[], secrets: Secrets): Promise<Record<string, number>> {
+  const ids: Record<string, number> = {};
+  for (const n of nodes) {
+    ids[n.node] = await withMysql(n.ip, secrets, async (c) => {
+      const [rows] = await c.query('SELECT @@server_id AS id');
+      return Number((rows as { id: number }[])[0]?.id);
+    }).catch((error: unknown) => {
+      throw new HadrillError('setup', `${n.node} (${n.ip}): hadrill cannot read its server id: ${(error as Error).message}`, { hint: 'Check the credentials the scenario names and that the node runs.' });
+    });
+  }
+  return ids;
 }
 
 export async function prepareAttachedMysql(ctx: GroupContext): Promise<void> {

@@ -163,7 +163,8 @@ export const mysqlEngine: GroupEngine = {
 
   async milestones(ctx, sinceMs): Promise<FailoverMilestones> {
     const milestones = managerMilestones(machineryEvents(ctx), sinceMs);
-    if (!ctx.machinery.some((c) => c.kind === 'proxy')) return milestones;
+    // A user's own proxy (an attached run) keeps no log hadrill reads.
+    if (!ctx.machinery.some((c) => c.kind === 'proxy' && !c.foreign)) return milestones;
     const routedMs = proxyEvents(ctx).flatMap((e) => (e.t === 'proxy-marked' && e.state === 'up' && e.at >= sinceMs ? [e.at] : []));
     return { ...milestones, routedMs: routedMs.sort((a, b) => a - b) };
   },

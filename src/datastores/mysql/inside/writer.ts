@@ -60,9 +60,9 @@ export class MysqlWriter {
   }
 
   /** A proxy holds a client's connection to one node for its life: which one, by the server id it answers with. */
-  private async nodeBehind(connection: mysql.Connection, nodes: readonly string[]): Promise<string | null> {
+  private async nodeBehind(connection: mysql.Connection, nodes: Readonly<Record<string, string>>): Promise<string | null> {
     const [rows] = await connection.query({ sql: 'SELECT @@server_id AS id', timeout: this.opTimeoutMs });
-    return nodes[Number((rows as { id: number }[])[0]?.id) - 1] ?? null;
+    return nodes[String((rows as { id: number }[])[0]?.id)] ?? null;
   }
 
   write = async ({ id, key }: OpRequest): Promise<OpAttempt> => {

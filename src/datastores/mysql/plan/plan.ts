@@ -82,7 +82,7 @@ function clientConfig(
     kind: 'mysql',
     writesPerSecond: w.writesPerSecond,
     readsPerSecond: w.readsPerSecond,
-    write: routeOfOwn(w, client, nodes, proxies) ?? writeTarget(w, client, nodes, roles, writerNode, announcementUrl, ctx),
+    write: routeOfOwn(w, client, nodes, proxies, ctx) ?? writeTarget(w, client, nodes, roles, writerNode, announcementUrl, ctx),
     readHost: readHostFor(nodes, roles, client.idc, w.reads, writerNode?.ip ?? null),
     port: PORTS.mysql,
     user: APP_USER,
@@ -92,12 +92,11 @@ function clientConfig(
 }
 
 /** The routes that find the writer without the machinery's help: through the client's proxy, or by asking every node. */
-function routeOfOwn(w: GroupWorkload, client: WorkloadClient, nodes: readonly ContainerPlan[], proxies: readonly ContainerPlan[]): WriteTarget | null {
+function routeOfOwn(w: GroupWorkload, client: WorkloadClient, nodes: readonly ContainerPlan[], proxies: readonly ContainerPlan[], ctx: PlanContext): WriteTarget | null {
   if (w.writes === 'writable') return { via: 'writable', hosts: nodes.map((n) => n.ip) };
   if (w.writes !== 'proxy') return null;
   const proxy = proxies.find((p) => p.node === proxyFor(w, client.idc));
-  // Server ids follow the nodes' order (see serverId above).
-  return { via: 'proxy', host: proxy?.ip ?? '', proxy: proxy?.node ?? '', nodes: nodes.map((n) => n.ip) };
+  return { via: 'proxy', host: proxy?.ip ?? '', proxy: proxy?.node ?? '', nodes: serverIds(nodes, ctx) };
 }
 
 /** How a client's writes reach a group of one or several writable nodes: shared by MySQL and Galera. */
@@ -119,4 +118,14 @@ export function writeTarget(
   if (announcementUrl !== null) return { via: 'announcement', url: announcementUrl, token, initialHost: writerNode?.ip ?? '' };
   // No machinery to follow: the writer stays where it was, as with a fixed address in the application's configuration.
   return { via: 'node', host: writerNode?.ip ?? '' };
+}
+
+/**
+ * Each node's address by its server id: hadrill numbers its own nodes in
+ * their order (see serverId above); an attached group's ids are the user's,
+ * read from the nodes when the run came up.
+ */
+function serverIds(nodes: readonly ContainerPlan[], ctx: PlanContext): Record<string, string> {
+  const attached = ctx.inputs.attach?.serverIds;
+  return Object.fromEntries(nodes.map((n, i) => [String(attached?.[n.node] ?? i + 1), n.ip]));
 }
