@@ -22,9 +22,12 @@ const API_TIMEOUT_MS = 120_000;
 
 export class DockerRuntime implements ContainerRuntime {
   readonly docker: Docker;
+  /** How long any one engine call may take before it is an error that names it. */
+  private readonly apiTimeoutMs: number;
 
-  constructor(docker?: Docker) {
+  constructor(docker?: Docker, options: { apiTimeoutMs?: number } = {}) {
     this.docker = docker ?? new Docker();
+    this.apiTimeoutMs = options.apiTimeoutMs ?? API_TIMEOUT_MS;
   }
 
   async info(): Promise<EngineInfo> {
@@ -34,7 +37,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   async imageExists(image: string): Promise<boolean> {
     try {
-      await this.docker.getImage(image).inspect();
+      await withTimeout(this.docker.getImage(image).inspect(), this.apiTimeoutMs, `Docker did not answer within ${this.apiTimeoutMs} ms when asked to inspect image ${image}.`);
       return true;
     } catch (error) {
       if (statusOf(error) === 404) return false;
@@ -132,12 +135,13 @@ export class DockerRuntime implements ContainerRuntime {
       }),
     );
     try {
-      await container.start();
+      await this.call(`start container ${spec.name}`, () => container.start());
       const status = (await withTimeout(container.wait(), timeoutMs, `${spec.name} did not finish within ${timeoutMs} ms`)) as { StatusCode: number };
-      const logs = demux((await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer);
+      const logs = demux((await this.call(`read logs of ${spec.name}`, () => container.logs({ stdout: true, stderr: true, follow: false }))) as unknown as Buffer);
       return { exitCode: status.StatusCode, ...logs };
     } finally {
-      await container.remove({ force: true }).catch(() => undefined);
+      // A helper that cannot be removed now carries the run's labels: `down` removes it.
+      await this.ignoring404(`remove ${spec.name}`, () => container.remove({ force: true })).catch(() => undefined);
     }
   }
 
@@ -174,7 +178,7 @@ export class DockerRuntime implements ContainerRuntime {
       timeoutMs,
       `${cmd.join(' ')} in ${containerName} did not finish within ${timeoutMs} ms`,
     );
-    const inspected = await exec.inspect();
+    const inspected = await this.call(`inspect an exec in ${containerName}`, () => exec.inspect());
     return { exitCode: inspected.ExitCode ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
   }
 
@@ -213,7 +217,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   /** Every engine call has a deadline: a stuck API call becomes an error that names it, never a hung CLI. */
-  private async call<T>(what: string, fn: () => Promise<T>, timeoutMs = API_TIMEOUT_MS): Promise<T> {
+  private async call<T>(what: string, fn: () => Promise<T>, timeoutMs = this.apiTimeoutMs): Promise<T> {
     try {
       return await withTimeout(fn(), timeoutMs, `Docker did not answer within ${timeoutMs} ms when asked to ${what}.`);
     } catch (error) {
@@ -223,7 +227,7 @@ export class DockerRuntime implements ContainerRuntime {
 
   private async ignoring404(what: string, fn: () => Promise<unknown>): Promise<void> {
     try {
-      await fn();
+      await withTimeout(fn(), this.apiTimeoutMs, `Docker did not answer within ${this.apiTimeoutMs} ms when asked to ${what}.`);
     } catch (error) {
       if (statusOf(error) !== 404) throw this.wrap(error, what);
     }
