@@ -16,6 +16,7 @@ import { systemClock, type Clock } from '../core/wait.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { AbortableRuntime } from './abortable-runtime.js';
 import { restartBackupSchedules } from './backup-schedule.js';
+import { withRunLock } from './run-lock.js';
 import { checkRun } from './check-run.js';
 import { waitForConvergence } from './convergence.js';
 import { downRun } from './down.js';
@@ -64,9 +65,14 @@ interface Progress {
 }
 
 export async function drill(options: DrillOptions): Promise<Report> {
-  const { scenario, runtime, emit } = options;
-  const run = options.run ?? scenario.name;
-  requireDrillable(scenario);
+  const run = options.run ?? options.scenario.name;
+  requireDrillable(options.scenario);
+  // One owner at a time: a second drill of the same run must not tear this one down.
+  return withRunLock(run, 'drill', () => lockedDrill(options, run));
+}
+
+async function lockedDrill(options: DrillOptions, run: string): Promise<Report> {
+  const { runtime, emit } = options;
   const owner = { home: homeId(), run };
   const signal = options.signal ?? new AbortController().signal;
   if (loadRunState(run) || (await runtime.list(runLabels(owner))).length > 0) {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { mergeSlos } from '../context.js';
 import { checkRun } from '../../engine/check-run.js';
 import { requireRunState, resolveRun } from '../../engine/run-store.js';
+import { withRunLock } from '../../engine/run-lock.js';
 import { finishWithReport } from './report-output.js';
 import { checkReportDir } from '../../engine/report-dir.js';
 import type { ContextFactory } from './index.js';
@@ -18,15 +19,18 @@ export function registerCheck(program: Command, ctx: ContextFactory): void {
       const force = Boolean(opts.force);
       checkReportDir(opts.reportDir, { force });
       const c = ctx();
-      const state = requireRunState(resolveRun(c.options.run));
-      const report = await checkRun(state, c.runtime, {
-        reportDir: opts.reportDir,
-        mode: 'manual',
-        startedAtMs: Date.parse(state.createdAt),
-        slo: mergeSlos(state.scenario.slo, opts.slo),
-        emit: c.output.events,
-        resume: true,
-        force,
+      const run = resolveRun(c.options.run);
+      const report = await withRunLock(run, 'check', async () => {
+        const state = requireRunState(run);
+        return checkRun(state, c.runtime, {
+          reportDir: opts.reportDir,
+          mode: 'manual',
+          startedAtMs: Date.parse(state.createdAt),
+          slo: mergeSlos(state.scenario.slo, opts.slo),
+          emit: c.output.events,
+          resume: true,
+          force,
+        });
       });
       finishWithReport(c, report, opts.reportDir);
     });

@@ -6,6 +6,7 @@ import { readScenarioFile } from '../context.js';
 import { attachPlan, confirmAttach } from '../attach-consent.js';
 import { renderStatus } from './status.js';
 import { runStatus } from '../../engine/status.js';
+import { withRunLock } from '../../engine/run-lock.js';
 import type { ContextFactory } from './index.js';
 
 export function registerUp(program: Command, ctx: ContextFactory): void {
@@ -28,14 +29,15 @@ export function registerUp(program: Command, ctx: ContextFactory): void {
       }
       await confirmAttach(c, scenario, Boolean(opts.yes));
       const started = Date.now();
-      const state = await up({
+      const run = c.options.run ?? scenario.name;
+      const state = await withRunLock(run, 'up', () => up({
         scenario,
         runtime: c.runtime,
         ownImageTag: imageTag(),
         ...(c.options.run ? { run: c.options.run } : {}),
         emit: c.output.events,
         keepOnFailure: Boolean(opts.keepOnFailure),
-      });
+      }));
       const status = await runStatus(state, c.runtime);
       if (c.output.json) return c.output.printJson({ run: state.run, seconds: (Date.now() - started) / 1000, status });
       c.output.print(renderStatus(status, c.output.color));
