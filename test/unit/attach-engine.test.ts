@@ -9,6 +9,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import type { AttachedContainer } from '../../src/core/attach/select.js';
 import { HadrillError } from '../../src/core/errors.js';
 import type { Secrets } from '../../src/core/plan/topology-plan.js';
+import { attachedScenarioText } from '../support/attached-scenario.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import type { Scenario } from '../../src/core/scenario/scenario.js';
 import { KIND_MODELS } from '../../src/datastores/registry.js';
@@ -27,43 +28,11 @@ const BASE_SECRETS: Secrets = {
   managerToken: 'run-token',
 };
 
-const TIMELINE = `    - { at: 2s, fault: cut, between: [idc-a, idc-b] }
-    - { at: 4s, fault: crash, node: db-b }
-    - { at: 6s, fault: partition, groups: [[idc-c], [idc-b]] }
-`;
+const TIMELINE = ['{ at: 2s, fault: cut, between: [idc-a, idc-b] }', '{ at: 4s, fault: crash, node: db-b }', '{ at: 6s, fault: partition, groups: [[idc-c], [idc-b]] }'];
 
 /** An attached scenario with a MySQL and a Redis group whose credentials are `db` and `cache`, written as YAML flow mappings. */
 function scenarioWith(file: string | null, db: string, cache: string, timeline = TIMELINE): Scenario {
-  const text = `name: t
-idcs: [{ name: idc-a }, { name: idc-b }, { name: idc-c }]
-groups:
-  - name: db
-    kind: mysql
-    nodes:
-      - { name: db-a, idc: idc-a, role: primary, container: { name: shop-db-a } }
-      - { name: db-b, idc: idc-b, role: replica, container: { name: shop-db-b } }
-    credentials: ${db}
-    failover: { kind: none }
-  - name: cache
-    kind: redis
-    nodes:
-      - { name: redis-a, idc: idc-a, container: { name: shop-redis-a } }
-      - { name: redis-b, idc: idc-b, container: { name: shop-redis-b } }
-    credentials: ${cache}
-    failover:
-      kind: sentinel
-      sentinels:
-        - { name: sentinel-a, idc: idc-a, container: { name: shop-sentinel-a } }
-        - { name: sentinel-b, idc: idc-b, container: { name: shop-sentinel-b } }
-        - { name: sentinel-c, idc: idc-c, container: { name: shop-sentinel-c } }
-workload:
-  clients: [{ idc: idc-a }, { idc: idc-b }, { idc: idc-c }]
-  groups:
-    - { group: db, writesPerSecond: 10, writes: writable }
-    - { group: cache, writesPerSecond: 10, writes: writer }
-drill:
-  timeline:
-${timeline}`;
+  const text = attachedScenarioText({ db, cache, clientIdcs: ['idc-a', 'idc-b', 'idc-c'], timeline });
   return { ...parseScenario(text, file ?? 'inline.yaml', KIND_MODELS), file };
 }
 
@@ -207,7 +176,7 @@ describe('the plan of an attached run', () => {
   });
 
   test('a member that no fault of the timeline touches is shown as read only', () => {
-    const s = scenarioWith('s.yaml', '{ password: { env: X } }', '{}', '    - { at: 4s, fault: crash, node: db-b }\n    - { at: 8s, fault: power, idc: idc-c }\n');
+    const s = scenarioWith('s.yaml', '{ password: { env: X } }', '{}', ['{ at: 4s, fault: crash, node: db-b }', '{ at: 8s, fault: power, idc: idc-c }']);
     const plan = attachPlanText(s, resolvedFor(s, 'shop'), 'r1');
     assert.match(lineOf(plan, 'db-a'), /in idc-a: read only$/);
     assert.match(lineOf(plan, 'redis-b'), /in idc-b: read only$/);

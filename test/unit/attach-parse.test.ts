@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { attachedScenarioText } from '../support/attached-scenario.js';
 import { parseScenario } from '../../src/core/scenario/parse-scenario.js';
 import { KIND_MODELS } from '../../src/datastores/registry.js';
 import { ROOT } from '../support/hadrill-cli.js';
@@ -14,37 +15,7 @@ import { problemAtPath, rejectedScenario } from '../support/scenario-problems.js
 const FILE = 'scenarios/attached.yaml';
 
 /** A valid attached scenario: a MySQL pair with failover none, a Redis pair with three Sentinels, all chosen by name. */
-const BASE = `name: t
-idcs: [{ name: idc-a }, { name: idc-b }, { name: idc-c }]
-groups:
-  - name: db
-    kind: mysql
-    nodes:
-      - { name: db-a, idc: idc-a, role: primary, container: { name: shop-db-a } }
-      - { name: db-b, idc: idc-b, role: replica, container: { name: shop-db-b } }
-    credentials: { password: { env: SHOP_DB_PASSWORD } }
-    failover: { kind: none }
-  - name: cache
-    kind: redis
-    nodes:
-      - { name: redis-a, idc: idc-a, container: { name: shop-redis-a } }
-      - { name: redis-b, idc: idc-b, container: { name: shop-redis-b } }
-    credentials: { password: { env: SHOP_REDIS_PASSWORD } }
-    failover:
-      kind: sentinel
-      sentinels:
-        - { name: sentinel-a, idc: idc-a, container: { name: shop-sentinel-a } }
-        - { name: sentinel-b, idc: idc-b, container: { name: shop-sentinel-b } }
-        - { name: sentinel-c, idc: idc-c, container: { name: shop-sentinel-c } }
-workload:
-  clients: [{ idc: idc-a }]
-  groups:
-    - { group: db, writesPerSecond: 10, writes: writable }
-    - { group: cache, writesPerSecond: 10, writes: writer }
-drill:
-  timeline:
-    - { at: 5s, fault: isolate, idc: idc-c }
-`;
+const BASE = attachedScenarioText();
 
 /** BASE with one piece of text replaced; the piece must be there, or the test would check the unchanged scenario. */
 function edit(from: string, to: string, text = BASE): string {
