@@ -9,6 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { HadrillError } from '../core/errors.js';
 
+/**
+ * What a file is written from: a string or buffer, or chunks of text written
+ * one after the other (a history of millions of lines, which as one string
+ * would pass V8's limit on a string's length).
+ */
+export type FileData = string | Buffer | Iterable<string>;
+
 export interface AtomicWriteOptions {
   /** The file's mode; without it, 0666 less the umask, as for any new file. */
   mode?: number;
@@ -35,14 +42,17 @@ export function isTempNameOf(name: string, targets: readonly string[]): boolean 
   return match !== null && targets.includes(match[1]!);
 }
 
-export function stageFile(file: string, data: string | Buffer, options: AtomicWriteOptions = {}): StagedFile {
+export function stageFile(file: string, data: FileData, options: AtomicWriteOptions = {}): StagedFile {
   refuseLink(file);
   const temp = tempNameFor(file);
   const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, options.mode ?? 0o666);
   try {
     if (options.mode !== undefined) fchmodSync(fd, options.mode);
-    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    const chunks = typeof data === 'string' ? [data] : Buffer.isBuffer(data) ? [data] : data;
+    for (const chunk of chunks) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+    }
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
@@ -68,12 +78,12 @@ export function stageFile(file: string, data: string | Buffer, options: AtomicWr
 }
 
 /** Writes `file` whole: a temporary file, flushed, renamed over it. */
-export function writeFileAtomic(file: string, data: string | Buffer, options: AtomicWriteOptions = {}): void {
+export function writeFileAtomic(file: string, data: FileData, options: AtomicWriteOptions = {}): void {
   stageFile(file, data, options).commit();
 }
 
 /** Writes several files, each whole; none is replaced unless every one could be written. */
-export function writeFilesAtomic(files: readonly { file: string; data: string | Buffer }[], options: AtomicWriteOptions = {}): void {
+export function writeFilesAtomic(files: readonly { file: string; data: FileData }[], options: AtomicWriteOptions = {}): void {
   const staged: StagedFile[] = [];
   try {
     for (const { file, data } of files) staged.push(stageFile(file, data, options));

@@ -120,7 +120,7 @@ export function writeReportFiles(dir: string, report: Report, ops: unknown[], fi
     dir,
     [
       { name: 'report.json', data: JSON.stringify(report, null, 2) + '\n' },
-      { name: 'history.jsonl', data: ops.map((op) => JSON.stringify(op)).join('\n') + (ops.length > 0 ? '\n' : '') },
+      { name: 'history.jsonl', data: jsonLines(ops) },
       { name: 'final-state.json', data: JSON.stringify(finalState, null, 2) + '\n' },
       { name: 'junit.xml', data: renderJunit(report) },
       { name: 'summary.md', data: renderMarkdown(report) },
@@ -163,4 +163,24 @@ function unreadMachineryNotes(state: RunState): string[] {
   return state.scenario.groups
     .filter((g) => g.failover.kind === 'none')
     .map((g) => `${g.name}: attached with failover kind none: whatever failover machinery you run for it, hadrill does not read it, so its RTO is measured from the clients and not split into detection, promotion and rerouting`);
+}
+
+/** Bytes of text a history chunk holds before it is written: large enough to be quick, small enough to be no burden. */
+const HISTORY_CHUNK_CHARS = 1 << 20;
+
+/** One JSON line per operation, in chunks of about a MiB: never the whole history as one string. */
+export function* jsonLines(ops: Iterable<unknown>): Generator<string> {
+  let chunk: string[] = [];
+  let size = 0;
+  for (const op of ops) {
+    const line = JSON.stringify(op) + '\n';
+    chunk.push(line);
+    size += line.length;
+    if (size >= HISTORY_CHUNK_CHARS) {
+      yield chunk.join('');
+      chunk = [];
+      size = 0;
+    }
+  }
+  if (chunk.length > 0) yield chunk.join('');
 }

@@ -8,7 +8,7 @@
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { HadrillError } from '../core/errors.js';
-import { isTempNameOf, writeFilesAtomic } from './atomic-file.js';
+import { isTempNameOf, writeFilesAtomic, type FileData } from './atomic-file.js';
 
 /** The files a drill or check writes into its report directory. */
 export const REPORT_FILES = ['report.json', 'history.jsonl', 'final-state.json', 'junit.xml', 'summary.md', 'report.html'] as const;
@@ -83,7 +83,7 @@ export function prepareReportDir(dir: string, options: ReportDirOptions = {}): v
 }
 
 /** Writes files into a report directory, each whole, after checking the directory again (time has passed since the command started). */
-export function writeIntoReportDir(dir: string, files: readonly { name: string; data: string }[], options: ReportDirOptions = {}): void {
+export function writeIntoReportDir(dir: string, files: readonly { name: string; data: FileData }[], options: ReportDirOptions = {}): void {
   prepareReportDir(dir, options);
   writeFilesAtomic(files.map(({ name, data }) => ({ file: join(dir, name), data })));
 }

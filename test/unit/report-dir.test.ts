@@ -4,13 +4,14 @@
 // directory, renamed over), and only into a directory hadrill made or one
 // that holds nothing but hadrill's reports, unless --force says to reuse it.
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { constants } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { FinalState, OpRecord } from '../../src/core/history.js';
 import type { Report } from '../../src/core/report/report-model.js';
-import { writeReportFiles } from '../../src/engine/check-run.js';
+import { jsonLines, writeReportFiles } from '../../src/engine/check-run.js';
 import { HadrillError } from '../../src/core/errors.js';
 
 const FIXTURE = new URL('../../../test/fixtures/hot-standby-report/', import.meta.url);
@@ -62,6 +63,37 @@ describe('writeReportFiles', () => {
     assert.equal(readFileSync(join(dir, 'history.jsonl'), 'utf8').split('\n').filter(Boolean).length, 10);
     // Renamed over, not rewritten in place: a reader never sees half a file.
     assert.notEqual(lstatSync(join(dir, 'summary.md')).ino, inode);
+  });
+
+  it('writes a history longer than the longest string V8 can hold, a line per operation', () => {
+    // Operations sharing one MiB of text: little memory, but as one joined string past V8's limit.
+    const mib = 'x'.repeat(1 << 20);
+    const count = Math.ceil(constants.MAX_STRING_LENGTH / mib.length) + 8;
+    const big = Array.from({ length: count }, (_, i) => ({ id: `w${i}`, pad: mib }));
+    const dir = fresh();
+    try {
+      writeReportFiles(dir, report, big, finalState);
+      const file = join(dir, 'history.jsonl');
+      const line = JSON.stringify(big.at(-1)).length + 1;
+      assert.ok(statSync(file).size > constants.MAX_STRING_LENGTH);
+      assert.equal(statSync(file).size, big.reduce((n, op) => n + JSON.stringify(op).length + 1, 0));
+      // The last line is whole and in its place.
+      const fd = openSync(file, 'r');
+      const tail = Buffer.alloc(line);
+      readSync(fd, tail, 0, line, statSync(file).size - line);
+      closeSync(fd);
+      assert.deepEqual(JSON.parse(tail.toString('utf8')), big.at(-1));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('chunks a history into lines of about a MiB each, which joined are the whole history', () => {
+    const lines = [...jsonLines(ops)];
+    assert.ok(lines.length >= 1);
+    assert.equal(lines.join(''), ops.map((op) => JSON.stringify(op) + '\n').join(''));
+    for (const chunk of lines.slice(0, -1)) assert.ok(chunk.length >= 1 << 20 && chunk.endsWith('\n'));
+    assert.deepEqual([...jsonLines([])], []);
   });
 
   it('accepts an empty directory', () => {
