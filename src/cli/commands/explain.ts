@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { readLinesSync } from '../../file-lines.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { HadrillError } from '../../core/errors.js';
@@ -34,7 +35,7 @@ export function registerExplain(program: Command, ctx: ContextFactory): void {
       }
       const historyFile = join(reportDir, 'history.jsonl');
       if (!existsSync(historyFile)) throw new HadrillError('usage', `${historyFile} is missing: one write cannot be explained without the history.`, { hint: 'Pass the whole directory a drill or `hadrill check --report-dir` wrote.' });
-      const history = parseSavedHistory(readFileSync(historyFile, 'utf8'));
+      const history = parseSavedHistory(readLinesSync(historyFile));
       const finalState = readFinalState(join(reportDir, 'final-state.json'));
       const stories: WriteStory[] = ids.map((id) => {
         const story = explainWrite(report, history, finalState, id);

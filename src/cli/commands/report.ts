@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { readLinesSync } from '../../file-lines.js';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { HadrillError } from '../../core/errors.js';
@@ -47,8 +48,7 @@ export function readSavedReport(path: string): SavedReport {
     });
   }
   const history = join(dir, 'history.jsonl');
-  const historyText = existsSync(history) ? readFileSync(history, 'utf8') : null;
-  return { report: parseReport(text, file, historyText), file, dir };
+  return { report: parseReport(text, file, existsSync(history) ? () => readLinesSync(history) : null), file, dir };
 }
 
 export function renderReport(report: Report, format: Format): string {

@@ -24,10 +24,10 @@ const HINT = 'Pass the directory a drill or check wrote with --report-dir (it ho
 
 /**
  * Parses and validates report.json text. Reports written before the timeline
- * existed (same schema version) get it rebuilt from historyText, the
+ * existed (same schema version) get it rebuilt from the history, the
  * history.jsonl beside them, when there is one, or an empty one otherwise.
  */
-export function parseReport(text: string, source: string, historyText: string | null = null): Report {
+export function parseReport(text: string, source: string, history: SavedHistory | null = null): Report {
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -46,7 +46,7 @@ export function parseReport(text: string, source: string, historyText: string | 
       hint: 'Render it with the hadrill version that wrote it, or run the drill again with this one.',
     });
   }
-  addMissingTimelines(data as { services?: unknown }, historyText);
+  addMissingTimelines(data as { services?: unknown }, history);
   addMissingPhaseStaleAges(data as { services?: unknown });
   const validate = getValidator();
   if (!validate(data)) {
@@ -71,11 +71,12 @@ function addMissingPhaseStaleAges(data: { services?: unknown }): void {
   }
 }
 
-function addMissingTimelines(data: { services?: unknown }, historyText: string | null): void {
+function addMissingTimelines(data: { services?: unknown }, history: SavedHistory | null): void {
   if (!Array.isArray(data.services)) return;
   const services = data.services.filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null && !Array.isArray(s));
   if (services.every((s) => 'timeline' in s)) return;
-  const ops = historyText === null ? [] : parseSavedHistory(historyText);
+  // Read only now, for the one report that needs it: one written before reports held their timelines.
+  const ops = history === null ? [] : parseSavedHistory(typeof history === 'function' ? history() : history);
   const frame = timelineFrame(ops);
   for (const s of services) {
     if ('timeline' in s) continue;
@@ -151,10 +152,13 @@ function nonNegative(v: unknown): number | null {
   return typeof v === 'number' && v >= 0 ? v : null;
 }
 
+/** A saved history.jsonl: its text, or its lines, or a way to read them when they are needed. */
+export type SavedHistory = string | Iterable<string> | (() => Iterable<string>);
+
 /** history.jsonl as a report directory holds it: one merged operation per line. Lines that are not operations are skipped. */
-export function parseSavedHistory(text: string): OpRecord[] {
+export function parseSavedHistory(lines: string | Iterable<string>): OpRecord[] {
   const ops: OpRecord[] = [];
-  for (const line of text.split('\n')) {
+  for (const line of typeof lines === 'string' ? lines.split('\n') : lines) {
     if (line.trim() === '') continue;
     try {
       const op = JSON.parse(line) as Partial<OpRecord>;
