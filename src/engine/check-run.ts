@@ -11,6 +11,7 @@ import { isOutageFault, startsRtoClock } from '../core/faults.js';
 import type { FinalState } from '../core/history.js';
 import { faultEvents } from '../core/journal-model.js';
 import { buildReport, type Report } from '../core/report/report-model.js';
+import { savedCheck, type SavedCheck } from '../core/report/saved-check.js';
 import { renderHtml } from '../core/report/render-html.js';
 import { renderJunit } from '../core/report/render-junit.js';
 import { renderMarkdown } from '../core/report/render-markdown.js';
@@ -90,24 +91,22 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
     if (history.duplicates > 0) notes.push(`${history.duplicates} duplicate history lines were ignored`);
     notes.push(...history.notes);
     for (const s of finalState.services) for (const u of s.unreadable) notes.push(`${s.service}: node ${u.node} could not be read (${u.reason})`);
-    return buildReport({
+    const frame: SavedCheck['report'] = {
       scenario: { name: state.scenario.name, file: state.scenario.file, tier: state.scenario.tier },
       run: state.run,
       mode: options.mode,
       startedAt: options.startedAtMs,
       finishedAt: Date.now(),
-      faults,
-      services,
-      incomplete,
-      slos: evaluateScenarioSlos(services, options.slo),
       notes,
       replicationLag: groups.flatMap(({ engine, ctx }) => engine.lag(ctx, options.startedAtMs, finalState.readAtMs)),
       dal: readDalSummary(state, ops),
       families: familiesOf(state.scenario.groups),
-    });
+    };
+    const built = buildReport({ ...frame, faults, services, incomplete, slos: evaluateScenarioSlos(services, options.slo) });
+    return { built, saved: savedCheck(input, frame, options.slo) };
   });
-  writeReportFiles(options.reportDir, report, history.ops.filter((op) => op.invokeMs < finalState.readAtMs), finalState, { force: Boolean(options.force) });
-  return report;
+  writeReportFiles(options.reportDir, report.built, history.ops.filter((op) => op.invokeMs < finalState.readAtMs), finalState, { force: Boolean(options.force) }, report.saved);
+  return report.built;
 }
 
 /**
@@ -115,10 +114,12 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
  * reports (any other with `force`), each replaced whole and never through a
  * symbolic link planted at its name (see report-dir.ts).
  */
-export function writeReportFiles(dir: string, report: Report, ops: unknown[], finalState: FinalState, options: ReportDirOptions = {}): void {
+export function writeReportFiles(dir: string, report: Report, ops: Iterable<unknown>, finalState: FinalState, options: ReportDirOptions = {}, saved?: SavedCheck): void {
   writeIntoReportDir(
     dir,
     [
+      // What `hadrill check --from` needs to check the drill again; an interrupted drill has nothing to check.
+      ...(saved ? [{ name: 'check-input.json', data: JSON.stringify(saved) + '\n' }] : []),
       { name: 'report.json', data: JSON.stringify(report, null, 2) + '\n' },
       { name: 'history.jsonl', data: jsonLines(ops) },
       { name: 'final-state.json', data: JSON.stringify(finalState, null, 2) + '\n' },

@@ -11,7 +11,7 @@ import { HadrillError } from '../core/errors.js';
 import { isTempNameOf, writeFilesAtomic, type FileData } from './atomic-file.js';
 
 /** The files a drill or check writes into its report directory. */
-export const REPORT_FILES = ['report.json', 'history.jsonl', 'final-state.json', 'junit.xml', 'summary.md', 'report.html'] as const;
+export const REPORT_FILES = ['report.json', 'history.jsonl', 'final-state.json', 'junit.xml', 'summary.md', 'report.html', 'check-input.json'] as const;
 /** What a repeated drill adds: its summary beside the run-N folders. */
 export const REPEAT_FILE = 'repeat.json';
 const OWN_FILES: readonly string[] = [...REPORT_FILES, REPEAT_FILE];

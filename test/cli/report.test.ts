@@ -108,6 +108,26 @@ describe('hadrill report', () => {
   });
 });
 
+describe('hadrill check --from', () => {
+  test('a report directory from before check-input.json: exit 2, naming the missing file, and nothing written', async () => {
+    const dir = reportDir('from-old');
+    const out = join(home, 'from-old-out');
+    const result = await hadrill(['check', '--from', dir, '--report-dir', out], env);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, new RegExp(`${join(dir, 'check-input.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is missing`));
+    assert.match(result.stderr, /hold check-input\.json/);
+    assert.equal(existsSync(join(out, 'report.json')), false);
+  });
+
+  test('a check input of another schema version: exit 2 saying which it reads', async () => {
+    const dir = reportDir('from-future');
+    writeFileSync(join(dir, 'check-input.json'), JSON.stringify({ schemaVersion: 9 }));
+    const result = await hadrill(['check', '--from', dir, '--report-dir', join(home, 'from-future-out')], env);
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /has schemaVersion 9; this hadrill reads 1/);
+  });
+});
+
 describe('hadrill compare', () => {
   test('prints the trade-off table for several report directories', async () => {
     const semi = reportDir('semisync', (r) => {

@@ -139,9 +139,18 @@ describe('attach: a drill on a stack the user started with docker run', () => {
     assert.match(compared.stdout, /attach-docker-run/);
     assert.match(compared.stdout, /redis-b/, 'compare names the replica the Sentinels promoted');
 
+    // Checked again from the saved directory alone, with no Docker and no run: the same counts and verdict.
+    const again = join(home, 'report-again');
+    const rechecked = await hadrill(['check', '--from', reportDir, '--report-dir', again], env);
+    assert.equal(rechecked.code, 0, rechecked.stderr);
+    const second = readReportDir(again).report;
+    assert.deepEqual(second.services, report.services);
+    assert.deepEqual([second.verdict, second.slos, second.faults], [report.verdict, report.slos, report.faults]);
+    assert.ok(second.notes.some((n) => n.startsWith(`checked again from ${reportDir}`)));
+
     // No secret of the user's is in any report file.
     for (const secret of [DB_PASSWORD, REDIS_PASSWORD]) {
-      for (const name of ['report.json', 'history.jsonl', 'final-state.json', 'junit.xml', 'summary.md', 'report.html']) {
+      for (const name of ['report.json', 'history.jsonl', 'final-state.json', 'junit.xml', 'summary.md', 'report.html', 'check-input.json']) {
         assert.ok(!readFileSync(join(reportDir, name), 'utf8').includes(secret), `${name} holds a credential of the user's`);
       }
     }
