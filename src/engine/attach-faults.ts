@@ -25,7 +25,8 @@ export async function attachedRules(state: RunState, runtime: ContainerRuntime, 
   const running = new Map(live.filter((c) => c.state === 'running').map((c) => [c.name, c]));
   const addresses: Record<string, string[]> = Object.fromEntries(state.scenario.idcs.map((i) => [i.name, [] as string[]]));
   for (const c of state.plan.containers) {
-    const ip = live.find((l) => l.name === c.name)?.ips[network] ?? (c.ip || undefined);
+    // A stopped container has no address in the engine's view: the one it had (and gets back, see powerOnAttached).
+    const ip = live.find((l) => l.name === c.name)?.ips[network] || c.ip;
     if (ip) addresses[c.idc]?.push(ip);
   }
   const targets = state.plan.containers.filter((c) => running.has(c.name) && (!only || only.includes(c.name)));
