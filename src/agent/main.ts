@@ -1,5 +1,6 @@
 // The workload agent: runs inside an IDC, writes to each of its groups at a
-// steady rate by the group's route, reads back from the group's node in its
+// steady rate (or as fast as it goes) by the group's route, on as many
+// connections as the group keeps in flight, reads back from the group's node in its
 // own IDC, and records every operation. SIGUSR1 pauses the writes (after
 // in-flight ones finish) so a final read sees a quiet system; SIGUSR2 resumes.
 import { readConfigFile } from '../config-file.js';
@@ -7,6 +8,8 @@ import type { AgentConfig } from '../core/plan/runtime-configs.js';
 import { groupClients } from '../datastores/clients-registry.js';
 import { HistoryWriter, nowMs } from './history-writer.js';
 import { OpLoop } from './op-loop.js';
+import { connectionNames, shareOf } from './connections.js';
+import { sendsWrites } from '../core/scenario/scenario.js';
 
 const config = readConfigFile<AgentConfig>('HADRILL_CONFIG_FILE', 'hadrill agent');
 
@@ -37,13 +40,18 @@ process.on('SIGUSR2', () => {
 // The groups connect at once: one whose writer is down must not hold back the others.
 await Promise.all(
   config.groups.map(async (group) => {
-    const clients = groupClients(group, client, idc, config.opTimeoutMs);
-    closers.push(() => clients.stop());
-    await clients.start();
-    const common = { service: group.group, client, idc, incarnation, keys: group.keys ?? keys };
     const made: OpLoop[] = [];
-    if (group.writesPerSecond > 0) made.push(new OpLoop({ ...common, kind: 'write', perSecond: group.writesPerSecond }, history, clients.write));
-    if (clients.read !== null) made.push(new OpLoop({ ...common, kind: 'read', perSecond: group.readsPerSecond }, history, clients.read));
+    await Promise.all(
+      connectionNames(client, group.inFlight).map(async (name, k) => {
+        // The reads go with the first connection only: each reads its own client's latest write.
+        const clients = groupClients(k === 0 ? group : { ...group, readsPerSecond: 0 }, name, idc, config.opTimeoutMs);
+        closers.push(() => clients.stop());
+        await clients.start();
+        const common = { service: group.group, client: name, idc, incarnation, keys: group.keys ?? keys };
+        if (sendsWrites(group.writesPerSecond)) made.push(new OpLoop({ ...common, kind: 'write', perSecond: shareOf(group.writesPerSecond, group.inFlight) }, history, clients.write));
+        if (clients.read !== null) made.push(new OpLoop({ ...common, kind: 'read', perSecond: group.readsPerSecond }, history, clients.read));
+      }),
+    );
     for (const l of made) {
       if (paused) void l.pause();
       loops.push(l);

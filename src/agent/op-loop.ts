@@ -1,6 +1,7 @@
-// Issues one service's writes, or its reads, at a steady rate, one at a time
-// (a client waits for each answer, as an application thread does), and
-// records each in the history.
+// Issues one service's writes, or its reads, at a steady rate or as fast as
+// the answers come, one at a time (a client waits for each answer, as an
+// application thread does), and records each in the history. Load comes
+// from several loops side by side, each with its own connection.
 import type { OpKind, ServiceName } from '../core/history.js';
 import type { OpFn } from '../clients/operation.js';
 import { HistoryWriter, nowMs } from './history-writer.js';
@@ -13,7 +14,8 @@ export interface OpLoopOptions {
   idc: string;
   /** Distinguishes a restarted agent's ids from its earlier incarnation's. */
   incarnation: string;
-  perSecond: number;
+  /** max: the next operation as soon as the last is answered. */
+  perSecond: number | 'max';
   /** Size of the shared key space writes pick a key from; 0 for none. */
   keys: number;
 }
@@ -24,6 +26,7 @@ export class OpLoop {
   private paused = false;
   private busy = false;
   private idleWaiters: (() => void)[] = [];
+  private resumeWaiters: (() => void)[] = [];
   private done: Promise<void> | undefined;
   private readonly idPrefix: string;
 
@@ -48,10 +51,12 @@ export class OpLoop {
 
   resume(): void {
     this.paused = false;
+    for (const wake of this.resumeWaiters.splice(0)) wake();
   }
 
   async stop(): Promise<void> {
     this.running = false;
+    for (const wake of this.resumeWaiters.splice(0)) wake();
     await this.done;
   }
 
@@ -61,7 +66,8 @@ export class OpLoop {
   }
 
   private async run(): Promise<void> {
-    const interval = 1000 / this.options.perSecond;
+    const rate = this.options.perSecond;
+    const interval = rate === 'max' ? 0 : 1000 / rate;
     let next = nowMs();
     while (this.running) {
       const wait = next - nowMs();
@@ -69,7 +75,11 @@ export class OpLoop {
       if (!this.running) break;
       // A late loop does not burst to catch up: that would overload a recovering primary.
       next = Math.max(next + interval, nowMs());
-      if (this.paused) continue;
+      if (this.paused) {
+        // An unpaced loop has no sleep of its own to turn on: it waits to be resumed.
+        if (interval === 0) await new Promise<void>((resolve) => this.resumeWaiters.push(resolve));
+        continue;
+      }
       await this.once();
     }
   }

@@ -131,8 +131,9 @@ export function writeReportFiles(dir: string, report: Report, ops: Iterable<unkn
   );
 }
 
+/** Each history client's time between writes: a connection's share of the rate. Unpaced (max) writes have no set interval. */
 function writeIntervals(state: RunState): NonNullable<CheckInput['writeIntervalMs']> {
-  return Object.fromEntries(state.scenario.workload.groups.filter((w) => w.writesPerSecond > 0).map((w) => [w.group, 1000 / w.writesPerSecond]));
+  return Object.fromEntries(state.scenario.workload.groups.flatMap((w) => (typeof w.writesPerSecond === 'number' && w.writesPerSecond > 0 ? [[w.group, (1000 * w.inFlight) / w.writesPerSecond]] : [])));
 }
 
 async function failoverEvents(state: RunState, runtime: ContainerRuntime, groups: LiveGroup[], sinceMs: number): Promise<NonNullable<CheckInput['failoverEvents']>> {

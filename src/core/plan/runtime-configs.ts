@@ -2,7 +2,7 @@
 // JSON file put into their container: the workload agents, the MySQL failover
 // manager, and the cold-backup machinery (supervisor, storage, standby,
 // restore manager).
-import type { GroupKind } from '../scenario/scenario.js';
+import type { GroupKind, WriteRate } from '../scenario/scenario.js';
 
 /** Where a client's writes go: see WriteRoute in the scenario model. */
 export type WriteTarget =
@@ -30,8 +30,11 @@ export type WriteTarget =
 export interface AgentGroupConfig {
   group: string;
   kind: GroupKind;
-  writesPerSecond: number;
+  /** Over all of the client's connections to the group (see inFlight). */
+  writesPerSecond: WriteRate;
   readsPerSecond: number;
+  /** Connections writing at once, each its own client in the history (the first under the agent's name, with the reads). */
+  inFlight: number;
   write: WriteTarget;
   /** The node the client reads from; null when it does not read. */
   readHost: string | null;

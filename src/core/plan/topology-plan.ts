@@ -2,7 +2,7 @@
 // inputs always give the same plan, which `up`, `compose` and the tests share.
 import { HadrillError } from '../errors.js';
 import type { GroupKind, Scenario } from '../scenario/scenario.js';
-import { OWN_IMAGE } from '../scenario/scenario.js';
+import { OWN_IMAGE, sendsWrites } from '../scenario/scenario.js';
 import { programConfig, type ContainerFile } from './container-files.js';
 import type { PlanContext, PlannedGroup, Planners } from './group-planner.js';
 import { hadrillLabels, LABEL_GROUP, LABEL_KIND, LABEL_NODE, WAN } from './labels.js';
@@ -203,7 +203,7 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: P
       keys: workload.keys,
       users: workload.users,
       groups: workload.groups
-        .filter((w) => w.from.includes(client.idc) && (w.writesPerSecond > 0 || w.readsPerSecond > 0))
+        .filter((w) => w.from.includes(client.idc) && (sendsWrites(w.writesPerSecond) || w.readsPerSecond > 0))
         .map((w) => planned.find((p) => p.group.name === w.group)!.clientConfig(client, w))
         // Sharded data is written for users: each write picks a user, whose key it sets.
         .map((g) => (g.group === scenario.dal?.shardedGroup ? { ...g, keys: workload.users } : g)),

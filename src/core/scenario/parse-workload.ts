@@ -1,11 +1,13 @@
 // The workload: clients placed in IDCs, and for each group how often they
 // write and read it and by which route. Unless the scenario says otherwise,
 // every client writes every group (20/s) and reads it from its own IDC
-// (10/s) where the group has a node there; a one-writer group is written
-// through its announced writer, a multi-writer group on the client's local
-// node. Every write route, and every read route the scenario gives, must
+// (10/s) where the group has a node there, one operation at a time; a
+// one-writer group is written through its announced writer, a multi-writer
+// group on the client's local node. Load comes from `inFlight` connections
+// per client, each writing at its share of the rate or, with `max`, as fast
+// as its answers come. Every write route, and every read route the scenario gives, must
 // lead somewhere from each IDC its clients take it from.
-import { authorityOf, type Dal, type Group, type GroupWorkload, type ProxyRoute, type ReadRoute, type Workload, type WorkloadClient, type WriteRoute } from './scenario.js';
+import { authorityOf, sendsWrites, type Dal, type Group, type GroupWorkload, type ProxyRoute, type ReadRoute, type Workload, type WorkloadClient, type WriteRoute } from './scenario.js';
 import { ms, type Checks, type Raw } from './parse-support.js';
 import { kindOf, type KindCatalog } from './kind-model.js';
 
@@ -51,6 +53,7 @@ export function buildWorkload(
       group: group.name,
       writesPerSecond: g.writesPerSecond ?? shorthandRate('Writes') ?? DEFAULT_WRITES,
       readsPerSecond: reads === 'none' ? 0 : (g.readsPerSecond ?? shorthandRate('Reads') ?? DEFAULT_READS),
+      inFlight: g.inFlight ?? 1,
       writes,
       proxy: writes === 'proxy' ? buildProxy(g.proxy ?? {}, where, c) : null,
       reads,
@@ -101,7 +104,7 @@ function checkRoute(w: GroupWorkload, usedFrom: readonly string[], readsGiven: b
   if (w.writes === 'writer' && !single) {
     c.report([...where, 'writes'], `group "${group.name}" takes writes on every node and has no single writer: write "local" or through the "dal"`);
   }
-  if (w.writes === 'local' && w.writesPerSecond > 0) {
+  if (w.writes === 'local' && sendsWrites(w.writesPerSecond)) {
     const writable = new Set(group.nodes.filter((n) => n.role === 'primary' || n.role === 'master' || n.role === 'member').map((n) => n.idc));
     const missing = lacking((idc) => writable.has(idc));
     if (missing.length > 0) c.report([...where, 'writes'], `local writes need a writable node of "${group.name}" in every IDC they come from; none in ${missing.join(', ')} (narrow "from", or write through the "writer")`);
@@ -110,7 +113,7 @@ function checkRoute(w: GroupWorkload, usedFrom: readonly string[], readsGiven: b
   if (w.writes === 'dal' && !routed) {
     c.report([...where, 'writes'], `writes through the data access layer need a "dal" section that routes group "${group.name}"`);
   }
-  if (w.writes === 'dal' && routed && w.writesPerSecond > 0) {
+  if (w.writes === 'dal' && routed && sendsWrites(w.writesPerSecond)) {
     // A client sends its operations to the router of its own IDC's zone.
     const missing = lacking((idc) => dal.zones.some((z) => z.idc === idc));
     if (missing.length > 0) c.report([...where, 'writes'], `writes through the data access layer go to its router in the client's own IDC; the "dal" has no zone in ${missing.join(', ')} (add a zone there, or narrow "from")`);

@@ -114,6 +114,14 @@ export interface ProxyRoute {
   fall: number;
   rise: number;
 }
+/** A steady rate, or as fast as the answers come. */
+export type WriteRate = number | 'max';
+
+/** Whether a workload sends writes at all. */
+export function sendsWrites(rate: WriteRate): boolean {
+  return rate === 'max' || rate > 0;
+}
+
 /** local: the group's node in the client's IDC. writer: wherever writes go. none: no reads. */
 export type ReadRoute = 'local' | 'writer' | 'none';
 
@@ -125,8 +133,11 @@ export interface WorkloadClient {
 /** What the clients do with one group. */
 export interface GroupWorkload {
   group: string;
-  writesPerSecond: number;
+  /** Each client's writes a second to this group, spread over its `inFlight` connections; max: each connection sends its next write as soon as the last is answered. */
+  writesPerSecond: WriteRate;
   readsPerSecond: number;
+  /** Writes each client keeps in flight on this group, each connection one at a time (1: one application thread). */
+  inFlight: number;
   writes: WriteRoute;
   /** The proxies of the proxy route (null for other routes). */
   proxy: ProxyRoute | null;

@@ -87,6 +87,7 @@ function groupConfig(group: string, target: WriteTarget): AgentGroupConfig {
     kind: 'mysql',
     writesPerSecond: 0,
     readsPerSecond: 0,
+    inFlight: 1,
     write: target,
     readHost: null,
     port: config.mysql.port,

@@ -54,6 +54,7 @@ export const galeraPlanner: GroupPlanner = {
         kind: 'galera',
         writesPerSecond: w.writesPerSecond,
         readsPerSecond: w.readsPerSecond,
+        inFlight: w.inFlight,
         write: writeTarget(w, client, nodes, roles, null, null, ctx),
         readHost: readHostFor(nodes, roles, client.idc, w.reads, null),
         port: PORTS.mysql,

@@ -82,6 +82,7 @@ function clientConfig(
     kind: 'mysql',
     writesPerSecond: w.writesPerSecond,
     readsPerSecond: w.readsPerSecond,
+    inFlight: w.inFlight,
     write: routeOfOwn(w, client, nodes, proxies, ctx) ?? writeTarget(w, client, nodes, roles, writerNode, announcementUrl, ctx),
     readHost: readHostFor(nodes, roles, client.idc, w.reads, writerNode?.ip ?? null),
     port: PORTS.mysql,

@@ -28,6 +28,7 @@ export const redisClusterPlanner: GroupPlanner = {
         writesPerSecond: w.writesPerSecond,
         // Reads are not offered: a read of the client's latest write would need a key per client, on one shard.
         readsPerSecond: 0,
+        inFlight: w.inFlight,
         write: { via: 'nodes', hosts: nodes.map((c) => c.ip) },
         readHost: null,
         port: PORTS.redis,

@@ -60,6 +60,7 @@ export const redisPlanner: GroupPlanner = {
         kind: 'redis',
         writesPerSecond: w.writesPerSecond,
         readsPerSecond: w.readsPerSecond,
+        inFlight: w.inFlight,
         write: writeTarget(w, client),
         readHost: readHostFor(nodes, roles, client.idc, w.reads, master?.ip ?? null),
         port: PORTS.redis,
