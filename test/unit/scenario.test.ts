@@ -48,7 +48,7 @@ describe('scenario parsing', () => {
     assert.equal(s.idcs[1]?.city, 'far');
     assert.deepEqual(s.drill.timeline, [{ atMs: 5000, spec: { kind: 'power', idc: 'idc-a' } }]);
     assert.equal(s.workload.clients[0]?.name, 'app-idc-a');
-    assert.deepEqual(s.workload.groups, [{ group: 'redis', writesPerSecond: 20, readsPerSecond: 10, writes: 'writer', proxy: null, reads: 'local', from: ['idc-a', 'idc-b'] }]);
+    assert.deepEqual(s.workload.groups, [{ group: 'redis', writesPerSecond: 20, readsPerSecond: 10, inFlight: 1, writes: 'writer', proxy: null, reads: 'local', from: ['idc-a', 'idc-b'] }]);
     assert.equal(s.workload.keys, 32);
   });
 
