@@ -9,7 +9,11 @@ import { groupClients } from '../datastores/clients-registry.js';
 import { HistoryWriter, nowMs } from './history-writer.js';
 import { OpLoop } from './op-loop.js';
 import { connectionNames, shareOf } from './connections.js';
+import { CpuAccount } from './cpu-account.js';
 import { sendsWrites } from '../core/scenario/scenario.js';
+
+/** How often the agent writes down its CPU time and operations sent. */
+const ACCOUNT_INTERVAL_MS = 2000;
 
 const config = readConfigFile<AgentConfig>('HADRILL_CONFIG_FILE', 'hadrill agent');
 
@@ -17,6 +21,10 @@ const config = readConfigFile<AgentConfig>('HADRILL_CONFIG_FILE', 'hadrill agent
 const incarnation = Math.floor(nowMs()).toString(36);
 const history = new HistoryWriter(config.historyFile);
 const loops: OpLoop[] = [];
+const cpu = new CpuAccount(config.historyFile.replace(/\.jsonl$/, '.cpu.json'), config.client, incarnation);
+const account = (): void => cpu.write(loops.reduce((n, l) => n + l.sent, 0));
+// Often enough that an agent killed with its IDC leaves most of its account.
+setInterval(account, ACCOUNT_INTERVAL_MS).unref();
 const closers: (() => Promise<void>)[] = [];
 const { client, idc, keys } = config;
 
@@ -27,6 +35,7 @@ process.on('SIGUSR1', () => {
   paused = true;
   void Promise.all(loops.map((l) => l.pause())).then(() => {
     history.write({ t: 'paused', client: config.client, at: nowMs() });
+    account();
     console.log('paused');
   });
 });
@@ -65,6 +74,7 @@ const shutdown = (): void => {
   void Promise.all(loops.map((l) => l.stop()))
     .then(() => Promise.all(closers.map((c) => c())))
     .finally(() => {
+      account();
       history.close();
       process.exit(0);
     });

@@ -44,6 +44,11 @@ export class OpLoop {
     this.done = this.run();
   }
 
+  /** Operations sent so far. */
+  get sent(): number {
+    return this.seq;
+  }
+
   pause(): Promise<void> {
     this.paused = true;
     return this.untilIdle();

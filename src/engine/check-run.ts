@@ -1,7 +1,7 @@
-// `hadrill check` and the end of every drill: quiesce the agents, read the
-// final state, fold the histories, the journal and the failover events into a
-// Report, and write report.json, history.jsonl, final-state.json and the
-// rendered reports.
+// `hadrill check` and the end of every drill: read the agents' clocks, quiesce
+// the agents, read the final state, fold the histories, the journal, the
+// failover events and the clock readings into a Report, and write
+// report.json, history.jsonl, final-state.json and the rendered reports.
 import { checkAll, downFromFaults, incompleteServices } from '../core/check/checker.js';
 import type { CheckInput } from '../core/check/check-types.js';
 import { evaluateScenarioSlos } from '../core/check/slo-scope.js';
@@ -16,7 +16,10 @@ import { renderHtml } from '../core/report/render-html.js';
 import { renderJunit } from '../core/report/render-junit.js';
 import { renderMarkdown } from '../core/report/render-markdown.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
+import type { ClockMeasurement } from '../core/clock-skew.js';
 import { pauseAgents, resumeAgents } from './agents-control.js';
+import { measureAgentClocks } from './clock-probe.js';
+import { readAgentCpu } from './agent-cpu-files.js';
 import { readFinalState } from './final-read.js';
 import { liveGroups, type LiveGroup } from './groups.js';
 import { readRunHistory } from './history-files.js';
@@ -41,11 +44,15 @@ export interface CheckOptions {
   notes?: string[];
   /** Write into a report directory that holds other files too (--force). */
   force?: boolean;
+  /** The agents' clocks as read when the drill started; a manual session's check has only its own reading, at the end. */
+  startClocks?: ClockMeasurement;
 }
 
 export async function checkRun(state: RunState, runtime: ContainerRuntime, options: CheckOptions): Promise<Report> {
   const { emit } = options;
   const opTimeout = state.scenario.workload.opTimeoutMs;
+  // While the agents still write: the reading closest to the end of their histories.
+  const endClocks = await phase(emit, 'clocks', "Reading the agents' clocks", () => measureAgentClocks(state, runtime));
   await phase(emit, 'quiesce', 'Pausing the workload agents for the final read', () => pauseAgents(state, runtime, opTimeout + 10_000));
   let finalState: FinalState;
   let history: ReturnType<typeof readRunHistory>;
@@ -101,6 +108,8 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
       replicationLag: groups.flatMap(({ engine, ctx }) => engine.lag(ctx, options.startedAtMs, finalState.readAtMs)),
       dal: readDalSummary(state, ops),
       families: familiesOf(state.scenario.groups),
+      clockSkew: { start: options.startClocks ?? null, end: endClocks },
+      agentCpu: readAgentCpu(state.run),
     };
     const built = buildReport({ ...frame, faults, services, incomplete, slos: evaluateScenarioSlos(services, options.slo) });
     return { built, saved: savedCheck(input, frame, options.slo) };

@@ -1,11 +1,11 @@
-// `hadrill drill`: up, steady state, the fault timeline, recovery, heal,
-// settle, final read, check, report, down. Teardown runs whatever happens,
-// unless the user asked to keep the topology. An interruption (SIGINT,
-// SIGTERM) stops the drill where it stands: nothing new is created after it,
-// every fault is healed, the topology removed, and the interruption rethrown
-// (exit 130 or 143), without a second command. The engine taking the topology
-// away mid-drill (a container removed by hand, a restart) is an
-// EngineFaultError naming the phase.
+// `hadrill drill`: up, the agents' clocks read, steady state, the fault
+// timeline, recovery, heal, settle, final read, check, report, down. Teardown
+// runs whatever happens, unless the user asked to keep the topology. An
+// interruption (SIGINT, SIGTERM) stops the drill where it stands: nothing new
+// is created after it, every fault is healed, the topology removed, and the
+// interruption rethrown (exit 130 or 143), without a second command. The
+// engine taking the topology away mid-drill (a container removed by hand, a
+// restart) is an EngineFaultError naming the phase.
 import { EngineFaultError, HadrillError, errorMessage } from '../core/errors.js';
 import { phase, type EventSink } from '../core/engine-events.js';
 import { describeFault } from '../core/faults.js';
@@ -18,6 +18,7 @@ import { AbortableRuntime } from './abortable-runtime.js';
 import { restartBackupSchedules } from './backup-schedule.js';
 import { withRunLock } from './run-lock.js';
 import { checkRun } from './check-run.js';
+import { measureAgentClocks } from './clock-probe.js';
 import { waitForConvergence } from './convergence.js';
 import { downRun } from './down.js';
 import { applyFault, healFaults } from './faults.js';
@@ -123,6 +124,8 @@ async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: s
   // A failed up removes what it created before it rethrows, so its failure is not explained by the missing containers.
   const state = await inPhase(progress, 'up', runtime, () => null, () => up({ scenario, runtime, ownImageTag: options.ownImageTag, run, emit, ...(signal ? { signal } : {}) }));
   await restartBackupSchedules(state, runtime);
+  // Before the timeline's clock starts, so the readings take nothing from the steady state before the first fault.
+  const startClocks = await inPhase(progress, 'up', runtime, () => state, () => phase(emit, 'clocks', "Reading the agents' clocks", () => measureAgentClocks(state, runtime)));
   const started = clock.now();
   progress.startedAtMs = started;
   appendJournal(run, { t: 'drill.started', at: started });
@@ -160,7 +163,7 @@ async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: s
   );
   const notes = convergence.converged ? [] : [`the topology had not converged ${formatMs(CONVERGE_TIMEOUT_MS)} after the settle: ${convergence.pending.join('; ')}`];
   const report = await step('check', async () => {
-    const checked = await checkRun(state, runtime, { reportDir: options.reportDir, force: Boolean(options.force), mode: 'drill', startedAtMs: started, slo: options.slo, emit, resume: false, notes });
+    const checked = await checkRun(state, runtime, { reportDir: options.reportDir, force: Boolean(options.force), mode: 'drill', startedAtMs: started, slo: options.slo, emit, resume: false, notes, startClocks });
     // A node that vanished during the final read was read as unreadable: the report would look valid and be wrong.
     await checkTopology(runtime, state, 'check');
     return checked;

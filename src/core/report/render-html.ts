@@ -12,6 +12,7 @@ import type { Report } from './report-model.js';
 import { DEFINITIONS } from './definitions.js';
 import { formatDuration, formatRto, formatSloActual } from './render-summary.js';
 import { FAULT_COLORS } from './html/chart-frame.js';
+import { clocksSection, skewFlag } from './html/clocks-section.js';
 import { lagChart } from './html/lag-chart.js';
 import { escapeHtml as esc, latencyTriple, num, seconds, tr } from './html/markup.js';
 import { serviceSection } from './html/service-section.js';
@@ -33,6 +34,7 @@ export function renderHtml(report: Report): string {
     summarySection(report),
     ...report.services.map((s) => serviceSection(report, s, axis)),
     report.services.some((s) => familyOf(report.families, s.kind).lagChart) ? '' : lagSection(report, axis),
+    clocksSection(report),
     notesSection(report),
     `<footer>Rendered by hadrill from report.json (schema version ${esc(String(report.schemaVersion))}). Times are seconds since the drill started (${esc(report.startedAt)}).</footer>`,
   ];
@@ -131,12 +133,12 @@ function summarySection(report: Report): string {
   const recovery = report.services.map((s) =>
     tr([
       link(s),
-      `<b>${esc(formatRto(s))}</b>${s.rto.client === null ? '' : ` <small class="muted">${esc(s.rto.client)}</small>`}`,
+      `<b>${esc(formatRto(s))}</b>${s.rto.client === null ? '' : ` <small class="muted">${esc(s.rto.client)}</small>`}${skewFlag(report, s.name, 'rto')}`,
       esc(formatDuration(s.rtoSplit.detectMs)),
       esc(formatDuration(s.rtoSplit.promoteMs)),
       `${esc(formatDuration(s.rtoSplit.rerouteMs))}${s.rtoSplit.proxyMs === undefined ? '' : ` <small class="muted">proxy ${esc(formatDuration(s.rtoSplit.proxyMs))}</small>`}${s.rtoSplit.note === null ? '' : ` <small class="muted">${esc(s.rtoSplit.note)}</small>`}`,
       esc(formatDuration(s.rpo.windowMs)),
-      s.splitBrain === null ? 'n/a' : s.splitBrain.ms > 0 ? `<b class="bad">${esc(formatDuration(s.splitBrain.ms))}</b>` : '0',
+      (s.splitBrain === null ? 'n/a' : s.splitBrain.ms > 0 ? `<b class="bad">${esc(formatDuration(s.splitBrain.ms))}</b>` : '0') + skewFlag(report, s.name, 'splitBrain'),
       esc(latencyTriple(s.phases.before.writeLatency)),
       esc(latencyTriple(s.phases.during.writeLatency)),
       esc(latencyTriple(s.phases.after.writeLatency)),

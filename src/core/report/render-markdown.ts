@@ -3,9 +3,10 @@
 import type { LatencyStats, PhaseStats, ServiceResult } from '../check/check-types.js';
 import type { DalSummary } from '../check/dal-summary.js';
 import { describeFault } from '../faults.js';
+import { formatClockMs, formatClockOffset, skewMark, type ReportClockSkew, type SkewedFigure } from './clock-skew-marks.js';
 import { DEFINITIONS } from './definitions.js';
 import type { Report } from './report-model.js';
-import { formatBackups, formatDuration, formatLostCause, formatPromotions, formatFalsePromotions, formatRto, formatSloActual, formatSplitBrain } from './render-summary.js';
+import { describeAgentCpu, formatBackups, formatDuration, formatLostCause, formatPromotions, formatFalsePromotions, formatRto, formatSloActual, formatSplitBrain } from './render-summary.js';
 
 /** Lost and conflicting ids listed inline; the full lists are in report.json. */
 const MAX_IDS = 50;
@@ -43,6 +44,8 @@ export function renderMarkdown(report: Report): string {
     }
     out.push('');
   }
+  if (report.clockSkew) out.push(...clocksSection(report.clockSkew));
+  if (report.agentCpu && report.agentCpu.cpuPerOpUs !== null) out.push('### Workload agents', '', describeAgentCpu(report.agentCpu, code), '');
   if (report.notes.length > 0) {
     out.push('### Notes', '', ...report.notes.map((n) => `- ${esc(n)}`), '');
   }
@@ -72,6 +75,39 @@ function dalSection(dal: DalSummary): string[] {
   return out;
 }
 
+/** Each agent's clock against the host's at the start and the end, the skew between them, and the figures it touches. */
+function clocksSection(skew: ReportClockSkew): string[] {
+  const measured = (['start', 'end'] as const).filter((at) => skew[at] !== null);
+  const clients = [...new Set(measured.flatMap((at) => [...skew[at]!.clients.map((c) => c.client), ...skew[at]!.absent.map((a) => a.client)]))].sort();
+  const cell = (at: 'start' | 'end', client: string): string => {
+    const m = skew[at]!;
+    const c = m.clients.find((x) => x.client === client);
+    if (c !== undefined) return formatClockOffset(c.offsetMs, c.uncertaintyMs);
+    const a = m.absent.find((x) => x.client === client);
+    return a === undefined ? '-' : `absent (${esc(a.reason)})`;
+  };
+  const between = measured.map((at) => {
+    const m = skew[at]!;
+    return m.skewMs === null ? `no agent answered at the ${at}` : `${formatClockMs(m.skewMs)} ± ${formatClockMs(m.uncertaintyMs ?? 0)} at the ${at}`;
+  });
+  const out = [
+    '### Clocks',
+    '',
+    `Skew between the agents' clocks: ${between.join(', ')}. Times in the history are stamped by each agent's own clock.`,
+    '',
+    row(['agent', ...measured.map((at) => `offset from the host at the ${at}`)]),
+    row(['---', ...measured.map(() => '---:')]),
+    ...clients.map((client) => row([code(client), ...measured.map((at) => cell(at, client))])),
+    '',
+  ];
+  const judged = (j: ReportClockSkew['marked'][number]): string =>
+    `${code(j.service)} ${j.figure === 'splitBrain' ? 'split brain' : 'RTO'} (measured to ${formatClockMs(j.resolutionMs)}): ${j.client === null ? "the agents' clocks" : `${code(j.client)}'s clock against the host's`} ${formatClockMs(j.skewMs)} ± ${formatClockMs(j.uncertaintyMs)} at the ${j.at}`;
+  for (const j of skew.marked) out.push(`- ⚠️ **may be off by the skew**: ${judged(j)}`);
+  for (const j of skew.unresolved) out.push(`- could not be measured finely enough to tell: ${judged(j)}`);
+  if (skew.marked.length + skew.unresolved.length > 0) out.push('');
+  return out;
+}
+
 function serviceSection(report: Report, s: ServiceResult): string[] {
   const split = s.rtoSplit;
   const out = [
@@ -92,7 +128,7 @@ function serviceSection(report: Report, s: ServiceResult): string[] {
     row(['reads (ok / failed)', `${s.reads.ok} / ${s.reads.failed}`]),
     row(['stale reads', String(s.reads.stale)]),
     row(['stale-read age p50 / p99 / max', formatStats(s.reads.staleAgeMs)]),
-    row(['**RTO** (worst client)', `**${formatRto(s)}**${s.rto.client === null ? '' : ` (${code(s.rto.client)} in ${esc(s.rto.idc ?? '')})`}`]),
+    row(['**RTO** (worst client)', `**${formatRto(s)}**${s.rto.client === null ? '' : ` (${code(s.rto.client)} in ${esc(s.rto.idc ?? '')})`}${skewFlag(report, s, 'rto')}`]),
     row(['RTO resolution (write interval)', formatDuration(s.rto.resolutionMs)]),
     row([
       'RTO: detect / promote / reroute',
@@ -100,7 +136,7 @@ function serviceSection(report: Report, s: ServiceResult): string[] {
     ]),
     row(['RPO window (oldest to newest lost acknowledgement)', formatDuration(s.rpo.windowMs)]),
     row(['RPO: oldest lost write acknowledged before the outage by', formatDuration(s.rpo.beforeOutageMs)]),
-    row(['split brain', formatSplitBrain(s)]),
+    row(['split brain', `${formatSplitBrain(s)}${skewFlag(report, s, 'splitBrain')}`]),
     row(['authoritative node', s.authoritativeNode === null ? 'none' : code(s.authoritativeNode)]),
   ];
   const backups = formatBackups(report, s);
@@ -146,6 +182,12 @@ function serviceSection(report: Report, s: ServiceResult): string[] {
   if (causes.length > 0) out.push('Why writes were lost:', '', ...causes.map((g) => `- ${esc(formatLostCause(report, g))}`), '');
   out.push(...idList('Lost ids', s.lostIds), ...idList('Conflicting writes (overwritten by an older write)', s.conflictIds));
   return out;
+}
+
+/** Beside a figure the agents' clock skew may have distorted: see the Clocks section. */
+function skewFlag(report: Report, s: ServiceResult, figure: SkewedFigure): string {
+  const mark = skewMark(report.clockSkew, s.name, figure);
+  return mark === null ? '' : ` ⚠️ clock skew ${formatClockMs(mark.skewMs)} ± ${formatClockMs(mark.uncertaintyMs)} (see Clocks)`;
 }
 
 function idList(title: string, ids: readonly string[]): string[] {

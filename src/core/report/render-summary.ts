@@ -3,6 +3,7 @@
 import type { LostCauseGroup, ServiceResult } from '../check/check-types.js';
 import type { SloResult } from '../check/slo.js';
 import type { Report } from './report-model.js';
+import type { AgentCpuSummary } from '../agent-cpu.js';
 
 export function formatDuration(ms: number | null): string {
   if (ms === null) return 'n/a';
@@ -32,6 +33,13 @@ export function formatSinceStart(report: Pick<Report, 'startedAt'>, atMs: number
 }
 
 /** One line per promotion: when, which node, and the machinery's reason. */
+/** The agents' cost in one sentence: per operation over all of them, and the busiest one's share of a core. */
+export function describeAgentCpu(cpu: AgentCpuSummary, name: (client: string) => string = (c) => c): string {
+  const n = cpu.agents.length;
+  const busiest = cpu.busiest === null ? '' : `; the busiest, ${name(cpu.busiest.client)}, used ${(cpu.busiest.coreShare * 100).toFixed(0)}% of one core`;
+  return `${n} agent${n === 1 ? '' : 's'} sent ${cpu.ops.toLocaleString('en-US')} operations using ${formatDuration(cpu.cpuMs)} of CPU: ${Math.round(cpu.cpuPerOpUs ?? 0)} µs per operation${busiest}.`;
+}
+
 export function formatPromotions(report: Pick<Report, 'startedAt'>, s: Pick<ServiceResult, 'promotions'>): string[] {
   return promotionLines(report, s.promotions);
 }
@@ -138,6 +146,7 @@ export function renderSummary(report: Report): string {
     if (causes.length > 0) lines.push('', `${s.name} lost writes, why:`, ...causes.map((g) => `  ${formatLostCause(report, g)}`));
   }
   for (const i of report.incomplete ?? []) lines.push('', `${i.name}: NOT CHECKED: ${i.reason}`);
+  if (report.agentCpu && report.agentCpu.cpuPerOpUs !== null) lines.push('', `Workload agents: ${describeAgentCpu(report.agentCpu)}`);
   if (report.notes.length > 0) lines.push('', 'Notes:', ...report.notes.map((n) => `  - ${n}`));
   const failedCount = report.slos.filter((s) => !s.ok).length;
   lines.push(

@@ -1,11 +1,13 @@
 // report.json is the source of truth every other format is rendered from, and
 // what `hadrill compare` reads back; schema/report.schema.json describes it.
+import type { AgentCpuSummary } from '../agent-cpu.js';
 import type { DalSummary } from '../check/dal-summary.js';
 import type { IncompleteService, ServiceResult } from '../check/check-types.js';
 import { formatMs } from '../duration.js';
 import type { SloResult } from '../check/slo.js';
 import type { FaultEvent } from '../faults.js';
 import type { LagSeries } from '../manager-log.js';
+import { clockSkewNotes, judgeClockSkew, type ClockProbes, type ReportClockSkew } from './clock-skew-marks.js';
 import { familyOf, type ReportFamilies } from './report-family.js';
 
 export interface Report {
@@ -32,6 +34,14 @@ export interface Report {
   dal?: DalSummary;
   /** How each datastore kind of the drill is shown (its family in `compare`, a lag chart or not), by kind name. */
   families?: ReportFamilies;
+  /**
+   * How far apart the agents' clocks were at the start and the end of the run
+   * (each agent's offset from the host's clock), and the figures the skew could
+   * have distorted. Absent from reports of runs whose clocks were not measured.
+   */
+  clockSkew?: ReportClockSkew;
+  /** What the workload agents cost: operations sent and CPU used, so a reader can tell that they were not what limited the run. */
+  agentCpu?: AgentCpuSummary;
 }
 
 export interface BuildReportInput {
@@ -49,9 +59,14 @@ export interface BuildReportInput {
   replicationLag?: LagSeries[];
   dal?: DalSummary | null;
   families?: ReportFamilies;
+  /** The agents' clocks as measured; the figures they may have distorted are judged here, so a re-check judges them again. */
+  clockSkew?: ClockProbes | null;
+  agentCpu?: AgentCpuSummary | null;
 }
 
 export function buildReport(input: BuildReportInput): Report {
+  const probes = input.clockSkew;
+  const clockSkew = probes && (probes.start !== null || probes.end !== null) ? judgeClockSkew(probes, input.services) : null;
   return {
     schemaVersion: 3,
     tool: 'hadrill',
@@ -65,10 +80,12 @@ export function buildReport(input: BuildReportInput): Report {
     incomplete: input.incomplete ?? [],
     slos: input.slos,
     verdict: (input.incomplete ?? []).length > 0 ? 'incomplete' : input.slos.every((s) => s.ok) ? 'pass' : 'fail',
-    notes: [...(input.notes ?? []), ...incompleteNotes(input.incomplete ?? []), ...anomalyNotes(input.services, input.families)],
+    notes: [...(input.notes ?? []), ...incompleteNotes(input.incomplete ?? []), ...anomalyNotes(input.services, input.families), ...(clockSkew ? clockSkewNotes(clockSkew) : [])],
     ...(input.replicationLag ? { replicationLag: input.replicationLag } : {}),
+    ...(input.agentCpu ? { agentCpu: input.agentCpu } : {}),
     ...(input.dal ? { dal: input.dal } : {}),
     ...(input.families ? { families: input.families } : {}),
+    ...(clockSkew ? { clockSkew } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 // What a check needs besides the history and the final state, saved beside
 // them as check-input.json: the faults, the machinery's milestones, the
-// scenario's settings, the SLOs and the notes of the run. With it, `hadrill
+// scenario's settings, the SLOs, the notes of the run and the readings of the
+// agents' clocks (so a re-check marks the same figures). With it, `hadrill
 // check --from DIR` checks a saved drill again (after a fix to the checker,
 // or with a newer hadrill) without Docker and without the run.
 import { checkAll, incompleteServices } from '../check/checker.js';
