@@ -124,9 +124,9 @@ async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: s
   // A failed up removes what it created before it rethrows, so its failure is not explained by the missing containers.
   const state = await inPhase(progress, 'up', runtime, () => null, () => up({ scenario, runtime, ownImageTag: options.ownImageTag, run, emit, ...(signal ? { signal } : {}) }));
   await restartBackupSchedules(state, runtime);
-  // Before the timeline's clock starts, so the readings take nothing from the steady state before the first fault.
-  const startClocks = await inPhase(progress, 'up', runtime, () => state, () => phase(emit, 'clocks', "Reading the agents' clocks", () => measureAgentClocks(state, runtime)));
   const started = clock.now();
+  // Read while the steady state runs: the drill waits then anyway, and a reading that fails leaves the start unmeasured, not the drill failed.
+  const startClocks = measureAgentClocks(state, runtime).catch(() => undefined);
   progress.startedAtMs = started;
   appendJournal(run, { t: 'drill.started', at: started });
   const { drill: plan } = scenario;
@@ -163,7 +163,7 @@ async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: s
   );
   const notes = convergence.converged ? [] : [`the topology had not converged ${formatMs(CONVERGE_TIMEOUT_MS)} after the settle: ${convergence.pending.join('; ')}`];
   const report = await step('check', async () => {
-    const checked = await checkRun(state, runtime, { reportDir: options.reportDir, force: Boolean(options.force), mode: 'drill', startedAtMs: started, slo: options.slo, emit, resume: false, notes, startClocks });
+    const checked = await checkRun(state, runtime, { reportDir: options.reportDir, force: Boolean(options.force), mode: 'drill', startedAtMs: started, slo: options.slo, emit, resume: false, notes, startClocks: await startClocks });
     // A node that vanished during the final read was read as unreadable: the report would look valid and be wrong.
     await checkTopology(runtime, state, 'check');
     return checked;
