@@ -10,11 +10,12 @@ import { basename, dirname, join } from 'node:path';
 import { HadrillError } from '../core/errors.js';
 
 /**
- * What a file is written from: a string or buffer, or chunks of text written
- * one after the other (a history of millions of lines, which as one string
- * would pass V8's limit on a string's length).
+ * What a file is written from: a string or buffer, or chunks of text or bytes
+ * written one after the other (a history of millions of lines, which as one
+ * string would pass V8's limit on a string's length; a file copied a block at
+ * a time). Each chunk is written before the next is asked for.
  */
-export type FileData = string | Buffer | Iterable<string>;
+export type FileData = string | Buffer | Iterable<string | Buffer>;
 
 export interface AtomicWriteOptions {
   /** The file's mode; without it, 0666 less the umask, as for any new file. */

@@ -11,6 +11,8 @@ import { isOutageFault, startsRtoClock } from '../core/faults.js';
 import type { FinalState } from '../core/history.js';
 import { faultEvents } from '../core/journal-model.js';
 import { buildReport, type Report } from '../core/report/report-model.js';
+import { jsonChunks } from '../core/json-text.js';
+import { readBlocksSync } from '../file-blocks.js';
 import { savedCheck, type SavedCheck } from '../core/report/saved-check.js';
 import { renderHtml } from '../core/report/render-html.js';
 import { renderJunit } from '../core/report/render-junit.js';
@@ -124,15 +126,16 @@ export async function checkRun(state: RunState, runtime: ContainerRuntime, optio
  * reports (any other with `force`), each replaced whole and never through a
  * symbolic link planted at its name (see report-dir.ts).
  */
-export function writeReportFiles(dir: string, report: Report, ops: Iterable<unknown>, finalState: FinalState, options: ReportDirOptions = {}, saved?: SavedCheck): void {
+export function writeReportFiles(dir: string, report: Report, ops: Iterable<unknown> | HistoryCopy, finalState: FinalState, options: ReportDirOptions = {}, saved?: SavedCheck): void {
   writeIntoReportDir(
     dir,
     [
       // What `hadrill check --from` needs to check the drill again; an interrupted drill has nothing to check.
       ...(saved ? [{ name: 'check-input.json', data: JSON.stringify(saved) + '\n' }] : []),
-      { name: 'report.json', data: JSON.stringify(report, null, 2) + '\n' },
-      { name: 'history.jsonl', data: jsonLines(ops) },
-      { name: 'final-state.json', data: JSON.stringify(finalState, null, 2) + '\n' },
+      // Written in chunks: the final state of a long drill lists tens of millions of ids, more text than one string holds.
+      { name: 'report.json', data: jsonFile(report) },
+      { name: 'history.jsonl', data: isHistoryCopy(ops) ? readBlocksSync(ops.copyOf) : jsonLines(ops) },
+      { name: 'final-state.json', data: jsonFile(finalState) },
       { name: 'junit.xml', data: renderJunit(report) },
       { name: 'summary.md', data: renderMarkdown(report) },
       { name: 'report.html', data: renderHtml(report) },
@@ -175,6 +178,25 @@ function unreadMachineryNotes(state: RunState): string[] {
   return state.scenario.groups
     .filter((g) => g.failover.kind === 'none')
     .map((g) => `${g.name}: attached with failover kind none: whatever failover machinery you run for it, hadrill does not read it, so its RTO is measured from the clients and not split into detection, promotion and rerouting`);
+}
+
+/**
+ * A saved history.jsonl whose every line is an op of the check (a saved drill
+ * checked again): copied as it is, the same ops in the same text, rather
+ * than millions of ops written out again.
+ */
+export interface HistoryCopy {
+  copyOf: string;
+}
+
+function isHistoryCopy(ops: Iterable<unknown> | HistoryCopy): ops is HistoryCopy {
+  return typeof (ops as Partial<HistoryCopy>).copyOf === 'string';
+}
+
+/** JSON.stringify(value, null, 2) and a newline, in chunks (see json-text.ts). */
+function* jsonFile(value: unknown): Generator<string> {
+  yield* jsonChunks(value, 2);
+  yield '\n';
 }
 
 /** Bytes of text a history chunk holds before it is written: large enough to be quick, small enough to be no burden. */

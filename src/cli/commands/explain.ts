@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readJsonFileSync } from '../../file-json.js';
 import { readLinesSync } from '../../file-lines.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { HadrillError } from '../../core/errors.js';
 import type { FinalState } from '../../core/history.js';
 import { explainWrite, formatWriteStory, type WriteStory } from '../../core/report/explain.js';
-import { parseSavedHistory } from '../../core/report/load-report.js';
+import { findSavedOps } from '../../core/report/load-report.js';
 import { formatLostCause } from '../../core/report/render-summary.js';
 import { readSavedReport } from './report.js';
 import type { ContextFactory } from './index.js';
@@ -35,12 +36,14 @@ export function registerExplain(program: Command, ctx: ContextFactory): void {
       }
       const historyFile = join(reportDir, 'history.jsonl');
       if (!existsSync(historyFile)) throw new HadrillError('usage', `${historyFile} is missing: one write cannot be explained without the history.`, { hint: 'Pass the whole directory a drill or `hadrill check --report-dir` wrote.' });
-      const history = parseSavedHistory(readLinesSync(historyFile));
-      const finalState = readFinalState(join(reportDir, 'final-state.json'));
+      // Only the ops and final ids asked about are kept: a saved drill can hold millions.
+      const wanted = new Set(ids);
+      const { ops: history, firstWriteId } = findSavedOps(readLinesSync(historyFile), wanted);
+      const finalState = readFinalState(join(reportDir, 'final-state.json'), wanted);
       const stories: WriteStory[] = ids.map((id) => {
         const story = explainWrite(report, history, finalState, id);
         if (story === null) {
-          throw new HadrillError('usage', `No write "${id}" in ${historyFile}.`, { hint: `Write ids look like ${history.find((o) => o.kind === 'write')?.id ?? 'mysql.app-idc-a.<incarnation>.<n>'}; the lost ones are under lostIds in report.json, or run \`hadrill explain ${dir}\`.` });
+          throw new HadrillError('usage', `No write "${id}" in ${historyFile}.`, { hint: `Write ids look like ${firstWriteId ?? 'mysql.app-idc-a.<incarnation>.<n>'}; the lost ones are under lostIds in report.json, or run \`hadrill explain ${dir}\`.` });
         }
         return story;
       });
@@ -49,10 +52,11 @@ export function registerExplain(program: Command, ctx: ContextFactory): void {
     });
 }
 
-function readFinalState(file: string): FinalState | null {
+/** The final state with only the ids asked about in its nodes' lists, read a block at a time. */
+function readFinalState(file: string, ids: ReadonlySet<string>): FinalState | null {
   if (!existsSync(file)) return null;
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as FinalState;
+    return readJsonFileSync(file, { arrayItem: (key, item) => key !== 'ids' || ids.has(item as string) }) as FinalState;
   } catch {
     return null;
   }

@@ -155,3 +155,19 @@ function mixBlock(k: number): number {
   k = (k << 15) | (k >>> 17);
   return Math.imul(k, 0x1b873593);
 }
+
+/**
+ * The history's own copy of each of its ids, for a final state read after the
+ * history (see json-stream.ts): its lists then share the history's strings
+ * instead of holding a second copy of every id, tens of millions of them on
+ * a long drill. undefined for a string that is no id of the history.
+ */
+export function historyIdsOf(ops: readonly { id: string }[]): (s: string) => string | undefined {
+  const index = new IdIndex((i) => ops[i]!.id, ops.length);
+  // A saved line without an id is kept as an op; it has nothing to share.
+  for (let i = 0; i < ops.length; i++) if (typeof ops[i]!.id === 'string') index.add(ops[i]!.id, i);
+  return (s) => {
+    const at = index.find(s);
+    return at === -1 ? undefined : ops[at]!.id;
+  };
+}

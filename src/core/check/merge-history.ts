@@ -4,10 +4,12 @@
 // applied, which is exactly what 'unknown' means.
 import type { HistoryLine, OpRecord } from '../history.js';
 import { IdIndex } from './id-index.js';
+import { Interner, LatestWrites } from './intern.js';
+import { StoredOp } from './stored-op.js';
 import type { CutRecord, ParsedLine } from './parse-history.js';
 
 // The engine and the tests read files through this module.
-export { HistoryParseError, parseHistoryJsonl, type CutRecord, type ParsedLine } from './parse-history.js';
+export { HistoryParseError, parseHistoryJsonl, parseHistoryLines, type CutRecord, type ParsedLine } from './parse-history.js';
 
 export interface MergedHistory {
   /** Sorted by invokeMs; ties keep the order the invokes were seen in. */
@@ -35,12 +37,19 @@ type CompleteLine = Extract<HistoryLine, { t: 'complete' }>;
  * most completions match one of the last few invokes by a string comparison,
  * and only the rest go through the id index. Every invoke still goes into the
  * index once, to find repeated ids.
+ *
+ * Lines may be streamed from the files (a generator): then only the ops are
+ * held, never every line; expectedLines, a guess at their number, sizes the
+ * ops at once (an array's length, when lines is one).
  */
-export function mergeHistory(lines: readonly ParsedLine[]): MergedHistory {
+export function mergeHistory(lines: Iterable<ParsedLine>, expectedLines = Array.isArray(lines) ? lines.length : 0): MergedHistory {
   // An agent writes an invoke and a completion per op: half the lines is a
   // good first size, and allocating once spares the garbage collector the
   // copies that growing a million-element array by pushing leaves behind.
-  const ops: OpRecord[] = new Array<OpRecord>((lines.length + 1) >>> 1);
+  const ops: OpRecord[] = new Array<OpRecord>((expectedLines + 1) >>> 1);
+  // The strings every record repeats (client, IDC, node, error), kept once.
+  const intern = new Interner();
+  const latestWrites = new LatestWrites();
   let count = 0;
   const byId = new IdIndex((i) => ops[i]!.id, ops.length, 'merge.ids');
   const recent: OpRecord[] = [];
@@ -54,7 +63,7 @@ export function mergeHistory(lines: readonly ParsedLine[]): MergedHistory {
   const refused = new Set<string>();
   const complete = (op: OpRecord, line: CompleteLine): void => {
     if (line.at < op.invokeMs) refused.add(op.id);
-    else applyCompletion(op, line);
+    else applyCompletion(op, line, intern, latestWrites);
   };
   for (const line of lines) {
     if (line.t === 'invoke') {
@@ -64,8 +73,9 @@ export function mergeHistory(lines: readonly ParsedLine[]): MergedHistory {
       }
       if (line.at < lastInvokeMs) runStarts.push(count);
       lastInvokeMs = line.at;
-      const op = toOp(line);
+      const op = toOp(line, intern);
       ops[count++] = op;
+      if (op.kind === 'write') latestWrites.note(op);
       recent.push(op);
       if (recent.length > RECENT) recent.shift();
     } else if (line.t === 'complete') {
@@ -162,26 +172,17 @@ function sortByInvoke(ops: OpRecord[], runStarts: readonly number[]): OpRecord[]
   return out;
 }
 
-function applyCompletion(op: OpRecord, line: CompleteLine): void {
+function applyCompletion(op: OpRecord, line: CompleteLine, intern: Interner, latestWrites: LatestWrites): void {
   op.completeMs = line.at;
   op.outcome = line.outcome;
-  if (line.error !== undefined) op.error = line.error;
-  if (line.node !== undefined) op.node = line.node;
-  if (line.observed !== undefined) op.observed = line.observed;
+  if (line.error !== undefined) op.error = intern.of(line.error);
+  if (line.node !== undefined) op.node = intern.of(line.node);
+  if (line.observed !== undefined) op.observed = latestWrites.answer(op.client, line.observed);
   if (line.route !== undefined) op.route = line.route;
 }
 
-function toOp(line: Extract<HistoryLine, { t: 'invoke' }>): OpRecord {
-  const op: OpRecord = {
-    id: line.id,
-    service: line.service,
-    kind: line.kind,
-    client: line.client,
-    idc: line.idc,
-    invokeMs: line.at,
-    completeMs: null,
-    outcome: 'unknown',
-  };
-  if (line.key !== undefined) op.key = line.key;
+function toOp(line: Extract<HistoryLine, { t: 'invoke' }>, intern: Interner): OpRecord {
+  const op = new StoredOp(line.id, intern.of(line.service), line.kind, intern.of(line.client), intern.of(line.idc), line.at);
+  if (line.key !== undefined) op.key = intern.of(line.key);
   return op;
 }

@@ -40,31 +40,83 @@ const KINDS: ReadonlySet<string> = new Set<OpKind>(['write', 'read']);
  * it is itself a whole record that only lacks its newline) or when it is the
  * file's last line. Anywhere else it is damage, and throws.
  */
-export function parseHistoryJsonl(text: string, source: string): ParsedLine[] {
-  const raw = text.split('\n');
-  let last = raw.length - 1;
-  while (last >= 0 && raw[last]!.trim() === '') last--;
+export function parseHistoryJsonl(text: string | Iterable<string>, source: string): ParsedLine[] {
   const out: ParsedLine[] = [];
-  for (let i = 0; i <= last; i++) {
-    const lineText = raw[i]!.trim();
-    if (lineText === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(lineText);
-    } catch (err) {
-      const glued = restartedRecord(lineText);
-      if (glued === null ? i !== last : !lineText.startsWith('{')) throw new HistoryParseError(source, i + 1, `not JSON: ${(err as Error).message}`);
-      const head = glued === null ? lineText : lineText.slice(0, glued.at);
-      const whole = parseRecord(head);
-      out.push(whole ?? cutRecord(head, source, i + 1));
-      if (glued !== null) out.push(glued.line);
-      continue;
-    }
-    const problem = shapeProblem(value);
-    if (problem !== null) throw new HistoryParseError(source, i + 1, problem);
-    out.push(value as HistoryLine);
-  }
+  const reader = new HistoryLineReader(source, (line) => out.push(line));
+  for (const raw of typeof text === 'string' ? text.split('\n') : text) reader.line(raw);
+  reader.end();
   return out;
+}
+
+/** parseHistoryJsonl one line at a time, for a file read a block at a time (see file-lines.ts). */
+export function* parseHistoryLines(lines: Iterable<string>, source: string): Generator<ParsedLine> {
+  const ready: ParsedLine[] = [];
+  const reader = new HistoryLineReader(source, (line) => ready.push(line));
+  for (const raw of lines) {
+    reader.line(raw);
+    if (ready.length > 0) {
+      yield* ready;
+      ready.length = 0;
+    }
+  }
+  reader.end();
+  yield* ready;
+}
+
+/**
+ * Reads a file's lines as they come and hands on its records. Whether a line
+ * is the file's last is known only when the next non-blank line comes, so
+ * each line is judged one line late: its records come out on the next call.
+ */
+class HistoryLineReader {
+  private pending = '';
+  private pendingLine = 0;
+  private lineNumber = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly emit: (line: ParsedLine) => void,
+  ) {}
+
+  line(raw: string): void {
+    this.lineNumber++;
+    const lineText = raw.trim();
+    if (lineText === '') return;
+    if (this.pending !== '') this.judge(false);
+    this.pending = lineText;
+    this.pendingLine = this.lineNumber;
+  }
+
+  /** The file ended: its last line is judged. */
+  end(): void {
+    if (this.pending !== '') this.judge(true);
+    this.pending = '';
+  }
+
+  private judge(isLast: boolean): void {
+    const parsed = parseLine(this.pending, this.source, this.pendingLine, isLast);
+    if (Array.isArray(parsed)) for (const line of parsed) this.emit(line);
+    else this.emit(parsed);
+  }
+}
+
+/** One non-blank line's record, or, when it is cut, its records: the cut one and a whole one glued after it. Damage throws. */
+function parseLine(lineText: string, source: string, lineNumber: number, isLast: boolean): HistoryLine | ParsedLine[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(lineText);
+  } catch (err) {
+    const glued = restartedRecord(lineText);
+    if (glued === null ? !isLast : !lineText.startsWith('{')) throw new HistoryParseError(source, lineNumber, `not JSON: ${(err as Error).message}`);
+    const head = glued === null ? lineText : lineText.slice(0, glued.at);
+    const whole = parseRecord(head);
+    const out: ParsedLine[] = [whole ?? cutRecord(head, source, lineNumber)];
+    if (glued !== null) out.push(glued.line);
+    return out;
+  }
+  const problem = shapeProblem(value);
+  if (problem !== null) throw new HistoryParseError(source, lineNumber, problem);
+  return value as HistoryLine;
 }
 
 /**

@@ -4,6 +4,8 @@
 import { Ajv, type ValidateFunction } from 'ajv';
 import { HadrillError } from '../errors.js';
 import type { OpRecord } from '../history.js';
+import { Interner, LatestWrites } from '../check/intern.js';
+import { StoredOp } from '../check/stored-op.js';
 import { emptyReadResult } from '../check/stale-reads.js';
 import { buildTimeline, timelineFrame } from '../check/timeline.js';
 import { readPackageJson } from '../../package-paths.js';
@@ -157,17 +159,66 @@ export type SavedHistory = string | Iterable<string> | (() => Iterable<string>);
 
 /** history.jsonl as a report directory holds it: one merged operation per line. Lines that are not operations are skipped. */
 export function parseSavedHistory(lines: string | Iterable<string>): OpRecord[] {
+  return readSavedHistory(lines).ops;
+}
+
+export interface SavedOps {
+  ops: OpRecord[];
+  /** Non-blank lines that were no operation, left out of ops. */
+  skipped: number;
+}
+
+/**
+ * The saved ops with one of these ids, and the first write's id (an example
+ * for a message): what `hadrill explain` needs of a history of millions of
+ * ops. Only lines that hold an id asked for, as JSON writes it, are parsed.
+ */
+export function findSavedOps(lines: Iterable<string>, ids: ReadonlySet<string>): { ops: OpRecord[]; firstWriteId: string | null } {
+  const quoted = [...ids].map((id) => JSON.stringify(id));
+  let firstWriteId: string | null = null;
+  const wanted: string[] = [];
+  for (const line of lines) {
+    if (firstWriteId === null && line.includes('"write"')) firstWriteId = parseSavedHistory([line]).find((op) => op.kind === 'write')?.id ?? null;
+    if (quoted.some((q) => line.includes(q))) wanted.push(line);
+  }
+  return { ops: parseSavedHistory(wanted).filter((op) => ids.has(op.id)), firstWriteId };
+}
+
+/** parseSavedHistory, and how many lines it left out. */
+export function readSavedHistory(lines: string | Iterable<string>): SavedOps {
   const ops: OpRecord[] = [];
+  let skipped = 0;
+  const intern = new Interner();
+  const latestWrites = new LatestWrites();
   for (const line of typeof lines === 'string' ? lines.split('\n') : lines) {
     if (line.trim() === '') continue;
     try {
       const op = JSON.parse(line) as Partial<OpRecord>;
       if (typeof op.service === 'string' && typeof op.idc === 'string' && typeof op.invokeMs === 'number' && typeof op.outcome === 'string') {
-        ops.push({ completeMs: null, ...op } as OpRecord);
+        ops.push(savedOp(op as SavedLine, intern, latestWrites));
+        continue;
       }
     } catch {
       // A cut-short last line: the timeline is a picture, not a verdict.
     }
+    skipped++;
   }
-  return ops;
+  return { ops, skipped };
+}
+
+/** A saved line with the fields an op needs to be kept. */
+type SavedLine = Partial<OpRecord> & Pick<OpRecord, 'service' | 'idc' | 'invokeMs' | 'outcome'>;
+
+/** One saved line as the op it was, stored as mergeHistory stores it, the strings that repeat kept once. */
+function savedOp(o: SavedLine, intern: Interner, latestWrites: LatestWrites): OpRecord {
+  const op = new StoredOp(o.id!, intern.of(o.service), o.kind!, intern.maybe(o.client)!, intern.of(o.idc), o.invokeMs);
+  op.completeMs = o.completeMs ?? null;
+  op.outcome = o.outcome;
+  if (o.key !== undefined) op.key = intern.maybe(o.key);
+  if (o.error !== undefined) op.error = intern.maybe(o.error);
+  if (o.node !== undefined) op.node = intern.maybe(o.node);
+  if (o.observed !== undefined) op.observed = latestWrites.answer(op.client, o.observed);
+  if (o.route !== undefined) op.route = o.route;
+  if (op.kind === 'write') latestWrites.note(op);
+  return op;
 }
