@@ -1,12 +1,13 @@
 // Docker side of the base image build: existence checks and rootfs import
 // through the Engine API (POST /images/create?fromSrc=-).
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { dockerode } from '../client-libraries.js';
 import type { ImageImporter } from '../images/build-image.js';
 
 export class DockerImageImporter implements ImageImporter {
   private readonly docker: Docker;
 
-  constructor(docker: Docker = new Docker()) {
+  constructor(docker: Docker = new (dockerode())()) {
     this.docker = docker;
   }
 

@@ -1,6 +1,7 @@
 // The Docker Engine implementation of ContainerRuntime: the only module that
 // talks to dockerode for containers and networks.
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
+import { dockerode } from '../client-libraries.js';
 import { PassThrough } from 'node:stream';
 import { HadrillError } from '../core/errors.js';
 import type {
@@ -26,7 +27,7 @@ export class DockerRuntime implements ContainerRuntime {
   private readonly apiTimeoutMs: number;
 
   constructor(docker?: Docker, options: { apiTimeoutMs?: number } = {}) {
-    this.docker = docker ?? new Docker();
+    this.docker = docker ?? new (dockerode())();
     this.apiTimeoutMs = options.apiTimeoutMs ?? API_TIMEOUT_MS;
   }
 

@@ -1,6 +1,5 @@
 // The one place hadrill runs host programs: argument arrays, never shell
 // strings, with timeouts.
-import { execa } from 'execa';
 import { openSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 
@@ -11,6 +10,8 @@ export interface ProcessResult {
 }
 
 export async function runProcess(file: string, args: string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): Promise<ProcessResult> {
+  // Loaded on first use: most commands never run a host program.
+  const { execa } = await import('execa');
   const result = await execa(file, args, { reject: false, timeout: options.timeoutMs ?? 600_000, env: options.env, stdin: 'ignore' });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') };
 }

@@ -1,7 +1,8 @@
 // hadrill's own administrative access to the MySQL nodes from the host: set
 // up replication at `up`, read status, stop replication as a fault, and read
 // the final state.
-import mysql from 'mysql2/promise';
+import type mysql from 'mysql2/promise';
+import { mysql2 } from '../../../client-libraries.js';
 import { APP_USER, DATABASE, REPL_USER, PORTS, type Secrets } from '../../../core/plan/topology-plan.js';
 import {
   replicaStatusSql,
@@ -35,7 +36,7 @@ export interface MysqlNodeStatus {
  * semi-sync) must not hang hadrill with it.
  */
 export async function withMysql<T>(host: string, secrets: Secrets, fn: (c: mysql.Connection) => Promise<T>, timeoutMs = 2000, deadlineMs = 30_000): Promise<T> {
-  const connection = await mysql.createConnection({ host, port: PORTS.mysql, user: secrets.mysqlAdminUser ?? 'root', password: secrets.rootPassword, connectTimeout: timeoutMs });
+  const connection = await mysql2().createConnection({ host, port: PORTS.mysql, user: secrets.mysqlAdminUser ?? 'root', password: secrets.rootPassword, connectTimeout: timeoutMs });
   let timer: NodeJS.Timeout | undefined;
   try {
     return await Promise.race([

@@ -1,7 +1,8 @@
 // hadrill's own access to Redis Cluster nodes from the host, by address:
 // forming the cluster (meet, slots, replicas), one node's view of it, and
 // the write ids a node holds for the final read.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { ioredis } from '../../../client-libraries.js';
 import { PORTS } from '../../../core/plan/topology-plan.js';
 import { WRITE_KEY_PREFIX } from '../../../core/redis-keys.js';
 import { waitFor } from '../../../core/wait.js';
@@ -10,7 +11,7 @@ import { clusterViewOf, parseClusterInfo, slotCount, type ClusterView } from './
 
 /** One short-lived connection to one node; every call is bounded, so a frozen node costs at most timeoutMs. */
 export async function withNode<T>(ip: string, password: string, fn: (r: Redis) => Promise<T>, timeoutMs = 2000): Promise<T> {
-  const redis = new Redis({ host: ip, port: PORTS.redis, password, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const redis = new (ioredis().Redis)({ host: ip, port: PORTS.redis, password, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   // ioredis rejects a failed connect with "Connection is closed."; the socket's own error says why.
   let socketError: Error | undefined;
   redis.on('error', (error: Error) => {

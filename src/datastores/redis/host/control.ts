@@ -1,13 +1,14 @@
 // hadrill's own access to Redis nodes and Sentinels from the host: readiness,
 // roles, Sentinel's view, and the final state. Both ask for a password: the
 // run's Redis password for the nodes, the Sentinels' own for them.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { ioredis } from '../../../client-libraries.js';
 import { PORTS, type Secrets } from '../../../core/plan/topology-plan.js';
 import { SHARED_KEY_PREFIX, WRITE_KEY_PREFIX } from '../../../core/redis-keys.js';
 
 
 export async function withRedis<T>(host: string, port: number, password: string, fn: (r: Redis) => Promise<T>, timeoutMs = 2000): Promise<T> {
-  const redis = new Redis({ host, port, password, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  const redis = new (ioredis().Redis)({ host, port, password, lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
