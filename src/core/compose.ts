@@ -8,6 +8,7 @@ import { routeScript } from './plan/route-script.js';
 import type { Planners } from './plan/group-planner.js';
 import { planTopology, type Secrets } from './plan/topology-plan.js';
 import type { Scenario } from './scenario/scenario.js';
+import { HELPER_LIMITS, type ContainerLimits } from './plan/container-limits.js';
 
 /** 10.200.0.0/16: fixed so the rendered file is stable; change it in the file if it clashes. */
 export const COMPOSE_SUBNET_BLOCK = 200;
@@ -65,6 +66,7 @@ export function renderCompose(scenario: Scenario, planners: Planners): string {
       ...(c.capDrop.length > 0 ? { cap_drop: c.capDrop } : {}),
       ...(Object.keys(c.sysctls).length > 0 ? { sysctls: c.sysctls } : {}),
       ...(c.binds.length > 0 ? { volumes: c.binds } : {}),
+      ...composeHardening(c.limits),
       ...(c.files.length > 0 ? { configs: c.files.map((f) => ({ source: configName(c.node, f.path), target: f.path, mode: f.mode })) } : {}),
       networks: Object.fromEntries(c.networks.map((n) => [n.network, { ipv4_address: n.ip }])),
     };
@@ -74,6 +76,7 @@ export function renderCompose(scenario: Scenario, planners: Planners): string {
         image: plan.containers.find((r) => r.kind === 'router')?.image ?? c.image,
         network_mode: `service:${c.node}`,
         cap_add: ['NET_ADMIN'],
+        ...composeHardening(HELPER_LIMITS),
         command: ['sh', '-c', routeScript(c)],
         labels: c.labels,
       };
@@ -102,6 +105,12 @@ export function renderCompose(scenario: Scenario, planners: Planners): string {
     '',
   ].join('\n');
   return header + body;
+}
+
+/** The same ceilings and no-new-privileges that `hadrill up` gives each container (see container-limits.ts). */
+function composeHardening(limits: ContainerLimits): Record<string, unknown> {
+  const memory = `${limits.memoryBytes / (1024 * 1024)}m`;
+  return { mem_limit: memory, memswap_limit: memory, pids_limit: limits.pids, security_opt: ['no-new-privileges:true'] };
 }
 
 /**

@@ -1,6 +1,7 @@
 // The port through which hadrill drives containers. It speaks hadrill's own
 // types, so the core and its tests never see dockerode's.
 import type { ArchiveFile } from './tar-archive.js';
+import type { ContainerLimits } from '../core/plan/container-limits.js';
 
 export interface NetworkSpec {
   name: string;
@@ -27,6 +28,8 @@ export interface ContainerSpec {
   capDrop: string[];
   sysctls: Record<string, string>;
   binds: string[];
+  /** Memory and process ceilings; every container hadrill creates has them (a test's bystander may not). */
+  limits?: ContainerLimits;
   /** Put into the container after it is created and before it starts. */
   files: ArchiveFile[];
 }

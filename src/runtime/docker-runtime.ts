@@ -16,6 +16,7 @@ import type {
   OneShotSpec,
 } from './container-runtime.js';
 import { tarArchive } from './tar-archive.js';
+import { HELPER_LIMITS, type ContainerLimits } from '../core/plan/container-limits.js';
 
 /** Tries at removing a network whose endpoints the engine has not let go of yet: about 5 s in all. */
 const NETWORK_REMOVAL_ATTEMPTS = 6;
@@ -52,6 +53,8 @@ export class DockerRuntime implements ContainerRuntime {
         Name: spec.name,
         Driver: 'bridge',
         CheckDuplicate: true,
+        // Said outright: an engine configured to give new networks IPv6 would otherwise give these a way out.
+        EnableIPv6: false,
         Labels: spec.labels,
         IPAM: { Driver: 'default', Config: [{ Subnet: spec.subnet, Gateway: spec.gateway }] },
       }),
@@ -109,6 +112,7 @@ export class DockerRuntime implements ContainerRuntime {
           CapDrop: spec.capDrop,
           Sysctls: spec.sysctls,
           Binds: spec.binds,
+          ...hardening(spec.limits),
         },
         NetworkingConfig: first ? { EndpointsConfig: { [first.network]: endpoint(first.ip) } } : undefined,
       }),
@@ -132,7 +136,7 @@ export class DockerRuntime implements ContainerRuntime {
         Cmd: spec.cmd,
         Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
         Labels: spec.labels,
-        HostConfig: { NetworkMode: spec.networkMode, CapAdd: spec.capAdd },
+        HostConfig: { NetworkMode: spec.networkMode, CapAdd: spec.capAdd, ...hardening(HELPER_LIMITS) },
       }),
     );
     try {
@@ -256,6 +260,18 @@ function statusOf(error: unknown): number | undefined {
 
 function labelFilters(labels: Record<string, string>): string[] {
   return Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+}
+
+/**
+ * What every container hadrill creates gets: no process in it may gain
+ * privileges through a setuid binary or file capabilities (no-new-privileges),
+ * and its memory (swap included) and process count stop at a ceiling.
+ */
+function hardening(limits: ContainerLimits | undefined): { SecurityOpt: string[]; Memory?: number; MemorySwap?: number; PidsLimit?: number } {
+  return {
+    SecurityOpt: ['no-new-privileges'],
+    ...(limits ? { Memory: limits.memoryBytes, MemorySwap: limits.memoryBytes, PidsLimit: limits.pids } : {}),
+  };
 }
 
 /** Splits Docker's multiplexed log stream (8-byte frame headers) into stdout and stderr. */

@@ -1,8 +1,10 @@
 // What a run exposes, checked on a real one: state files only the user can
 // read; no secret in any container's configuration (`docker inspect`), in the
 // CLI's output, in container logs or in reports; NET_ADMIN on the router
-// only; Redis, Sentinel and the failover manager refusing clients without
-// their password or token; and IDC networks with no route out of the topology.
+// only; no-new-privileges and memory and process ceilings on every
+// container; Redis, Sentinel and the failover manager refusing clients
+// without their password or token; and IDC networks with no route out of
+// the topology, IPv4 or IPv6.
 import assert from 'node:assert/strict';
 import { statSync, readFileSync, readdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -91,6 +93,18 @@ describe('least privilege', () => {
     }
   });
 
+  test('every container has no-new-privileges, a memory ceiling without swap beyond it, and a process ceiling', async () => {
+    for (const c of state.plan.containers) {
+      const host = (await runtime.docker.getContainer(c.name).inspect()).HostConfig;
+      assert.deepEqual(host.SecurityOpt, ['no-new-privileges'], c.name);
+      assert.deepEqual([host.Memory, host.MemorySwap, host.PidsLimit], [c.limits.memoryBytes, c.limits.memoryBytes, c.limits.pids], c.name);
+      assert.ok(c.limits.memoryBytes >= 128 * 1024 * 1024 && c.limits.pids >= 64, `${c.name} has room to work`);
+      // The kernel's own word for it, from the container's first process.
+      const status = await runtime.exec(c.name, ['cat', '/proc/1/status']);
+      assert.match(status.stdout, /^NoNewPrivs:\s+1$/m, c.name);
+    }
+  });
+
   test('Redis, the Sentinels and the failover manager refuse clients without their password or token', async () => {
     const redis = node('redis-a').ip;
     const sentinel = node('sentinel-idc-c').ip;
@@ -111,6 +125,8 @@ describe('least privilege', () => {
     for (const c of state.plan.containers) {
       const routes = (await runtime.exec(c.name, ['ip', '-4', 'route', 'show'])).stdout.trim().split('\n');
       assert.ok(routes.every((r) => subnets.includes(r.split(' ')[0] ?? '')), `${c.name} routes: ${routes.join('; ')}`);
+      const v6 = (await runtime.exec(c.name, ['ip', '-6', 'route', 'show', 'default'])).stdout.trim();
+      assert.equal(v6, '', `${c.name} has an IPv6 default route`);
       if (c.kind === 'router') continue;
       assert.equal(routes.length, subnets.length, `${c.name} reaches every IDC`);
       const out = await runtime.exec(c.name, ['ping', '-c', '1', '-W', '1', '8.8.8.8']);

@@ -8,7 +8,7 @@ import type { RunState } from '../../src/engine/run-store.js';
 import type { ContainerInfo, ContainerRuntime, ExecResult } from '../../src/runtime/container-runtime.js';
 
 function agent(node: string): ContainerPlan {
-  return { name: `hd-r-${node}`, node, kind: 'agent', group: null, idc: 'idc-a', image: 'hadrill', ip: '', networks: [], cmd: [], env: {}, capAdd: [], capDrop: [], sysctls: {}, binds: [], labels: {}, files: [], ownImage: true };
+  return { name: `hd-r-${node}`, node, kind: 'agent', group: null, idc: 'idc-a', image: 'hadrill', ip: '', networks: [], cmd: [], env: {}, capAdd: [], capDrop: [], sysctls: {}, binds: [], labels: {}, files: [], limits: { memoryBytes: 1, pids: 1 }, ownImage: true };
 }
 
 const nodes = ['fast', 'behind', 'down', 'busybox', 'flaky'];

@@ -189,6 +189,11 @@ const SERVICE: Record<string, Check> = {
   configs: listOf(object({ source: string, target: matching(/^\//), mode: (v, where, p) => void (Number.isInteger(v) || p.push(`${where}: an integer mode`)) }, ['source', 'target'])),
   networks: mapOf(object({ ipv4_address: matching(IPV4) })),
   network_mode: matching(/^(none|host|bridge|service:[a-zA-Z0-9._-]+)$/),
+  // Byte values as the specification writes them: a number and a unit (b, k, m, g).
+  mem_limit: matching(/^\d+[bkmg]$/),
+  memswap_limit: matching(/^\d+[bkmg]$/),
+  pids_limit: (v, where, p) => void (Number.isInteger(v) || p.push(`${where}: an integer`)),
+  security_opt: listOf(matching(/^no-new-privileges:true$/)),
 };
 const TOP: Record<string, Check> = {
   name: matching(/^[a-z0-9][a-z0-9_-]*$/),

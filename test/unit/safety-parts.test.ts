@@ -51,6 +51,6 @@ describe('routes from outside', () => {
     const script = routeScript({ env: { HADRILL_ROUTES: '10.1.2.0/24=10.1.1.254,10.1.3.0/24=10.1.1.254' } });
     const parts = script.split(' && ');
     assert.match(parts[0]!, /^for d in \$\(ls \/sys\/class\/net\); do .*ethtool -K "\$d" tso off gso off/);
-    assert.deepEqual(parts.slice(1), ['ip route del default 2>/dev/null; true', 'ip route replace 10.1.2.0/24 via 10.1.1.254', 'ip route replace 10.1.3.0/24 via 10.1.1.254']);
+    assert.deepEqual(parts.slice(1), ['ip route del default 2>/dev/null; ip -6 route del default 2>/dev/null; true', 'ip route replace 10.1.2.0/24 via 10.1.1.254', 'ip route replace 10.1.3.0/24 via 10.1.1.254']);
   });
 });

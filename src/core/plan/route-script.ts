@@ -3,7 +3,8 @@
 // Segmentation offload goes off first, so that every TCP segment crosses the
 // WAN router as its own packet (netem's loss then hits packets, not 64 KB
 // bursts) before the node's process starts: hadrill's entrypoint starts it
-// once the routes are there, and they come last. The default route goes: an
+// once the routes are there, and they come last. The default routes go (IPv4
+// and IPv6, should the engine give the network one): an
 // IDC network leads only to the other IDCs, through the router, and nowhere
 // outside the topology.
 import type { ContainerPlan } from './topology-plan.js';
@@ -12,5 +13,5 @@ const OFFLOAD_OFF = 'for d in $(ls /sys/class/net); do [ "$d" = lo ] || ethtool 
 
 export function routeScript(container: Pick<ContainerPlan, 'env'>): string {
   const routes = (container.env['HADRILL_ROUTES'] ?? '').split(',').filter(Boolean).map((r) => r.split('=') as [string, string]);
-  return [OFFLOAD_OFF, 'ip route del default 2>/dev/null; true', ...routes.map(([subnet, via]) => `ip route replace ${subnet} via ${via}`)].join(' && ');
+  return [OFFLOAD_OFF, 'ip route del default 2>/dev/null; ip -6 route del default 2>/dev/null; true', ...routes.map(([subnet, via]) => `ip route replace ${subnet} via ${via}`)].join(' && ');
 }

@@ -10,6 +10,7 @@ import { capacityProblem, containersPerIdc, FIRST_HOST, ROUTER_HOST } from './pl
 import type { AgentConfig } from './runtime-configs.js';
 import type { AttachedContainer } from '../attach/select.js';
 import { PACKAGE_MOUNT, programCommand } from './programs.js';
+import { limitsFor, type ContainerLimits } from './container-limits.js';
 
 /**
  * What a container is. Datastore nodes by kind (mysql, galera, redis); the
@@ -51,6 +52,8 @@ export interface ContainerPlan {
   sysctls: Record<string, string>;
   binds: string[];
   labels: Record<string, string>;
+  /** Its memory and process ceilings (see container-limits.ts). */
+  limits: ContainerLimits;
   /** Secrets and configs, put into the container before it starts (see node-commands.ts). */
   files: ContainerFile[];
   /** Whether hadrill's image runs it, so its entrypoint installs the routes between IDCs. */
@@ -168,6 +171,7 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: P
         capDrop: ['NET_RAW'],
         sysctls: {},
         binds: [],
+        limits: limitsFor(kind),
         labels: hadrillLabels(owner, scenario.name, idc, { [LABEL_NODE]: node, [LABEL_KIND]: kind, ...(group === null ? {} : { [LABEL_GROUP]: group }) }),
         files: [],
         ownImage,
@@ -235,6 +239,7 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: P
     // rp_filter off: packets the WAN emulator writes back arrive on its TUN device, not on the leg they came from.
     sysctls: { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.all.send_redirects': '0', 'net.ipv4.conf.all.rp_filter': '0', 'net.ipv4.conf.default.rp_filter': '0' },
     binds: [],
+    limits: limitsFor('router'),
     labels: hadrillLabels(owner, scenario.name, WAN, { [LABEL_NODE]: 'router', [LABEL_KIND]: 'router' }),
     files: [],
     ownImage: true,
@@ -269,7 +274,7 @@ function attachedPlan(
   extra: Partial<ContainerPlan>,
 ): ContainerPlan {
   const found = attached.containers[node];
-  const base = { node, kind, group, idc, capAdd: [], capDrop: ['NET_RAW'], sysctls: {}, files: [] as ContainerFile[] };
+  const base = { node, kind, group, idc, capAdd: [], capDrop: ['NET_RAW'], sysctls: {}, files: [] as ContainerFile[], limits: limitsFor(kind) };
   if (found) return { ...base, name: found.name, image: found.image, ip: found.ip, networks: [], cmd: [], env: {}, binds: [], labels: {}, ownImage: false, foreign: true };
   // An internal assertion: the parser names a container for every node and Sentinel, so only agents are left to create.
   if (kind !== 'agent') throw new Error(`planner bug: an attached scenario has no container for ${kind} ${node}`);

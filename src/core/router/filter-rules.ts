@@ -10,13 +10,13 @@ export const ROUTER_CHAIN = 'HADRILL-FWD';
 
 /**
  * Idempotent: creates the chain and the jump to it once, and drops the
- * router's default route: it forwards between the IDCs' subnets only, all of
+ * router's default routes (IPv4 and IPv6): it forwards between the IDCs' subnets only, all of
  * them directly attached, and leads nowhere outside the topology.
  */
 export function routerSetupCommands(): string[][] {
   return [
     ['sh', '-c', `iptables -N ${ROUTER_CHAIN} 2>/dev/null; iptables -C FORWARD -j ${ROUTER_CHAIN} 2>/dev/null || iptables -I FORWARD 1 -j ${ROUTER_CHAIN}`],
-    ['sh', '-c', 'ip route del default 2>/dev/null; true'],
+    ['sh', '-c', 'ip route del default 2>/dev/null; ip -6 route del default 2>/dev/null; true'],
   ];
 }
 
