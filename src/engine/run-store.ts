@@ -14,6 +14,7 @@ import type { Secrets, TopologyPlan } from '../core/plan/topology-plan.js';
 import type { Scenario } from '../core/scenario/scenario.js';
 import type { WanMechanism } from '../core/links.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { requireOwnHome } from './home-guard.js';
 
 export interface RunState {
   run: string;
@@ -31,8 +32,17 @@ export interface RunState {
 
 export const RUN_HINT = 'For example --run my-drill-2.';
 
+/** Homes already found to be the user's own, in this process. */
+const ownHomes = new Set<string>();
+
+/** HADRILL_HOME; an existing one is checked, once, before anything is read from or written into it. */
 export function hadrillHome(): string {
-  return resolve(process.env['HADRILL_HOME'] || join(homedir(), '.hadrill'));
+  const home = resolve(process.env['HADRILL_HOME'] || join(homedir(), '.hadrill'));
+  if (!ownHomes.has(home) && existsSync(home)) {
+    requireOwnHome(home);
+    ownHomes.add(home);
+  }
+  return home;
 }
 
 function runsRoot(): string {
@@ -52,7 +62,7 @@ export function runDir(run: string): string {
   return dir;
 }
 
-/** Creates HADRILL_HOME (0700) when missing; an existing one is the user's and keeps its mode. */
+/** Creates HADRILL_HOME (0700) when missing; an existing one (checked by hadrillHome) keeps its mode. */
 export function ensureHome(): string {
   const home = hadrillHome();
   if (!existsSync(home)) mkdirSync(home, { recursive: true, mode: 0o700 });
