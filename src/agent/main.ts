@@ -3,6 +3,7 @@
 // connections as the group keeps in flight, reads back from the group's node in its
 // own IDC, and records every operation. SIGUSR1 pauses the writes (after
 // in-flight ones finish) so a final read sees a quiet system; SIGUSR2 resumes.
+// A run nobody drives pauses too, once its lease runs out (src/core/lease.ts).
 import { readConfigFile } from '../config-file.js';
 import type { AgentConfig } from '../core/plan/runtime-configs.js';
 import { groupClients } from '../datastores/clients-registry.js';
@@ -11,6 +12,9 @@ import { OpLoop } from './op-loop.js';
 import { connectionNames, shareOf } from './connections.js';
 import { CpuAccount } from './cpu-account.js';
 import { sendsWrites } from '../core/scenario/scenario.js';
+import { LEASE_FILE } from '../core/lease.js';
+import { keepLease } from './lease-keeper.js';
+import { dirname, join } from 'node:path';
 
 /** How often the agent writes down its CPU time and operations sent. */
 const ACCOUNT_INTERVAL_MS = 2000;
@@ -30,20 +34,42 @@ const { client, idc, keys } = config;
 
 // Signals are handled from the first moment: a restarted agent (its IDC's power back) may still be
 // connecting when the drill pauses every agent for the final read; a loop made after a pause starts paused.
-let paused = false;
-process.on('SIGUSR1', () => {
-  paused = true;
+// Two things pause the writes: the signal (a final read) and a lease that ran out (a run nobody drives);
+// they resume when neither holds.
+let pausedBySignal = false;
+let pausedByLease = false;
+const pauseAll = (reason: 'signal' | 'lease'): void => {
   void Promise.all(loops.map((l) => l.pause())).then(() => {
-    history.write({ t: 'paused', client: config.client, at: nowMs() });
+    history.write({ t: 'paused', client: config.client, at: nowMs(), ...(reason === 'lease' ? { reason } : {}) });
     account();
-    console.log('paused');
+    console.log(reason === 'lease' ? `paused: the run's lease ran out (nothing drove it for ${Math.round(config.ttlMs / 60_000)} min)` : 'paused');
   });
-});
-process.on('SIGUSR2', () => {
-  paused = false;
+};
+const resumeAll = (): void => {
+  if (pausedBySignal || pausedByLease) return;
   for (const l of loops) l.resume();
   history.write({ t: 'resumed', client: config.client, at: nowMs() });
   console.log('resumed');
+};
+const lease = keepLease(join(dirname(config.historyFile), LEASE_FILE), config.ttlMs, {
+  expired: () => {
+    pausedByLease = true;
+    pauseAll('lease');
+  },
+  renewed: () => {
+    pausedByLease = false;
+    resumeAll();
+  },
+});
+process.on('SIGUSR1', () => {
+  pausedBySignal = true;
+  pauseAll('signal');
+});
+process.on('SIGUSR2', () => {
+  pausedBySignal = false;
+  // Whoever resumes has renewed the lease just before: seen now, not at the next look.
+  lease.look();
+  resumeAll();
 });
 
 // The groups connect at once: one whose writer is down must not hold back the others.
@@ -62,7 +88,7 @@ await Promise.all(
       }),
     );
     for (const l of made) {
-      if (paused) void l.pause();
+      if (pausedBySignal || pausedByLease) void l.pause();
       loops.push(l);
       l.start();
     }

@@ -31,7 +31,8 @@ export type OpKind = 'write' | 'read';
 export type HistoryLine =
   | { t: 'invoke'; id: string; service: ServiceName; kind: OpKind; client: string; idc: string; at: number; key?: string }
   | { t: 'complete'; id: string; at: number; outcome: Outcome; error?: string; node?: string; observed?: string | null; route?: OpRoute }
-  | { t: 'paused'; client: string; at: number }
+  /** `reason: 'lease'`: the run's lease ran out (no final read asked for it). */
+  | { t: 'paused'; client: string; at: number; reason?: 'lease' }
   | { t: 'resumed'; client: string; at: number };
 
 /** How the data access layer routed a write: the zone whose node wrote it, the routing table's epoch there, and whether another zone's router forwarded it. */

@@ -33,6 +33,7 @@ import { liveRunContainers } from './ownership.js';
 import { runDir, type RunState } from './run-store.js';
 import { writeIntoReportDir, type ReportDirOptions } from './report-dir.js';
 import { familiesOf } from '../datastores/registry.js';
+import { renewLease } from './lease.js';
 
 export interface CheckOptions {
   reportDir: string;
@@ -52,6 +53,8 @@ export interface CheckOptions {
 
 export async function checkRun(state: RunState, runtime: ContainerRuntime, options: CheckOptions): Promise<Report> {
   const { emit } = options;
+  // The agents resume after the read: for the run's TTL from now.
+  renewLease(state);
   const opTimeout = state.scenario.workload.opTimeoutMs;
   // Read as the agents are told to pause: the reading closest to the end of their histories, at no cost in time.
   const [endClocks] = await phase(emit, 'quiesce', "Pausing the workload agents for the final read, and reading their clocks", () =>

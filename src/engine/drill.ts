@@ -30,6 +30,7 @@ import { loadRunState, type RunState } from './run-store.js';
 import { checkTopology, diagnose } from './topology-guard.js';
 import { writeInterruptedReport } from './interrupted-report.js';
 import { requireDrillable, up } from './up.js';
+import { renewLease } from './lease.js';
 
 export type DrillPhase = 'up' | 'steady' | 'fault' | 'recovery' | 'heal' | 'settle' | 'converge' | 'check';
 
@@ -131,8 +132,9 @@ async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: s
   appendJournal(run, { t: 'drill.started', at: started });
   const { drill: plan } = scenario;
   const step = <T>(name: DrillPhase, work: () => Promise<T>): Promise<T> => inPhase(progress, name, runtime, () => state, work);
-  const waitUntil = (name: DrillPhase, at: number): Promise<void> =>
-    step(name, () => sleepFor(clock, at - clock.now(), signal, () => checkTopology(runtime, state, name)));
+  // Every look at the containers also renews the run's lease: a drill drives its run, however long it lasts.
+  const look = (name: DrillPhase): Promise<void> => (renewLease(state), checkTopology(runtime, state, name));
+  const waitUntil = (name: DrillPhase, at: number): Promise<void> => step(name, () => sleepFor(clock, at - clock.now(), signal, () => look(name)));
 
   const first = plan.timeline[0]?.atMs ?? 0;
   if (plan.timeline.length > 0) await phase(emit, 'steady', `Writing steadily until the first fault at +${formatMs(first)}`, () => waitUntil('steady', started + first));
@@ -153,10 +155,9 @@ async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: s
     'Waiting for the topology to converge while the clients keep writing',
     () =>
       step('converge', async () => {
-        const look = (): Promise<void> => checkTopology(runtime, state, 'converge');
-        const result = await waitForConvergence(state, CONVERGE_TIMEOUT_MS, (ms) => sleepFor(clock, ms, signal, look));
+        const result = await waitForConvergence(state, CONVERGE_TIMEOUT_MS, (ms) => sleepFor(clock, ms, signal, () => look('converge')));
         // Every client gets a full recovery window after the topology settled, so its recovery can show.
-        await sleepFor(clock, plan.rtoWindowMs + RECOVERY_MARGIN_MS, signal, look);
+        await sleepFor(clock, plan.rtoWindowMs + RECOVERY_MARGIN_MS, signal, () => look('converge'));
         return result;
       }),
     (r) => (r.converged ? 'The topology converged' : `The topology had not converged after ${formatMs(CONVERGE_TIMEOUT_MS)}: ${r.pending.join('; ')}`),

@@ -22,9 +22,11 @@ import { runDir, type RunState } from './run-store.js';
 import { applyLinkShapes, routerOf } from './wan.js';
 import { kindNamed } from '../datastores/registry.js';
 import { attachedRules, powerOnAttached } from './attach-faults.js';
+import { renewLease } from './lease.js';
 
 export async function applyFault(state: RunState, runtime: ContainerRuntime, spec: FaultSpec, durationMs?: number): Promise<FaultEvent> {
   validateTarget(state, spec);
+  renewLease(state);
   // Applying the same fault twice is not an error: the one in force is returned.
   const already = activeFaults(readJournal(state.run)).find((f) => JSON.stringify(f.spec) === JSON.stringify(spec));
   if (already) return already;
@@ -40,6 +42,7 @@ export async function applyFault(state: RunState, runtime: ContainerRuntime, spe
 
 /** Heals every active fault of the run (or only `ids`), most recent first. */
 export async function healFaults(state: RunState, runtime: ContainerRuntime, ids?: string[]): Promise<FaultEvent[]> {
+  renewLease(state);
   const active = activeFaults(readJournal(state.run))
     .filter((f) => !ids || ids.includes(f.id))
     .reverse();

@@ -23,6 +23,7 @@ import { installRoutes } from './routes.js';
 import { homeId } from './home-id.js';
 import { requireNamesFree, runLabels } from './ownership.js';
 import { loadRunState, runDir, saveRunState, type RunState } from './run-store.js';
+import { renewLease } from './lease.js';
 import { mustExec, setUpWan } from './wan.js';
 import { attachedSecrets, proxiedServerIds, resolveAttach } from './attach.js';
 
@@ -68,7 +69,11 @@ export async function up(options: UpOptions): Promise<RunState> {
   });
   // Never adopt: a container or network name held by another home's run (or by anything else) stops here.
   await requireNamesFree(runtime, state.plan);
+  // The TTL given now rules the lease, also for a run that is already up (`up --ttl` again).
+  if (previous) state.scenario = { ...state.scenario, workload: { ...state.scenario.workload, ttlMs: scenario.workload.ttlMs } };
   saveRunState(state);
+  // Before the agents start: they write for the run's TTL from now, and pause unless something drives the run.
+  renewLease(state);
 
   const cleanup = new CleanupStack();
   cleanup.push(`remove run ${run}`, async () => {

@@ -6,6 +6,7 @@ import type { HistoryLine } from '../core/history.js';
 import { LiveStats, type LiveRow } from '../core/live-stats.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { historyDir } from './agents-control.js';
+import { renewLease } from './lease.js';
 import type { RunState } from './run-store.js';
 import { runStatus, type RunStatus } from './status.js';
 
@@ -66,6 +67,8 @@ export async function* watchRun(state: RunState, runtime: ContainerRuntime, opti
   while (!options.signal?.aborted) {
     for (const line of tail.read()) stats.add(line);
     const now = Date.now();
+    // Someone is watching: the run is driven, its agents keep writing.
+    renewLease(state, now);
     if (now - statusAt >= 2000) {
       status = await runStatus(state, runtime, { probeLinks: false }).catch(() => status);
       statusAt = now;

@@ -1,7 +1,8 @@
 // A drill done by hand (up, replication stop, fail, heal, check) must give
-// the same kind of report as `hadrill drill`, computed the same way.
+// the same kind of report as `hadrill drill`, computed the same way; and a
+// run left alone stops writing when its lease runs out.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import mysql from 'mysql2/promise';
@@ -29,7 +30,8 @@ describe('the manual path: up, fail, heal, check', () => {
     const first = await cli('up', 'scenarios/hot-standby.yaml');
     assert.equal(first.code, 0, first.stderr.slice(-2000));
     const before = (await leftovers(run)).containers.sort();
-    const again = await cli('up', 'scenarios/hot-standby.yaml');
+    // Again, with a TTL of its own: it rules the run's lease from now on.
+    const again = await cli('up', 'scenarios/hot-standby.yaml', '--ttl', '2h');
     assert.equal(again.code, 0, again.stderr.slice(-2000));
     assert.deepEqual((await leftovers(run)).containers.sort(), before, 'a second up creates nothing new');
 
@@ -74,5 +76,38 @@ describe('the manual path: up, fail, heal, check', () => {
     const count = lines();
     await sleep(1500);
     assert.ok(lines() > count, 'agents resumed after check');
+  });
+
+  test('a run nobody drives: its agents pause when its lease runs out, and resume when a command renews it', { timeout: 120_000 }, async () => {
+    const dir = join(home, 'runs', run, 'history');
+    const lease = join(dir, 'lease.json');
+    const leaseUntil = (): number => (JSON.parse(readFileSync(lease, 'utf8')) as { until: number }).until;
+    // check, the last command, renewed it for the run's TTL (the second up's --ttl 2h).
+    assert.ok(Math.abs(leaseUntil() - (Date.now() + 7_200_000)) < 120_000, `lease until ${new Date(leaseUntil()).toISOString()}`);
+    const agents = readdirSync(dir).filter((f) => f.endsWith('.jsonl'));
+    assert.ok(agents.length >= 2, agents.join(', '));
+    const tail = (file: string, from: number): string[] => readFileSync(join(dir, file), 'utf8').slice(from).split('\n').filter(Boolean);
+    const until = async (what: string, ok: () => boolean): Promise<void> => {
+      for (const deadline = Date.now() + 20_000; !ok(); await sleep(250)) if (Date.now() > deadline) assert.fail(`never: ${what}`);
+    };
+
+    // Nobody renewed it: the lease ends now (as an hour of silence would end it).
+    const ends = new Map(agents.map((f) => [f, readFileSync(join(dir, f), 'utf8').length]));
+    writeFileSync(lease, JSON.stringify({ until: Date.now() - 1 }));
+    const pausedAt = new Map<string, number>();
+    await until('every agent pauses for its lease', () =>
+      agents.every((f) => {
+        const line = tail(f, ends.get(f)!).find((l) => l.includes('"t":"paused"') && l.includes('"reason":"lease"'));
+        if (line) pausedAt.set(f, readFileSync(join(dir, f), 'utf8').indexOf(line, ends.get(f)!) + line.length);
+        return line !== undefined;
+      }),
+    );
+    await sleep(3000);
+    for (const f of agents) assert.deepEqual(tail(f, pausedAt.get(f)!).filter((l) => l.includes('"t":"invoke"')), [], `${f} sent nothing after its lease ran out`);
+
+    // Any driving command renews it (here a heal with nothing to heal): the agents write again.
+    assert.equal((await cli('heal')).code, 0);
+    assert.ok(leaseUntil() > Date.now() + 7_000_000, 'heal renewed the lease for the TTL');
+    await until('every agent resumes and writes', () => agents.every((f) => tail(f, pausedAt.get(f)!).some((l) => l.includes('"t":"resumed"')) && tail(f, pausedAt.get(f)!).some((l) => l.includes('"t":"invoke"'))));
   });
 });

@@ -52,6 +52,8 @@ export interface AgentConfig {
   idc: string;
   historyFile: string;
   opTimeoutMs: number;
+  /** How long the agent writes without a renewal of the run's lease (src/core/lease.ts). */
+  ttlMs: number;
   /** Size of the shared key space every write sets a key of; 0 for none. */
   keys: number;
   /** User ids writes are made for: the data access layer shards by them. */

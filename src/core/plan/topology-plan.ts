@@ -204,6 +204,7 @@ export function planTopology(scenario: Scenario, inputs: PlanInputs, planners: P
       idc: client.idc,
       historyFile: `/var/lib/hadrill/history/${client.name}.jsonl`,
       opTimeoutMs: workload.opTimeoutMs,
+      ttlMs: workload.ttlMs,
       keys: workload.keys,
       users: workload.users,
       groups: workload.groups

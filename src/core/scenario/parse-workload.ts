@@ -10,6 +10,7 @@
 import { authorityOf, sendsWrites, type Dal, type Group, type GroupWorkload, type ProxyRoute, type ReadRoute, type Workload, type WorkloadClient, type WriteRoute } from './scenario.js';
 import { ms, type Checks, type Raw } from './parse-support.js';
 import { kindOf, type KindCatalog } from './kind-model.js';
+import { DEFAULT_TTL_MS, MAX_TTL_MS, MIN_TTL_MS } from '../lease.js';
 
 const DEFAULT_WRITES = 20;
 const DEFAULT_READS = 10;
@@ -66,7 +67,9 @@ export function buildWorkload(
     checkFindsWriter(entry, group, kinds, where, c);
     return entry;
   });
-  return { clients, groups: entries, keys: raw.keys ?? 32, users: raw.users ?? 1000, opTimeoutMs: ms(raw.opTimeout ?? '2s') };
+  const ttlMs = raw.ttl === undefined ? DEFAULT_TTL_MS : ms(raw.ttl);
+  if (ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS) c.report(['workload', 'ttl'], `ttl ${raw.ttl} is out of range: from 1m to 24h (how long the agents write when no hadrill command drives the run; default 1h)`);
+  return { clients, groups: entries, keys: raw.keys ?? 32, users: raw.users ?? 1000, opTimeoutMs: ms(raw.opTimeout ?? '2s'), ttlMs };
 }
 
 function buildProxy(raw: Raw, where: (string | number)[], c: Checks): ProxyRoute {

@@ -154,6 +154,8 @@ export interface Workload {
   /** User ids a write is made for; the data access layer shards by them. */
   users: number;
   opTimeoutMs: number;
+  /** How long the agents write when nobody drives the run (src/core/lease.ts). */
+  ttlMs: number;
 }
 
 /**
