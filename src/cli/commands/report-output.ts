@@ -6,6 +6,10 @@ import { REPEAT_FILE, writeIntoReportDir } from '../../engine/report-dir.js';
 import { formatMs } from '../../core/duration.js';
 import { alignTable } from '../../core/report/render-summary.js';
 import type { RepeatSummary } from '../../core/report/repeat-summary.js';
+import { renderMarkdown } from '../../core/report/render-markdown.js';
+import { renderRepeatMarkdown } from '../../core/report/render-repeat-markdown.js';
+import { appendCliStepSummary } from '../step-summary.js';
+import { join } from 'node:path';
 
 export function finishWithReport(c: Context, report: Report, reportDir: string): void {
   if (c.output.json) c.output.printJson(report);
@@ -16,6 +20,8 @@ export function finishWithReport(c: Context, report: Report, reportDir: string):
     c.output.print(text);
     c.output.print(`\nReports: ${reportDir}/report.json, report.html, history.jsonl, final-state.json, junit.xml, summary.md`);
   }
+  // The same Markdown as summary.md, for the CI run's page.
+  appendCliStepSummary(c, renderMarkdown(report), join(reportDir, 'summary.md'));
   // A service that could not be checked is no SLO verdict: it is the set-up error exit code.
   process.exitCode = report.verdict === 'pass' ? 0 : report.verdict === 'fail' ? 1 : 2;
 }
@@ -36,5 +42,6 @@ export function finishWithRepeats(c: Context, summary: RepeatSummary, reportDir:
     const verdict = summary.verdict === 'pass' ? c.output.color.green('PASS') : c.output.color.red('FAIL');
     c.output.print(`\nverdict: ${verdict}   reports: ${reportDir}/run-*/, ${reportDir}/repeat.json`);
   }
+  appendCliStepSummary(c, renderRepeatMarkdown(summary, reportDir), join(reportDir, 'repeat.json'));
   process.exitCode = summary.verdict === 'pass' ? 0 : 1;
 }
