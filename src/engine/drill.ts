@@ -49,6 +49,8 @@ export interface DrillOptions {
   clock?: Clock;
   /** Aborted by SIGINT or SIGTERM, with the HadrillError to end with as its reason. */
   signal?: AbortSignal;
+  /** Told once the topology is up and its agents write (--metrics-listen follows the run from then on). */
+  onUp?: (state: RunState) => void;
 }
 
 /** How long a drill waits, after the settle, for the topology to become one system again. */
@@ -125,6 +127,7 @@ async function timeline(options: DrillOptions, runtime: ContainerRuntime, run: s
   // A failed up removes what it created before it rethrows, so its failure is not explained by the missing containers.
   const state = await inPhase(progress, 'up', runtime, () => null, () => up({ scenario, runtime, ownImageTag: options.ownImageTag, run, emit, ...(signal ? { signal } : {}) }));
   await restartBackupSchedules(state, runtime);
+  options.onUp?.(state);
   const started = clock.now();
   // Read while the steady state runs: the drill waits then anyway, and a reading that fails leaves the start unmeasured, not the drill failed.
   const startClocks = measureAgentClocks(state, runtime).catch(() => undefined);

@@ -4,11 +4,13 @@ import { closeSync, existsSync, openSync, readSync, readdirSync, statSync } from
 import { join } from 'node:path';
 import type { HistoryLine } from '../core/history.js';
 import { LiveStats, type LiveRow } from '../core/live-stats.js';
+import type { RunMetrics } from '../core/metrics/hadrill-metrics.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import { historyDir } from './agents-control.js';
 import { renewLease } from './lease.js';
 import type { RunState } from './run-store.js';
 import { runStatus, type RunStatus } from './status.js';
+import { topologyReading } from './metrics-topology.js';
 
 export interface WatchSnapshot {
   at: string;
@@ -59,18 +61,23 @@ export class HistoryTail {
   }
 }
 
-export async function* watchRun(state: RunState, runtime: ContainerRuntime, options: { intervalMs: number; windowMs: number; signal?: AbortSignal }): AsyncGenerator<WatchSnapshot> {
+export async function* watchRun(state: RunState, runtime: ContainerRuntime, options: { intervalMs: number; windowMs: number; signal?: AbortSignal; metrics?: RunMetrics }): AsyncGenerator<WatchSnapshot> {
   const tail = new HistoryTail(historyDir(state.run));
   const stats = new LiveStats();
   let status: RunStatus | null = null;
   let statusAt = 0;
   while (!options.signal?.aborted) {
-    for (const line of tail.read()) stats.add(line);
+    const lines = tail.read();
+    for (const line of lines) stats.add(line);
+    // --metrics-listen: the same readings, folded into counters for Prometheus.
+    options.metrics?.addLines(lines);
     const now = Date.now();
     // Someone is watching: the run is driven, its agents keep writing.
     renewLease(state, now);
     if (now - statusAt >= 2000) {
-      status = await runStatus(state, runtime, { probeLinks: false }).catch(() => status);
+      const read = await runStatus(state, runtime, { probeLinks: false }).catch(() => null);
+      if (read) options.metrics?.setTopology(topologyReading(read));
+      status = read ?? status;
       statusAt = now;
     }
     const lags = (status?.nodes ?? []).map((n) => n.lagSeconds).filter((l): l is number => l !== null);

@@ -2,32 +2,52 @@
 // backlog is built on purpose (the standby stops receiving), then the primary's
 // IDC loses power. The report must count exactly the acknowledged writes that
 // never reached the standby, checked here against the standby read directly.
+// The async drill is also scraped by a real Prometheus and pushes its outcome
+// to a real Pushgateway and a node_exporter textfile: what they hold must
+// agree with the report.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Report } from '../../src/core/report/report-model.js';
 import type { RunState } from '../../src/engine/run-store.js';
 import { hadrill } from '../support/hadrill-cli.js';
 import { leftovers, removeEverything, requireDockerAndImage, tempHome, uniqueRun } from '../support/docker-env.js';
 import { acknowledgedIds, difference, readReportDir } from '../support/report-files.js';
 import { mysqlIds, mysqlRegisters, redisIds } from '../support/node-reads.js';
+import { freePort, promQuery, promQueryUntil, promtoolCheck, PROMETHEUS, PROMTOOL, PUSHGATEWAY, startPrometheus, startPushgateway, type LocalServer, type PromSample } from '../support/prometheus.js';
 
 describe('hot standby, async replication, power loss after a replication backlog', () => {
   const home = tempHome();
   const run = uniqueRun('e2e-async');
   const reportDir = join(home, 'report');
   const env = { HADRILL_HOME: home };
+  const textfile = join(home, 'hadrill.prom');
+  let metricsAddress = '';
+  let prometheus: LocalServer | null = null;
+  let pushgateway: LocalServer | null = null;
+  let drilled: Report | null = null;
 
   before(requireDockerAndImage);
+  before(async () => {
+    for (const binary of [PROMETHEUS, PUSHGATEWAY, PROMTOOL]) assert.ok(existsSync(binary), `${binary} is missing: install Debian's prometheus and prometheus-pushgateway (.ci/run does)`);
+    metricsAddress = `127.0.0.1:${await freePort()}`;
+    pushgateway = await startPushgateway();
+    prometheus = await startPrometheus([metricsAddress]);
+  });
   after(async () => {
     await hadrill(['down', '--run', run], env);
     await removeEverything(run);
+    await prometheus?.stop();
+    await pushgateway?.stop();
   });
 
   test('report.json counts exactly the acknowledged writes missing from the promoted standby', { timeout: 240_000 }, async () => {
-    const result = await hadrill(['drill', 'scenarios/hot-standby.yaml', '--run', run, '--report-dir', reportDir, '--keep'], env);
+    const metricsFlags = ['--metrics-listen', metricsAddress, '--metrics-textfile', textfile, '--pushgateway', pushgateway?.url ?? ''];
+    const result = await hadrill(['drill', 'scenarios/hot-standby.yaml', '--run', run, '--report-dir', reportDir, '--keep', ...metricsFlags], env);
     assert.equal(result.code, 0, `drill exit code (stderr: ${result.stderr.slice(-2000)})`);
     const { report, history, finalState } = readReportDir(reportDir);
+    drilled = report;
     const state = JSON.parse(readFileSync(join(home, 'runs', run, 'state.json'), 'utf8')) as RunState;
     const ipOf = (node: string): string => state.plan.containers.find((c) => c.node === node)?.ip ?? '';
 
@@ -115,6 +135,66 @@ describe('hot standby, async replication, power loss after a replication backlog
     const down = await hadrill(['down', '--run', run], env);
     assert.equal(down.code, 0);
     assert.deepEqual(await leftovers(run), { containers: [], networks: [] });
+  });
+
+  test('Prometheus scraped the drill, and the textfile and the Pushgateway hold its outcome', { timeout: 60_000 }, async (t) => {
+    const report = drilled;
+    assert.ok(report && prometheus && pushgateway, 'the drill ran');
+    const prom = prometheus.url;
+    const lost = (service: string): number => report.services.find((s) => s.name === service)?.lost ?? NaN;
+    const value = (samples: PromSample[]): number[] => samples.map((s) => Number(s.value[1]));
+    const context = (): string => `\nprometheus log:\n${prometheus?.log().slice(-1500)}`;
+
+    // The verdict was served until Prometheus scraped it: it is there at once (the endpoint is gone now,
+    // so its series are stale at "now": every query looks back over the drill).
+    const verdict = await promQueryUntil(prom, 'last_over_time(hadrill_drill_verdict{verdict="pass"}[10m])', (r) => r.length > 0, 15_000);
+    assert.deepEqual(value(verdict), [1], `verdict pass scraped${context()}`);
+    assert.equal(verdict[0]?.metric.scenario, 'hot-standby');
+    for (const service of ['mysql', 'redis']) {
+      const scraped = await promQuery(prom, `last_over_time(hadrill_drill_lost_writes{service="${service}"}[10m])`);
+      assert.deepEqual(value(scraped), [lost(service)], `${service} lost writes as scraped`);
+      const ok = await promQuery(prom, `sum(max_over_time(hadrill_writes_total{group="${service}",outcome="ok"}[10m]))`);
+      assert.ok((value(ok)[0] ?? 0) > 100, `${service}: acknowledged writes counted (${value(ok)})`);
+    }
+    assert.ok(lost('mysql') > 0, 'the lost writes scraped are not trivially 0');
+
+    // Errors grew during the outage: the failed and unknown mysql writes after the recovery window exceed those before the power loss.
+    const power = report.faults.find((f) => f.spec.kind === 'power');
+    assert.ok(power);
+    const errorsAt = async (ms: number): Promise<number> => {
+      const response = await fetch(`${prom}/api/v1/query?${new URLSearchParams({ query: 'sum(hadrill_writes_total{group="mysql",outcome=~"failed|unknown"})', time: String(ms / 1000) })}`);
+      const body = (await response.json()) as { data: { result: PromSample[] } };
+      return Number(body.data.result[0]?.value[1] ?? 0);
+    };
+    const before = await errorsAt(power.requestedMs - 500);
+    const afterOutage = await errorsAt(power.requestedMs + 15_000);
+    assert.ok(afterOutage > before, `failed/unknown mysql writes grew during the outage (${before} -> ${afterOutage})`);
+    t.diagnostic(`scraped: mysql failed+unknown writes ${before} before the power loss, ${afterOutage} 15 s after; lost mysql ${lost('mysql')}, redis ${lost('redis')}`);
+
+    const fault = await promQuery(prom, 'max_over_time(hadrill_fault_active{fault="power idc-a"}[10m])');
+    assert.deepEqual(value(fault), [1], 'the power fault was seen active');
+    // The writer as the drill ended: db-b, and only db-b (db-a's series went stale when the manager moved on).
+    const writerAtEnd = await fetch(`${prom}/api/v1/query?${new URLSearchParams({ query: 'hadrill_writer_info{group="mysql"}', time: String(Date.parse(report.finishedAt) / 1000) })}`);
+    const writers = ((await writerAtEnd.json()) as { data: { result: PromSample[] } }).data.result;
+    assert.deepEqual(writers.map((w) => w.metric.writer), ['db-b'], 'db-b is the writer after the failover');
+    const earlier = await promQuery(prom, 'max_over_time(hadrill_writer_info{group="mysql",writer="db-a"}[10m])');
+    assert.deepEqual(value(earlier), [1], 'db-a was the writer before it');
+
+    // The textfile: valid for promtool, and the report's figures.
+    const text = readFileSync(textfile, 'utf8');
+    const check = promtoolCheck(text);
+    assert.equal(check.code, 0, check.output);
+    assert.match(text, /^hadrill_drill_verdict\{scenario="hot-standby",verdict="pass"\} 1$/m);
+    for (const service of ['mysql', 'redis']) {
+      assert.match(text, new RegExp(`^hadrill_drill_lost_writes\\{scenario="hot-standby",service="${service}"\\} ${lost(service)}$`, 'm'));
+      const rto = report.services.find((s) => s.name === service)?.rtoMs;
+      assert.match(text, new RegExp(`^hadrill_drill_rto_seconds\\{scenario="hot-standby",service="${service}"\\} ${String((rto ?? NaN) / 1000).replace('.', '\\.')}$`, 'm'));
+    }
+    // The Pushgateway: the families as pushed, grouped by job and scenario.
+    const pushed = await (await fetch(`${pushgateway.url}/metrics`)).text();
+    assert.match(pushed, /^hadrill_drill_verdict\{instance="",job="hadrill",scenario="hot-standby",verdict="pass"\} 1$/m);
+    assert.match(pushed, new RegExp(`^hadrill_drill_lost_writes\\{instance="",job="hadrill",scenario="hot-standby",service="mysql"\\} ${lost('mysql')}$`, 'm'));
+    assert.match(pushed, /^hadrill_drill_slo_pass\{instance="",job="hadrill",scenario="hot-standby"\} 1$/m);
   });
 });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ContextFactory } from './index.js';
 import { checkReportDir } from '../../engine/report-dir.js';
 import { confirmAttach } from '../attach-consent.js';
+import { DrillMetrics } from '../drill-metrics.js';
 
 export function registerDrill(program: Command, ctx: ContextFactory): void {
   program
@@ -23,12 +24,15 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
     .option('--repeat <n>', 'run the drill n times (reports in DIR/run-1 ...) and report the distribution', '1')
     .option('--gate <gate>', 'with --repeat: worst (every run must pass) or pNN (NN% of runs must pass)', 'worst')
     .option('--yes', 'attach to your containers without asking (needed when not on a terminal)')
+    .option('--metrics-listen <addr>', 'serve Prometheus metrics at http://ADDR/metrics while the drill runs (a port alone listens on 127.0.0.1; write 0.0.0.0:PORT to let other machines scrape)')
+    .option('--metrics-textfile <file>', "at the end, write the verdict, RTO and lost writes to FILE (*.prom) for node_exporter's textfile collector")
+    .option('--pushgateway <url>', 'at the end, push the verdict, RTO and lost writes to a Prometheus Pushgateway (job hadrill, grouped by scenario)')
     .addHelpText(
       'after',
       '\nExit code: 0 when every SLO holds, 1 when one is violated, 2 on bad input or set-up failure, 130 when interrupted (SIGINT), 143 when terminated (SIGTERM): either heals every fault and removes the topology first.\n' +
         'Example:\n  hadrill drill scenarios/hot-standby-semisync.yaml --report-dir out --slo lostWrites=0',
     )
-    .action(async (file: string, opts: { reportDir: string; keep?: boolean; slo?: string[]; repeat: string; gate: string; force?: boolean; yes?: boolean }) => {
+    .action(async (file: string, opts: { reportDir: string; keep?: boolean; slo?: string[]; repeat: string; gate: string; force?: boolean; yes?: boolean; metricsListen?: string; metricsTextfile?: string; pushgateway?: string }) => {
       const scenario = readScenarioFile(file);
       const c = ctx();
       const slo = mergeSlos(scenario.slo, opts.slo);
@@ -41,6 +45,8 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
       const reportDirs = repeat === 1 ? [opts.reportDir] : Array.from({ length: repeat }, (_, i) => join(opts.reportDir, `run-${i + 1}`));
       for (const dir of repeat === 1 ? reportDirs : [opts.reportDir, ...reportDirs]) checkReportDir(dir, { force });
       await confirmAttach(c, scenario, Boolean(opts.yes));
+      // Listening before anything is created: a port in use is exit 2 with nothing to clean up.
+      const metrics = await DrillMetrics.start(opts, repeat, c.runtime, c.output.events);
       // One signal ends the drill cleanly (heal, teardown, exit 130 or 143); a second one is Node's default, at once.
       const abort = new AbortController();
       const onSignal = (signal: NodeJS.Signals): void => {
@@ -50,8 +56,8 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
       };
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
+      const reports: Report[] = [];
       try {
-        const reports = [];
         for (let i = 1; i <= repeat; i++) {
           const reportDir = reportDirs[i - 1]!;
           if (repeat > 1) c.output.events({ type: 'info', text: `Drill ${i} of ${repeat}` });
@@ -65,16 +71,22 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
               force,
               keep: Boolean(opts.keep),
               slo,
-              emit: c.output.events,
+              emit: metrics?.events(c.output.events) ?? c.output.events,
               signal: abort.signal,
+              ...(metrics ? { onUp: metrics.onUp } : {}),
             }),
           );
         }
         if (repeat === 1) finishWithReport(c, reports[0] as Report, opts.reportDir);
         else finishWithRepeats(c, summarizeRepeats(reports, opts.gate), opts.reportDir, force);
+      } catch (error) {
+        await metrics?.abandon(opts.reportDir);
+        throw error;
       } finally {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
+      // After the summary, so the verdict is read while Prometheus comes for its last scrape.
+      await metrics?.finish(reports[0] as Report);
     });
 }

@@ -6,6 +6,10 @@ import { requireRunState, resolveRun } from '../../engine/run-store.js';
 import { watchRun, type WatchSnapshot } from '../../engine/watch.js';
 import type { Context } from '../context.js';
 import type { ContextFactory } from './index.js';
+import { renderText } from '../../core/metrics/exposition.js';
+import { RunMetrics } from '../../core/metrics/hadrill-metrics.js';
+import { parseListenAddress } from '../../core/metrics/listen-address.js';
+import { startMetricsServer } from '../../engine/metrics-server.js';
 
 export function registerWatch(program: Command, ctx: ContextFactory): void {
   program
@@ -14,19 +18,28 @@ export function registerWatch(program: Command, ctx: ContextFactory): void {
     .option('--interval <time>', 'refresh period', '1s')
     .option('--window <time>', 'the sliding window rates are computed over', '5s')
     .option('--for <time>', 'stop after this long (default: until Ctrl-C)')
+    .option('--metrics-listen <addr>', 'also serve the run\'s Prometheus metrics at http://ADDR/metrics while watching (a port alone listens on 127.0.0.1; write 0.0.0.0:PORT to let other machines scrape)')
     .addHelpText('after', '\nOn a terminal the view refreshes in place; piped, it prints one block per refresh; with --json, one JSON object per line.')
-    .action(async (opts: { interval: string; window: string; for?: string }) => {
+    .action(async (opts: { interval: string; window: string; for?: string; metricsListen?: string }) => {
       const c = ctx();
       const intervalMs = duration('--interval', opts.interval);
       const windowMs = duration('--window', opts.window);
       const forMs = opts.for === undefined ? null : duration('--for', opts.for);
+      const address = opts.metricsListen === undefined ? null : parseListenAddress(opts.metricsListen);
       const state = requireRunState(resolveRun(c.options.run));
+      const metrics = address ? new RunMetrics() : null;
+      const server = address && metrics ? await startMetricsServer(address, () => renderText(metrics.families())) : null;
+      if (server) process.stderr.write(`Serving Prometheus metrics at ${server.url}\n`);
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
       const stopAt = forMs === null ? Infinity : Date.now() + forMs;
-      for await (const snapshot of watchRun(state, c.runtime, { intervalMs, windowMs, signal: abort.signal })) {
-        render(c, snapshot);
-        if (Date.now() >= stopAt) break;
+      try {
+        for await (const snapshot of watchRun(state, c.runtime, { intervalMs, windowMs, signal: abort.signal, ...(metrics ? { metrics } : {}) })) {
+          render(c, snapshot);
+          if (Date.now() >= stopAt) break;
+        }
+      } finally {
+        await server?.close();
       }
     });
 }
