@@ -3,7 +3,7 @@
 // during recovery, the final read and the teardown. `heal` and `down` must
 // then leave no active fault, no container, network, state or healer process
 // of the run, and touch nothing else. And a drill sent SIGINT or SIGTERM
-// heals, tears down and exits 130 or 143 by itself.
+// heals, tears down and exits 130 or 143 by itself, inside `compare` too.
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,4 +95,18 @@ describe('a drill whose CLI is killed or interrupted', () => {
       console.log(`${signal}: exited ${code} ${((Date.now() - sent) / 1000).toFixed(1)} s after the signal`);
     });
   }
+
+  test('SIGINT during a comparison\'s drill heals and tears that drill down, starts no other, and exits 130', { timeout: 240_000 }, async () => {
+    // compare names each drill's run after its scenario.
+    const run = 'kill-points';
+    runs.push(run);
+    const compare = startHadrill(['compare', SCENARIO, 'scenarios/hot-standby.yaml', '--report-dir', join(home, 'compare')], env);
+    await compare.until(/done: Injecting power idc-a/, 150_000);
+    compare.child.kill('SIGINT');
+    const result = await compare.done;
+    assert.equal(result.code, 130, result.stderr.slice(-2000));
+    assert.match(result.stderr, /interrupted; healing every fault and removing the topology[\s\S]*The comparison was interrupted by SIGINT/);
+    assert.doesNotMatch(result.stderr, /Drilling scenarios\/hot-standby\.yaml/, 'the second drill never started');
+    await assertNothingLeft(run);
+  });
 });

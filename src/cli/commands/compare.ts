@@ -6,6 +6,7 @@ import type { FinalState } from '../../core/history.js';
 import { compareRows, renderCompareHtml, renderCompareMarkdown, renderCompareText, type CompareInput } from '../../core/report/compare.js';
 import { readSavedReport, type SavedReport } from './report.js';
 import { drill } from '../../engine/drill.js';
+import { untilInterrupted } from '../interrupt.js';
 import { imageTag } from '../../images/image-spec.js';
 import type { Scenario } from '../../core/scenario/scenario.js';
 import { readScenarioFile, type Context } from '../context.js';
@@ -57,18 +58,22 @@ export function registerCompare(program: Command, ctx: ContextFactory): void {
       const scenarios = given.filter((p) => /\.ya?ml$/i.test(p)).map((p) => readScenarioFile(p));
       const force = Boolean(opts.force);
       for (const scenario of scenarios) checkReportDir(join(opts.reportDir, scenario.name), { force });
-      const paths: string[] = [];
-      for (const p of given) {
-        if (!/\.ya?ml$/i.test(p)) {
-          paths.push(p);
-          continue;
+      // Ctrl-C stops the comparison as it stops a drill: the drill under way heals and removes what it made, no later one starts.
+      const paths = await untilInterrupted('The comparison', false, async (signal) => {
+        const done: string[] = [];
+        for (const p of given) {
+          if (!/\.ya?ml$/i.test(p)) {
+            done.push(p);
+            continue;
+          }
+          const scenario = scenarios.shift() as Scenario;
+          const reportDir = join(opts.reportDir, scenario.name);
+          c.output.events({ type: 'info', text: `Drilling ${p} for the comparison (reports in ${reportDir})` });
+          await drill({ scenario, runtime: c.runtime, ownImageTag: imageTag(), reportDir, force, keep: false, slo: scenario.slo, emit: c.output.events, signal });
+          done.push(reportDir);
         }
-        const scenario = scenarios.shift() as Scenario;
-        const reportDir = join(opts.reportDir, scenario.name);
-        c.output.events({ type: 'info', text: `Drilling ${p} for the comparison (reports in ${reportDir})` });
-        await drill({ scenario, runtime: c.runtime, ownImageTag: imageTag(), reportDir, force, keep: false, slo: scenario.slo, emit: c.output.events });
-        paths.push(reportDir);
-      }
+        return done;
+      });
       if (tolerances !== null && baseline !== null) return gate(c, { source: opts.baseline as string, ...baseline }, paths[0] as string, tolerances, format);
       const saved = paths.map((p) => ({ source: p, ...readSavedReport(p) }));
       const inputs: CompareInput[] = saved.map((s) => ({ source: s.source, report: s.report, nodeCount: nodeCount(join(s.dir, 'final-state.json')) }));
