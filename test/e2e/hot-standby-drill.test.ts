@@ -4,11 +4,14 @@
 // never reached the standby, checked here against the standby read directly.
 // The async drill is also scraped by a real Prometheus and pushes its outcome
 // to a real Pushgateway and a node_exporter textfile: what they hold must
-// agree with the report.
+// agree with the report. Its faults and promotions go to Grafana as
+// annotations, to a file and to a stand-in for Grafana's HTTP API.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Report } from '../../src/core/report/report-model.js';
 import type { RunState } from '../../src/engine/run-store.js';
 import { hadrill } from '../support/hadrill-cli.js';
@@ -27,6 +30,18 @@ describe('hot standby, async replication, power loss after a replication backlog
   let prometheus: LocalServer | null = null;
   let pushgateway: LocalServer | null = null;
   let drilled: Report | null = null;
+  const annotationsFile = join(home, 'annotations.json');
+  /** What a stand-in for Grafana's POST /api/annotations received: the bearer token and each body. */
+  const posted: { auth: string | undefined; body: Record<string, unknown> }[] = [];
+  const grafana = createServer((req, res) => {
+    let text = '';
+    req.on('data', (b: Buffer) => (text += b.toString()));
+    req.on('end', () => {
+      const ok = req.method === 'POST' && req.url === '/api/annotations' && /^application\/json/.test(req.headers['content-type'] ?? '');
+      if (ok) posted.push({ auth: req.headers.authorization, body: JSON.parse(text) as Record<string, unknown> });
+      res.writeHead(ok ? 200 : 400, { 'content-type': 'application/json' }).end(JSON.stringify(ok ? { message: 'Annotation added', id: posted.length } : { message: 'bad request' }));
+    });
+  });
 
   before(requireDockerAndImage);
   before(async () => {
@@ -34,17 +49,21 @@ describe('hot standby, async replication, power loss after a replication backlog
     metricsAddress = `127.0.0.1:${await freePort()}`;
     pushgateway = await startPushgateway();
     prometheus = await startPrometheus([metricsAddress]);
+    await new Promise<void>((resolve) => grafana.listen(0, '127.0.0.1', resolve));
   });
   after(async () => {
     await hadrill(['down', '--run', run], env);
     await removeEverything(run);
     await prometheus?.stop();
     await pushgateway?.stop();
+    grafana.close();
   });
 
   test('report.json counts exactly the acknowledged writes missing from the promoted standby', { timeout: 240_000 }, async () => {
     const metricsFlags = ['--metrics-listen', metricsAddress, '--metrics-textfile', textfile, '--pushgateway', pushgateway?.url ?? ''];
-    const result = await hadrill(['drill', 'scenarios/hot-standby.yaml', '--run', run, '--report-dir', reportDir, '--keep', ...metricsFlags], env);
+    const grafanaUrl = `http://127.0.0.1:${(grafana.address() as AddressInfo).port}`;
+    const grafanaFlags = ['--annotations-file', annotationsFile, '--grafana-url', grafanaUrl];
+    const result = await hadrill(['drill', 'scenarios/hot-standby.yaml', '--run', run, '--report-dir', reportDir, '--keep', ...metricsFlags, ...grafanaFlags], { ...env, HADRILL_GRAFANA_TOKEN: 'e2e-token' });
     assert.equal(result.code, 0, `drill exit code (stderr: ${result.stderr.slice(-2000)})`);
     const { report, history, finalState } = readReportDir(reportDir);
     drilled = report;
@@ -195,6 +214,28 @@ describe('hot standby, async replication, power loss after a replication backlog
     assert.match(pushed, /^hadrill_drill_verdict\{instance="",job="hadrill",scenario="hot-standby",verdict="pass"\} 1$/m);
     assert.match(pushed, new RegExp(`^hadrill_drill_lost_writes\\{instance="",job="hadrill",scenario="hot-standby",service="mysql"\\} ${lost('mysql')}$`, 'm'));
     assert.match(pushed, /^hadrill_drill_slo_pass\{instance="",job="hadrill",scenario="hot-standby"\} 1$/m);
+  });
+
+  test('the faults, the promotion and the verdict reached Grafana as annotations, in the file and through its API', () => {
+    const report = drilled;
+    assert.ok(report, 'the drill ran');
+    const inFile = JSON.parse(readFileSync(annotationsFile, 'utf8')) as { text: string; time: number; timeEnd?: number; tags: string[] }[];
+    assert.deepEqual(posted.map((p) => p.body), inFile, 'the API got exactly what the file holds');
+    assert.ok(posted.every((p) => p.auth === 'Bearer e2e-token'), 'each post carries the token');
+    for (const a of inFile) {
+      assert.ok(typeof a.text === 'string' && a.text.length > 0 && Number.isInteger(a.time) && a.tags.includes('hadrill'), JSON.stringify(a));
+      if (a.timeEnd !== undefined) assert.ok(Number.isInteger(a.timeEnd) && a.timeEnd >= a.time, JSON.stringify(a));
+    }
+    // One per fault, its span the report's own (epoch ms).
+    for (const f of report.faults) {
+      const a = inFile.find((x) => x.tags.includes('fault') && x.tags.includes(f.spec.kind));
+      assert.ok(a, `an annotation for ${f.spec.kind}`);
+      assert.equal(a.time, Math.round(f.appliedMs));
+      assert.equal(a.timeEnd, f.healedMs === null ? undefined : Math.round(f.healedMs));
+    }
+    const promotion = inFile.find((x) => x.tags.includes('promotion') && x.tags.includes('mysql'));
+    assert.ok(promotion && /db-b became the writer of mysql/.test(promotion.text), JSON.stringify(inFile.filter((x) => x.tags.includes('promotion'))));
+    assert.ok(inFile.some((x) => x.tags.includes('drill') && x.tags.includes(report.verdict)), 'the drill and its verdict');
   });
 });
 

@@ -11,6 +11,8 @@ import type { ContextFactory } from './index.js';
 import { checkReportDir } from '../../engine/report-dir.js';
 import { confirmAttach } from '../attach-consent.js';
 import { DrillMetrics } from '../drill-metrics.js';
+import { checkAnnotationFlags, publishAnnotations } from '../../engine/grafana.js';
+import { untilInterrupted } from '../interrupt.js';
 
 export function registerDrill(program: Command, ctx: ContextFactory): void {
   program
@@ -26,13 +28,15 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
     .option('--yes', 'attach to your containers without asking (needed when not on a terminal)')
     .option('--metrics-listen <addr>', 'serve Prometheus metrics at http://ADDR/metrics while the drill runs (a port alone listens on 127.0.0.1; write 0.0.0.0:PORT to let other machines scrape)')
     .option('--metrics-textfile <file>', "at the end, write the verdict, RTO and lost writes to FILE (*.prom) for node_exporter's textfile collector")
+    .option('--annotations-file <file>', "at the end, write the drill's faults, promotions and verdict to FILE as Grafana annotations (a JSON array of POST /api/annotations bodies)")
+    .option('--grafana-url <url>', 'at the end, post those annotations to URL/api/annotations (token: $HADRILL_GRAFANA_TOKEN)')
     .option('--pushgateway <url>', 'at the end, push the verdict, RTO and lost writes to a Prometheus Pushgateway (job hadrill, grouped by scenario)')
     .addHelpText(
       'after',
       '\nExit code: 0 when every SLO holds, 1 when one is violated, 2 on bad input or set-up failure, 130 when interrupted (SIGINT), 143 when terminated (SIGTERM): either heals every fault and removes the topology first.\n' +
         'Example:\n  hadrill drill scenarios/hot-standby-semisync.yaml --report-dir out --slo lostWrites=0',
     )
-    .action(async (file: string, opts: { reportDir: string; keep?: boolean; slo?: string[]; repeat: string; gate: string; force?: boolean; yes?: boolean; metricsListen?: string; metricsTextfile?: string; pushgateway?: string }) => {
+    .action(async (file: string, opts: { reportDir: string; keep?: boolean; slo?: string[]; repeat: string; gate: string; force?: boolean; yes?: boolean; metricsListen?: string; metricsTextfile?: string; pushgateway?: string; annotationsFile?: string; grafanaUrl?: string }) => {
       const scenario = readScenarioFile(file);
       const c = ctx();
       const slo = mergeSlos(scenario.slo, opts.slo);
@@ -44,47 +48,43 @@ export function registerDrill(program: Command, ctx: ContextFactory): void {
       const force = Boolean(opts.force);
       const reportDirs = repeat === 1 ? [opts.reportDir] : Array.from({ length: repeat }, (_, i) => join(opts.reportDir, `run-${i + 1}`));
       for (const dir of repeat === 1 ? reportDirs : [opts.reportDir, ...reportDirs]) checkReportDir(dir, { force });
+      // A bad Grafana URL or annotations directory is exit 2 before anything is created.
+      checkAnnotationFlags(opts);
       await confirmAttach(c, scenario, Boolean(opts.yes));
       // Listening before anything is created: a port in use is exit 2 with nothing to clean up.
       const metrics = await DrillMetrics.start(opts, repeat, c.runtime, c.output.events);
-      // One signal ends the drill cleanly (heal, teardown, exit 130 or 143); a second one is Node's default, at once.
-      const abort = new AbortController();
-      const onSignal = (signal: NodeJS.Signals): void => {
-        const code = signal === 'SIGTERM' ? 'terminated' : 'interrupted';
-        const done = opts.keep ? 'its faults were healed and its topology left up (--keep)' : 'its faults were healed and its topology removed';
-        abort.abort(new HadrillError(code, `The drill was ${code} by ${signal}; ${done}.`, { hint: 'A second signal stops hadrill at once; `hadrill heal` and `hadrill down` then finish the job.' }));
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
       const reports: Report[] = [];
-      try {
-        for (let i = 1; i <= repeat; i++) {
-          const reportDir = reportDirs[i - 1]!;
-          if (repeat > 1) c.output.events({ type: 'info', text: `Drill ${i} of ${repeat}` });
-          reports.push(
-            await drill({
-              scenario,
-              runtime: c.runtime,
-              ownImageTag: imageTag(),
-              ...(c.options.run ? { run: c.options.run } : {}),
-              reportDir,
-              force,
-              keep: Boolean(opts.keep),
-              slo,
-              emit: metrics?.events(c.output.events) ?? c.output.events,
-              signal: abort.signal,
-              ...(metrics ? { onUp: metrics.onUp } : {}),
-            }),
-          );
+      await untilInterrupted('The drill', Boolean(opts.keep), async (signal) => {
+        try {
+          for (let i = 1; i <= repeat; i++) {
+            const reportDir = reportDirs[i - 1]!;
+            if (repeat > 1) c.output.events({ type: 'info', text: `Drill ${i} of ${repeat}` });
+            reports.push(
+              await drill({
+                scenario,
+                runtime: c.runtime,
+                ownImageTag: imageTag(),
+                ...(c.options.run ? { run: c.options.run } : {}),
+                reportDir,
+                force,
+                keep: Boolean(opts.keep),
+                slo,
+                emit: metrics?.events(c.output.events) ?? c.output.events,
+                signal,
+                ...(metrics ? { onUp: metrics.onUp } : {}),
+              }),
+            );
+          }
+          if (repeat === 1) finishWithReport(c, reports[0] as Report, opts.reportDir);
+          else finishWithRepeats(c, summarizeRepeats(reports, opts.gate), opts.reportDir, force);
+        } catch (error) {
+          await metrics?.abandon(opts.reportDir);
+          throw error;
         }
-        if (repeat === 1) finishWithReport(c, reports[0] as Report, opts.reportDir);
-        else finishWithRepeats(c, summarizeRepeats(reports, opts.gate), opts.reportDir, force);
-      } catch (error) {
-        await metrics?.abandon(opts.reportDir);
-        throw error;
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+      });
+      // Never fails the drill: a Grafana that cannot be reached is a warning.
+      if (opts.annotationsFile !== undefined || opts.grafanaUrl !== undefined) {
+        await publishAnnotations(reports, { file: opts.annotationsFile, grafanaUrl: opts.grafanaUrl, emit: c.output.events });
       }
       // After the summary, so the verdict is read while Prometheus comes for its last scrape.
       await metrics?.finish(reports[0] as Report);
