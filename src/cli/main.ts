@@ -31,6 +31,11 @@ Quick start:
   hadrill doctor --fix                          install and start Docker, build the image
   hadrill drill scenarios/hot-standby.yaml      run a whole drill and print its report
 
+Your own tier:
+  hadrill init --list                           the tiers, one line each
+  hadrill init --tier same-city-active-active -o drill.yaml   a commented scenario with starting SLOs
+  hadrill compare --baseline last-good/ out/    exit 1 when RTO or lost writes got worse (a CI gate)
+
 By hand:
   hadrill up scenarios/hot-standby.yaml         stand the topology up; agents start writing
   hadrill status                                who is primary, replication, Sentinels, faults
