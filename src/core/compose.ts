@@ -27,6 +27,7 @@ const SECRETS_FROM_ENV: Secrets = {
   replPassword: required('HADRILL_REPL_PASSWORD'),
   appPassword: required('HADRILL_APP_PASSWORD'),
   redisPassword: required('HADRILL_REDIS_PASSWORD'),
+  redisAppPassword: required('HADRILL_REDIS_APP_PASSWORD'),
   sentinelPassword: required('HADRILL_SENTINEL_PASSWORD'),
   managerToken: required('HADRILL_MANAGER_TOKEN'),
   sshKey: { privatePem: required('HADRILL_SSH_PRIVATE_KEY'), publicLine: required('HADRILL_SSH_PUBLIC_KEY') },

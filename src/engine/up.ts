@@ -59,7 +59,7 @@ export async function up(options: UpOptions): Promise<RunState> {
       hint: `Remove them with \`hadrill down --run ${run}\`, or choose another run name with --run.`,
     });
   }
-  const secrets = previous?.secrets ?? newSecrets();
+  const secrets = previous?.secrets ?? newSecrets(Boolean(scenario.attach));
   const state: RunState = previous ?? (scenario.attach ? await newAttachedState(scenario, { home, run }, options, secrets) : {
     run,
     scenario,
@@ -221,13 +221,15 @@ async function newPlan(scenario: Scenario, { home, run }: { home: string; run: s
   );
 }
 
-function newSecrets(): Secrets {
+/** An attached run's Redis nodes are the user's: no workload user of hadrill's is created on them. */
+function newSecrets(attached: boolean): Secrets {
   const secret = (): string => randomBytes(12).toString('base64url');
   return {
     rootPassword: secret(),
     replPassword: secret(),
     appPassword: secret(),
     redisPassword: secret(),
+    ...(attached ? {} : { redisAppPassword: secret() }),
     sentinelPassword: secret(),
     managerToken: randomBytes(24).toString('base64url'),
     sshKey: newSshKeyPair('hadrill-run'),

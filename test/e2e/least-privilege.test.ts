@@ -82,7 +82,7 @@ describe('least privilege', () => {
     }
     const leaks = places.flatMap(([where, text]) => secrets().filter((s) => text.includes(s)).map(() => where));
     assert.deepEqual(leaks, []);
-    assert.equal(secrets().filter((x) => x.length >= 16).length, 8, 'every secret of the run was looked for: MySQL root, replication and workload, Redis, Sentinel, the manager token, the SSH private key');
+    assert.equal(secrets().filter((x) => x.length >= 16).length, 9, 'every secret of the run was looked for: MySQL root, replication and workload, Redis and its workload user, Sentinel, the manager token, the SSH private key');
   });
 
   test('only the router has NET_ADMIN, and no other container can craft packets (NET_RAW dropped)', async () => {
@@ -105,11 +105,20 @@ describe('least privilege', () => {
     }
   });
 
-  test('Redis, the Sentinels and the failover manager refuse clients without their password or token', async () => {
+  test('Redis, the Sentinels and the failover manager refuse clients without their password or token; the agents\' Redis user reaches only the workload', async () => {
     const redis = node('redis-a').ip;
     const sentinel = node('sentinel-idc-c').ip;
     assert.match(await redisSay(redis, 6379, ['PING']), /^-NOAUTH/);
     assert.match(await redisSay(redis, 6379, [`AUTH ${state.secrets.redisPassword}`, 'PING']), /^\+OK\r\n\+PONG$/);
+    // The agents' own user reaches the workload's keys with a workload's commands, and nothing else.
+    const asWorkload = (command: string): Promise<string> => redisSay(redis, 6379, [`AUTH hadrill-workload ${state.secrets.redisAppPassword}`, command]);
+    assert.ok(state.secrets.redisAppPassword, 'the run has a workload password');
+    assert.match(await asWorkload('SET hadrill:probe 1'), /^\+OK\r\n\+OK$/);
+    assert.match(await asWorkload('GET hadrill:w:nothing'), /^\+OK\r\n\$-1$/);
+    for (const refused of ['SET other:key 1', 'CONFIG GET requirepass', 'FLUSHALL', 'KEYS *', 'EVAL "return 1" 0', 'SHUTDOWN NOSAVE', 'ACL LIST', 'REPLICAOF NO ONE']) {
+      assert.match(await asWorkload(refused), /^\+OK\r\n-NOPERM/, refused);
+    }
+    assert.match(await redisSay(redis, 6379, [`AUTH ${state.secrets.redisAppPassword}`, 'PING']), /^-WRONGPASS/, 'the workload password is not the default user\'s');
     assert.match(await redisSay(sentinel, 26379, ['SENTINEL masters']), /^-NOAUTH/);
     assert.match(await redisSay(sentinel, 26379, [`AUTH ${state.secrets.sentinelPassword}`, 'PING']), /^\+OK\r\n\+PONG$/);
     const url = `http://${node('mysql-manager').ip}:8080/primary`;

@@ -74,6 +74,8 @@ export interface Secrets {
   appPassword: string;
   /** requirepass and masterauth of every Redis node. */
   redisPassword: string;
+  /** The workload's own Redis user's password (src/core/redis-acl.ts); runs made before it, and attached groups, have none. */
+  redisAppPassword?: string;
   /** The Sentinels' own requirepass. */
   sentinelPassword: string;
   /** Bearer token of the failover manager's HTTP endpoint. */

@@ -7,7 +7,7 @@ import { ClusterWriter } from './cluster-writer.js';
 export const redisClusterClients: GroupClientsFactory = (config, client, _idc, opTimeoutMs) => {
   const w = config.write;
   if (w.via !== 'nodes') throw new Error(`group ${config.group}: a Redis Cluster is written through its nodes, not by ${w.via}`);
-  const writer = new ClusterWriter({ hosts: w.hosts, port: config.port, password: config.password, client, opTimeoutMs });
+  const writer = new ClusterWriter({ hosts: w.hosts, port: config.port, user: config.user, password: config.password, client, opTimeoutMs });
   return {
     write: writer.write,
     read: null,

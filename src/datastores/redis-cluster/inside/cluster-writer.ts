@@ -12,6 +12,8 @@ export interface ClusterWriterOptions {
   /** Every node's address: the client learns the slot map from whichever answers first. */
   hosts: string[];
   port: number;
+  /** The workload's Redis user ('' for the default user). */
+  user: string;
   password: string;
   /** The writing client's name: each write key's value. */
   client: string;
@@ -28,12 +30,12 @@ export class ClusterWriter {
   private readonly cluster: Cluster;
 
   constructor(private readonly options: ClusterWriterOptions) {
-    const { hosts, port, password, opTimeoutMs } = options;
+    const { hosts, port, user, password, opTimeoutMs } = options;
     this.cluster = new Cluster(
       hosts.map((host) => ({ host, port })),
       {
         lazyConnect: true,
-        redisOptions: { password, connectTimeout: opTimeoutMs, commandTimeout: opTimeoutMs, maxRetriesPerRequest: 0 },
+        redisOptions: { ...(user ? { username: user } : {}), password, connectTimeout: opTimeoutMs, commandTimeout: opTimeoutMs, maxRetriesPerRequest: 0 },
         // A write the client cannot send now fails at once instead of waiting in a queue for a later
         // connection, so nothing is sent after the agent recorded its outcome.
         enableOfflineQueue: false,

@@ -3,6 +3,7 @@
 // cluster state (nodes.conf) across a `docker start`.
 import { SECRETS_DIR } from '../../../core/plan/container-files.js';
 import { PORTS } from '../../../core/plan/topology-plan.js';
+import { redisAppUserLine } from '../../../core/redis-acl.js';
 
 /** The node's secret config: the passwords, which never go on a command line. */
 export const CLUSTER_CONF = `${SECRETS_DIR}/redis.conf`;
@@ -25,8 +26,8 @@ export const CLUSTER_BUS_PORT = PORTS.redis + 10_000;
  * (masterauth), so a promoted replica is reachable like the master it
  * replaces. The cluster bus itself is not authenticated by Redis.
  */
-export function clusterConf(password: string): string {
-  return `requirepass ${password}\nmasterauth ${password}\n`;
+export function clusterConf(password: string, appPassword?: string): string {
+  return `requirepass ${password}\nmasterauth ${password}\n${redisAppUserLine(appPassword, true)}`;
 }
 
 export interface ClusterNodeOptions {

@@ -9,13 +9,15 @@ import { PORTS } from '../../../core/plan/topology-plan.js';
 import { OWN_IMAGE, type Group } from '../../../core/scenario/scenario.js';
 import { clusterSettings } from '../model.js';
 import { clusterConf, clusterNodeCommand } from './commands.js';
+import { workloadLogin } from '../../../core/redis-acl.js';
 
 export const redisClusterPlanner: GroupPlanner = {
   plan(group: Group, ctx: PlanContext): PlannedGroup {
     const settings = clusterSettings(group);
-    const password = ctx.inputs.secrets.redisPassword;
+    const { secrets } = ctx.inputs;
+    const password = secrets.redisPassword;
     const nodes = group.nodes.map((n) => {
-      const c = ctx.add(group.kind, n.name, n.idc, group.image, [], { files: [secretFile('redis.conf', clusterConf(password), group.image === OWN_IMAGE)] });
+      const c = ctx.add(group.kind, n.name, n.idc, group.image, [], { files: [secretFile('redis.conf', clusterConf(password, secrets.redisAppPassword), group.image === OWN_IMAGE)] });
       c.cmd = clusterNodeCommand({ ip: c.ip, nodeTimeoutMs: settings.nodeTimeoutMs, requireFullCoverage: settings.requireFullCoverage, appendOnly: settings.appendOnly });
       return c;
     });
@@ -32,8 +34,7 @@ export const redisClusterPlanner: GroupPlanner = {
         write: { via: 'nodes', hosts: nodes.map((c) => c.ip) },
         readHost: null,
         port: PORTS.redis,
-        user: '',
-        password,
+        ...workloadLogin(secrets),
         database: '',
         // One key per write, so writes spread over every shard: a shared key would be on another slot (CROSSSLOT).
         keys: 0,

@@ -6,7 +6,7 @@ import { RedisWriter } from './writer.js';
 
 export const redisClients: GroupClientsFactory = (config, client, _idc, opTimeoutMs) => {
   const writer = new RedisWriter(config, client, opTimeoutMs);
-  const reader = readsOf(config) ? new RedisReader(config.readHost!, config.password, client, opTimeoutMs) : null;
+  const reader = readsOf(config) ? new RedisReader(config.readHost!, { user: config.user, password: config.password }, client, opTimeoutMs) : null;
   return {
     write: writer.write,
     read: reader?.read ?? null,

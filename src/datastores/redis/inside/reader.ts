@@ -9,11 +9,12 @@ import { whenReady } from './ready.js';
 export class RedisReader {
   private readonly redis: Redis;
 
-  constructor(private readonly host: string, password: string, private readonly client: string, opTimeoutMs: number) {
+  constructor(private readonly host: string, login: { user: string; password: string }, private readonly client: string, opTimeoutMs: number) {
     this.redis = new Redis({
       host,
       port: PORTS.redis,
-      password,
+      ...(login.user ? { username: login.user } : {}),
+      password: login.password,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: opTimeoutMs,

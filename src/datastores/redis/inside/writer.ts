@@ -31,6 +31,7 @@ export class RedisWriter {
   private connect(): Redis {
     const w = this.config.write;
     const common: RedisOptions = {
+      ...(this.config.user ? { username: this.config.user } : {}),
       password: this.config.password,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

@@ -1,14 +1,19 @@
 // Redis and Sentinel command lines, configs and environments.
 import { SECRETS_DIR } from '../../../core/plan/container-files.js';
 import type { Failover } from '../../../core/scenario/scenario.js';
+import { redisAppUserLine } from '../../../core/redis-acl.js';
 
 export const REDIS_CONF = `${SECRETS_DIR}/redis.conf`;
 /** Where a cold-backed-up Redis keeps its RDB file (other Redis nodes keep nothing on disk). */
 export const REDIS_DATA_DIR = '/var/lib/hadrill/redis';
 
-/** Clients and replicas authenticate with one password (masterauth), so a promoted replica is reachable like its master. */
-export function redisConf(password: string): string {
-  return `requirepass ${password}\nmasterauth ${password}\n`;
+/**
+ * Replicas, Sentinels and hadrill authenticate with one password (masterauth),
+ * so a promoted replica is reachable like its master; the workload logs in as
+ * its own user (src/core/redis-acl.ts).
+ */
+export function redisConf(password: string, appPassword?: string): string {
+  return `requirepass ${password}\nmasterauth ${password}\n${redisAppUserLine(appPassword, false)}`;
 }
 
 export interface RedisNodeOptions {

@@ -7,6 +7,7 @@ import { PORTS, readHostFor, type ContainerPlan } from '../../../core/plan/topol
 import { initialWriter, OWN_IMAGE, type Group, type GroupWorkload, type WorkloadClient } from '../../../core/scenario/scenario.js';
 import { planColdBackup } from '../../cold-backup/plan/plan.js';
 import { REDIS_DATA_DIR, redisCommand, redisConf, sentinelEnv } from './commands.js';
+import { workloadLogin } from '../../../core/redis-acl.js';
 
 /** Redis's default replica-priority, and a worse one for replicas the Sentinels should promote last. */
 const SAME_CITY_PRIORITY = 100;
@@ -18,7 +19,7 @@ export const redisPlanner: GroupPlanner = {
     const { secrets } = ctx.inputs;
     const persistent = g.backup !== null;
     const nodes = g.nodes.map((n) =>
-      ctx.add('redis', n.name, n.idc, g.image, [], { files: [secretFile('redis.conf', redisConf(secrets.redisPassword), g.image === OWN_IMAGE)] }),
+      ctx.add('redis', n.name, n.idc, g.image, [], { files: [secretFile('redis.conf', redisConf(secrets.redisPassword, secrets.redisAppPassword), g.image === OWN_IMAGE)] }),
     );
     const master = nodes.find((c) => c.node === initialWriter(g)?.name) ?? null;
     const replicaOf = (c: ContainerPlan): string | null => (c === master || g.nodes.find((n) => n.name === c.node)?.role === 'standby' ? null : (master?.ip ?? null));
@@ -64,8 +65,7 @@ export const redisPlanner: GroupPlanner = {
         write: writeTarget(w, client),
         readHost: readHostFor(nodes, roles, client.idc, w.reads, master?.ip ?? null),
         port: PORTS.redis,
-        user: '',
-        password: secrets.redisPassword,
+        ...workloadLogin(secrets),
         database: '',
       }),
     };
