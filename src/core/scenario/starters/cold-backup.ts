@@ -1,5 +1,5 @@
 // Tier 1, cold backup.
-import type { Starter } from './starter.js';
+import { sloIntro, settleAndWindow, type Starter } from './starter.js';
 
 export const coldBackup: Starter = {
   tier: 'cold-backup',
@@ -66,13 +66,9 @@ drill:
   timeline:
     - { at: 24s, fault: power, idc: idc-a }
   recovery: 25s                   # after the fault: the restore has this long
-  settle: 5s                      # after the heal, before every node is read
-  rtoWindow: 1s                   # writes must succeed this long for an outage to end
+${settleAndWindow('5s')}
 
-# slo: the bounds the drill is judged by (exit 1 when one is broken). Top-level
-# keys bound every group; groups: { NAME: {...} } one group. Known bounds: rto,
-# lostWrites, p99WriteDuringFault, divergentRows, conflicts, p99StaleRead,
-# splitBrain. Try one without editing: hadrill drill FILE --slo rto=10s.
+${sloIntro('rto=10s')}
 # Measured on hadrill's CI (docs/tiers.md): RTO 4-6 s (detection plus the
 # restore; a bigger data set restores slower), and 160-200 writes lost per
 # group, up to a backup cycle's worth. Lost writes are this tier's nature, so

@@ -1,5 +1,5 @@
 // Tier 6, global zone (Eleme style).
-import type { Starter } from './starter.js';
+import { sloIntro, settleAndWindow, type Starter } from './starter.js';
 
 export const globalZone: Starter = {
   tier: 'global-zone',
@@ -79,13 +79,9 @@ drill:
   timeline:
     - { at: 8s, fault: power, idc: idc-a }
   recovery: 25s                   # after the last fault: the moves have this long
-  settle: 5s                      # after the heal, before every node is read
-  rtoWindow: 1s                   # writes must succeed this long for an outage to end
+${settleAndWindow('5s')}
 
-# slo: the bounds the drill is judged by (exit 1 when one is broken). Top-level
-# keys bound every group; groups: { NAME: {...} } one group. Known bounds: rto,
-# lostWrites, p99WriteDuringFault, divergentRows, conflicts, p99StaleRead,
-# splitBrain. Try one without editing: hadrill drill FILE --slo rto=10s.
+${sloIntro('rto=10s')}
 # Measured on hadrill's CI (docs/tiers.md): RTO 4.5-7 s, 0 lost, 0 conflicts.
 # conflicts: 0 is the tier's promise (one home per shard, moved under write
 # protection). The global group fails over asynchronously, so its losses are

@@ -1,5 +1,5 @@
 // Tier 2, hot standby with asynchronous replication: the default starter.
-import type { Starter } from './starter.js';
+import { settleAndWindow, type Starter } from './starter.js';
 
 export const hotStandby: Starter = {
   tier: 'hot-standby',
@@ -79,8 +79,7 @@ drill:
     - { at: 4s, fault: replication-stop, node: db-b }
     - { at: 7s, fault: power, idc: idc-a }
   recovery: 20s                   # after the last fault: the failover has this long
-  settle: 5s                      # after the heal, before every node is read
-  rtoWindow: 1s                   # writes must succeed this long for an outage to end
+${settleAndWindow('5s')}
 
 # slo: the bounds the drill is judged by (exit 1 when one is broken). Top-level
 # keys bound every group; groups: bounds one group over them. Known bounds: rto,

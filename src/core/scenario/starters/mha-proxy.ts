@@ -1,5 +1,5 @@
 // Tier 2 under MHA behind HAProxy: the user's own failover stack.
-import type { Starter } from './starter.js';
+import { sloIntro, settleAndWindow, type Starter } from './starter.js';
 
 export const mhaProxy: Starter = {
   tier: 'mha-proxy',
@@ -59,13 +59,9 @@ drill:
   timeline:
     - { at: 8s, fault: power, idc: idc-a }
   recovery: 25s                   # after the last fault: the failover has this long
-  settle: 5s                      # after the heal, before every node is read
-  rtoWindow: 1s                   # writes must succeed this long for an outage to end
+${settleAndWindow('5s')}
 
-# slo: the bounds the drill is judged by (exit 1 when one is broken). Top-level
-# keys bound every group; groups: { NAME: {...} } one group. Known bounds: rto,
-# lostWrites, p99WriteDuringFault, divergentRows, conflicts, p99StaleRead,
-# splitBrain. Try one without editing: hadrill drill FILE --slo rto=10s.
+${sloIntro('rto=10s')}
 # Measured on hadrill's CI (docs/stacks.md): RTO 12 s under MHA (6 s under
 # hadrill's manager), HAProxy's reroute 1.3-1.7 s of it, 0 lost. Replication
 # is async, so a loss is possible: counted, not bounded here.

@@ -1,5 +1,5 @@
 // Tier 5b, cross-city multi-active, asynchronous (bidirectional replication).
-import type { Starter } from './starter.js';
+import { sloIntro, settleAndWindow, type Starter } from './starter.js';
 
 export const multiActiveAsync: Starter = {
   tier: 'multi-active-async',
@@ -66,13 +66,9 @@ drill:
   timeline:
     - { at: 5s, fault: cut, between: [idc-a, idc-b], duration: 10s }
   recovery: 20s                   # after the last fault
-  settle: 5s                      # after the heal, before every node is read
-  rtoWindow: 1s                   # writes must succeed this long for an outage to end
+${settleAndWindow('5s')}
 
-# slo: the bounds the drill is judged by (exit 1 when one is broken). Top-level
-# keys bound every group; groups: { NAME: {...} } one group. Known bounds: rto,
-# lostWrites, p99WriteDuringFault, divergentRows, conflicts, p99StaleRead,
-# splitBrain. Try one without editing: hadrill drill FILE --slo conflicts=0.
+${sloIntro('conflicts=0')}
 # Measured on hadrill's CI (docs/tiers.md): RTO 0 and 0 lost (every node
 # stays up, and replication delivers every write after the heal), but 63-90
 # conflicts and dozens of divergent rows after a 10 s cut. Those are this

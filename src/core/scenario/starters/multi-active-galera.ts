@@ -1,5 +1,5 @@
 // Tier 5a, cross-city multi-active, synchronous (Galera).
-import type { Starter } from './starter.js';
+import { sloIntro, settleAndWindow, type Starter } from './starter.js';
 
 export const multiActiveGalera: Starter = {
   tier: 'multi-active-galera',
@@ -71,13 +71,9 @@ drill:
   timeline:
     - { at: 5s, fault: isolate, idc: idc-c, duration: 15s }
   recovery: 25s                   # after the last fault: the cluster has this long
-  settle: 5s                      # after the heal, before every node is read
-  rtoWindow: 1s                   # writes must succeed this long for an outage to end
+${settleAndWindow('5s')}
 
-# slo: the bounds the drill is judged by (exit 1 when one is broken). Top-level
-# keys bound every group; groups: { NAME: {...} } one group. Known bounds: rto,
-# lostWrites, p99WriteDuringFault, divergentRows, conflicts, p99StaleRead,
-# splitBrain. Try one without editing: hadrill drill FILE --slo rto=10s.
+${sloIntro('rto=10s')}
 # Measured on hadrill's CI (docs/tiers.md): Galera RTO about 6 s, 0 lost, 0
 # divergent; the caches never stop. Synchronous certification promises the
 # zeros, so they are bounds; p99WriteDuringFault bounds what a commit across

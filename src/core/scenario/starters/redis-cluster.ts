@@ -1,5 +1,5 @@
 // Redis Cluster across three IDCs: its own failover, no Sentinel.
-import type { Starter } from './starter.js';
+import { sloIntro, settleAndWindow, type Starter } from './starter.js';
 
 export const redisCluster: Starter = {
   tier: 'redis-cluster',
@@ -59,13 +59,9 @@ drill:
     - { at: 5s, fault: power, idc: idc-a, duration: 15s }
     - { at: 40s, fault: isolate, idc: idc-c, duration: 12s }
   recovery: 12s                   # after the last fault
-  settle: 8s                      # after the heal, before every node is read
-  rtoWindow: 1s                   # writes must succeed this long for an outage to end
+${settleAndWindow('8s')}
 
-# slo: the bounds the drill is judged by (exit 1 when one is broken). Top-level
-# keys bound every group; groups: { NAME: {...} } one group. Known bounds: rto,
-# lostWrites, p99WriteDuringFault, divergentRows, conflicts, p99StaleRead,
-# splitBrain. Try one without editing: hadrill drill FILE --slo rto=10s.
+${sloIntro('rto=10s')}
 # Measured on hadrill's CI (docs/tiers.md): RTO about 7.6 s, 2 writes lost, both
 # acknowledged by the master left in the minority. Redis Cluster promises no
 # zero here, so lost writes are counted, not bounded; lostWrites: N states what

@@ -1,5 +1,5 @@
 // Tier 3, same-city active-active.
-import type { Starter } from './starter.js';
+import { sloIntro, settleAndWindow, type Starter } from './starter.js';
 
 export const sameCityActiveActive: Starter = {
   tier: 'same-city-active-active',
@@ -69,13 +69,9 @@ drill:
     - { at: 5s, fault: power, idc: idc-b, duration: 10s }
     - { at: 25s, fault: power, idc: idc-a }
   recovery: 20s                   # after the last fault: the failover has this long
-  settle: 5s                      # after the heal, before every node is read
-  rtoWindow: 1s                   # writes must succeed this long for an outage to end
+${settleAndWindow('5s')}
 
-# slo: the bounds the drill is judged by (exit 1 when one is broken). Top-level
-# keys bound every group; groups: { NAME: {...} } one group. Known bounds: rto,
-# lostWrites, p99WriteDuringFault, divergentRows, conflicts, p99StaleRead,
-# splitBrain. Try one without editing: hadrill drill FILE --slo rto=10s.
+${sloIntro('rto=10s')}
 # Measured on hadrill's CI (docs/tiers.md): MySQL RTO about 6 s, Redis 3-4 s
 # (once 23 s), 0-2 writes lost. Replication is async, so a loss is possible and
 # not bounded here; with semi-sync, add groups: { mysql: { lostWrites: 0 } }.

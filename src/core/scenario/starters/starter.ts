@@ -53,3 +53,21 @@ export function renderStarter(starter: Starter, target: StarterTarget): string {
   ];
   return `${lines.join('\n')}\n\n${starter.body.endsWith('\n') ? starter.body : `${starter.body}\n`}`;
 }
+
+/** The comment every starter's `slo:` block opens with; `example` is an --slo to try without editing. */
+export function sloIntro(example: string): string {
+  return [
+    '# slo: the bounds the drill is judged by (exit 1 when one is broken). Top-level',
+    '# keys bound every group; groups: { NAME: {...} } one group. Known bounds: rto,',
+    '# lostWrites, p99WriteDuringFault, divergentRows, conflicts, p99StaleRead,',
+    `# splitBrain. Try one without editing: hadrill drill FILE --slo ${example}.`,
+  ].join('\n');
+}
+
+/** The last two keys of every starter's `drill:` block, commented alike. */
+export function settleAndWindow(settle: string): string {
+  return [
+    `  settle: ${settle}                      # after the heal, before every node is read`,
+    '  rtoWindow: 1s                   # writes must succeed this long for an outage to end',
+  ].join('\n');
+}

@@ -1,5 +1,5 @@
 // Tier 4, two cities, three centers.
-import type { Starter } from './starter.js';
+import { sloIntro, settleAndWindow, type Starter } from './starter.js';
 
 export const twoCityThreeCenter: Starter = {
   tier: 'two-city-three-center',
@@ -76,13 +76,9 @@ drill:
     - { at: 5s, fault: power, idc: idc-a }
     - { at: 22s, fault: power, idc: idc-b }
   recovery: 20s                   # after the last fault: the failover has this long
-  settle: 5s                      # after the heal, before every node is read
-  rtoWindow: 1s                   # writes must succeed this long for an outage to end
+${settleAndWindow('5s')}
 
-# slo: the bounds the drill is judged by (exit 1 when one is broken). Top-level
-# keys bound every group; groups: { NAME: {...} } one group. Known bounds: rto,
-# lostWrites, p99WriteDuringFault, divergentRows, conflicts, p99StaleRead,
-# splitBrain. Try one without editing: hadrill drill FILE --slo rto=10s.
+${sloIntro('rto=10s')}
 # Measured on hadrill's CI (docs/tiers.md): MySQL RTO 8-10 s, 0-1 lost. Redis
 # after the city's loss took 40-60 s or never recovered, with hundreds lost: an
 # RTO for redis fails this drill by design. Bound it once a majority of the

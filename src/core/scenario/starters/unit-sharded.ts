@@ -1,5 +1,5 @@
 // Tier 7, unit-based sharding (Alibaba/Taobao style).
-import type { Starter } from './starter.js';
+import { sloIntro, settleAndWindow, type Starter } from './starter.js';
 
 export const unitSharded: Starter = {
   tier: 'unit-sharded',
@@ -81,13 +81,9 @@ drill:
   timeline:
     - { at: 8s, fault: power, idc: idc-c }
   recovery: 25s                   # after the last fault: the moves have this long
-  settle: 5s                      # after the heal, before every node is read
-  rtoWindow: 1s                   # writes must succeed this long for an outage to end
+${settleAndWindow('5s')}
 
-# slo: the bounds the drill is judged by (exit 1 when one is broken). Top-level
-# keys bound every group; groups: { NAME: {...} } one group. Known bounds: rto,
-# lostWrites, p99WriteDuringFault, divergentRows, conflicts, p99StaleRead,
-# splitBrain. Try one without editing: hadrill drill FILE --slo rto=10s.
+${sloIntro('rto=10s')}
 # Measured on hadrill's CI (docs/tiers.md): RTO 4.5-6.5 s, 0 lost, 0 conflicts.
 # conflicts: 0 is the tier's promise: a user is written in one unit only.
 slo:
