@@ -227,6 +227,9 @@ test('GitLab component with the example inputs: installs hadrill with npm, ignor
   const env: Record<string, string> = { ...(process.env as Record<string, string>) };
   // A GitHub step summary of this machine's would be written to by the drill.
   delete env['GITHUB_STEP_SUMMARY'];
+  // Under `npm test`, npm hands its own configuration down as npm_config_* (prefix=/usr among them), which
+  // would win over NPM_CONFIG_PREFIX below and install hadrill into the machine's global prefix.
+  for (const name of Object.keys(env)) if (/^npm_config_/i.test(name)) delete env[name];
   Object.assign(env, {
     HADRILL_HOME: home,
     NO_COLOR: '1',
