@@ -50,3 +50,15 @@ export async function redisIds(host: string, password: string): Promise<Set<stri
     r.disconnect();
   }
 }
+
+/** What a Galera node says of its membership: wsrep_cluster_status, wsrep_cluster_size and wsrep_local_state_comment. */
+export async function galeraMembership(host: string, password: string): Promise<{ status: string; size: number; state: string }> {
+  const c = await mysql.createConnection({ host, user: 'root', password, connectTimeout: 5000 });
+  try {
+    const [rows] = await c.query({ sql: "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_status', 'wsrep_cluster_size', 'wsrep_local_state_comment')", rowsAsArray: true });
+    const value = new Map((rows as [string, string][]).map(([k, v]) => [k.toLowerCase(), v]));
+    return { status: value.get('wsrep_cluster_status') ?? '', size: Number(value.get('wsrep_cluster_size') ?? 0), state: value.get('wsrep_local_state_comment') ?? '' };
+  } finally {
+    c.destroy();
+  }
+}
